@@ -1,0 +1,30 @@
+# Module manifest for S3Migration. Build first (dotnet build src/S3Migration, or ./build.ps1 -Task Build):
+# the compiled module, its dependencies, help and format files land in bin/ beside this file.
+@{
+    RootModule           = 'bin/S3Migration.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '7c1f4a55-3d0e-4b7e-9a3c-2f6f0f8d4b21'
+    Author               = 'S3Migration contributors'
+    CompanyName          = 'S3Migration'
+    Copyright            = '(c) S3Migration contributors. All rights reserved.'
+    Description          = 'Moves an S3 bucket from one folder per person to one folder per file type: inventory, verified server-side copies, a crash-safe journal, CSV URL rewrite, reports and rollback.'
+    # Tested in the PowerShell 7.6 engine (xUnit) and pwsh 7.6 (Pester); the netstandard2.0 build targets pwsh 7.4+.
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    # Loaded at import so scripts can use the SDK's types (credentials, clients) before the first cmdlet runs.
+    RequiredAssemblies   = @('bin/AWSSDK.Core.dll', 'bin/AWSSDK.S3.dll')
+    FormatsToProcess     = @('bin/S3Migration.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-MigrationInventory'
+        'Get-MigrationTargetKey'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('S3', 'AWS', 'Migration', 'Storage', 'PSEdition_Core')
+            ReleaseNotes = 'Get-MigrationInventory and Get-MigrationTargetKey: inventory and migration plan of a bucket.'
+        }
+    }
+}

@@ -1,0 +1,209 @@
+<#
+.SYNOPSIS
+Builds, tests, packages and demonstrates the S3Migration module.
+
+.DESCRIPTION
+Tasks:
+  Build    dotnet build src/S3Migration: the module, its dependencies and format file land in bin/,
+           where S3Migration.psd1 (RootModule bin/S3Migration.dll) finds them.
+  Test     Build, then dotnet test tests/S3Migration.Tests: unit, integration (local moto S3 server) and
+           pipeline tests. That suite also runs the Pester acceptance tests in Pester/ when pwsh and Pester 5
+           are on PATH, so Test does not run Pester a second time. With -PesterOnly, Test runs only the
+           Pester acceptance tests (tag Acceptance) instead of dotnet test.
+  Package  Build, then lay out out/S3Migration/<ModuleVersion>/ with S3Migration.psd1, bin/ (without .pdb
+           files) and the help culture folders (en-US/) when present, check it with Test-ModuleManifest and
+           print its path, ready for Publish-Module -Path.
+  Demo     Build, then run examples/Demo.ps1 (passing -EndpointUrl when given, e.g. a local moto or MinIO).
+  Clean    Remove bin/, out/ and the bin/ and obj/ folders of the projects under src/ and tests/.
+
+CI does not use this script: pwsh is not installed on the CI machine, so CI calls dotnet build and
+dotnet test directly. This script is for developers and operators who have pwsh 7.4+.
+
+The integration and acceptance tests need python3 with moto (pip install 'moto[server]'); set
+S3MIGRATION_PYTHON to use another python.
+
+.PARAMETER Task
+Build (default), Test, Package, Demo or Clean.
+
+.PARAMETER Configuration
+The dotnet build configuration, Release by default.
+
+.PARAMETER EndpointUrl
+For Demo: the S3-compatible endpoint to run the demo against, such as http://127.0.0.1:5000.
+
+.PARAMETER PesterOnly
+For Test: run only the Pester acceptance tests (Pester 5, tag Acceptance), not dotnet test.
+
+.EXAMPLE
+./build.ps1
+Builds the module into bin/; then Import-Module ./S3Migration.psd1.
+
+.EXAMPLE
+./build.ps1 -Task Test -PesterOnly
+Builds, then runs Invoke-Pester on Pester/ with tag Acceptance; exits 1 when a test fails.
+
+.EXAMPLE
+./build.ps1 -Task Package
+Writes out/S3Migration/0.1.0/ and prints its path.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Clean')]
+    [string]$Task = 'Build',
+
+    [string]$Configuration = 'Release',
+
+    [string]$EndpointUrl,
+
+    [switch]$PesterOnly
+)
+
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+if ($PesterOnly -and $Task -ne 'Test') {
+    throw '-PesterOnly goes with -Task Test: ./build.ps1 -Task Test -PesterOnly'
+}
+
+$ModuleName = 'S3Migration'
+$ManifestPath = Join-Path $PSScriptRoot "$ModuleName.psd1"
+
+function Invoke-Dotnet {
+    param([Parameter(Mandatory)][string[]]$Arguments)
+    Write-Host "dotnet $($Arguments -join ' ')" -ForegroundColor Cyan
+    # To the host, so that a task's output is only what it returns (Package: the package path).
+    & dotnet @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) {
+        throw "dotnet $($Arguments[0]) failed with exit code $LASTEXITCODE."
+    }
+}
+
+function Invoke-Build {
+    if (-not (Get-Command -Name dotnet -CommandType Application -ErrorAction SilentlyContinue)) {
+        throw 'dotnet was not found on PATH. Install the .NET SDK (https://dot.net) to build S3Migration.'
+    }
+    Invoke-Dotnet -Arguments @('build', (Join-Path $PSScriptRoot "src/$ModuleName"), '-c', $Configuration)
+}
+
+function Invoke-PesterAcceptance {
+    $pester = Get-Module -ListAvailable -Name Pester | Where-Object { $_.Version -ge [version]'5.0.0' } |
+        Sort-Object -Property Version -Descending | Select-Object -First 1
+    if (-not $pester) {
+        throw 'Pester 5 is not installed. Install it with: Install-Module Pester -MinimumVersion 5.0.0 -Scope CurrentUser -Force'
+    }
+    Import-Module $pester.Path -Force
+
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $PSScriptRoot 'Pester'
+    $config.Run.PassThru = $true
+    $config.Run.Exit = $false
+    $config.Filter.Tag = 'Acceptance'
+    $config.Output.Verbosity = 'Detailed'
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputFormat = 'NUnitXml'
+    $null = New-Item -ItemType Directory -Path (Join-Path $PSScriptRoot 'out') -Force
+    $config.TestResult.OutputPath = Join-Path $PSScriptRoot 'out/pester-acceptance.xml'
+
+    # The tests run in this script's session state, below this function: give them the defaults of a plain
+    # Invoke-Pester in a new shell rather than this script's strict mode and ErrorActionPreference.
+    Set-StrictMode -Off
+    $ErrorActionPreference = 'Continue'
+    $result = Invoke-Pester -Configuration $config
+    if ($result.Result -ne 'Passed' -or $result.FailedCount -gt 0 -or $result.PassedCount -eq 0) {
+        Write-Host ("Pester acceptance tests did not pass: {0} passed, {1} failed, {2} skipped; failed blocks: {3}, failed containers: {4}." -f `
+                $result.PassedCount, $result.FailedCount, $result.SkippedCount, $result.FailedBlocksCount, $result.FailedContainersCount) -ForegroundColor Red
+        exit 1
+    }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if ($PesterOnly) {
+        Invoke-PesterAcceptance
+        return
+    }
+    Invoke-Dotnet -Arguments @('test', (Join-Path $PSScriptRoot "tests/$ModuleName.Tests"), '-c', $Configuration)
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $manifest = Import-PowerShellDataFile -LiteralPath $ManifestPath
+    $version = [string]$manifest['ModuleVersion']
+    if (-not $version) { throw "$ManifestPath has no ModuleVersion." }
+
+    $packageRoot = Join-Path $PSScriptRoot "out/$ModuleName"
+    $destination = Join-Path $packageRoot $version
+    if (Test-Path -LiteralPath $destination) {
+        Remove-Item -LiteralPath $destination -Recurse -Force
+    }
+    $null = New-Item -ItemType Directory -Path $destination -Force
+
+    Copy-Item -LiteralPath $ManifestPath -Destination $destination
+    $bin = Join-Path $PSScriptRoot 'bin'
+    if (-not (Test-Path -LiteralPath (Join-Path $bin "$ModuleName.dll") -PathType Leaf)) {
+        throw "$bin/$ModuleName.dll is missing after the build."
+    }
+    $binPrefixLength = (Get-Item -LiteralPath $bin).FullName.TrimEnd([System.IO.Path]::DirectorySeparatorChar).Length + 1
+    foreach ($file in Get-ChildItem -LiteralPath $bin -Recurse -File) {
+        if ($file.Extension -eq '.pdb') { continue }
+        $relative = $file.FullName.Substring($binPrefixLength)
+        $target = Join-Path (Join-Path $destination 'bin') $relative
+        $null = New-Item -ItemType Directory -Path (Split-Path -Parent $target) -Force
+        Copy-Item -LiteralPath $file.FullName -Destination $target
+    }
+
+    # Cmdlet help (about topics and <Module>.dll-Help.xml) lives in culture folders such as en-US/ beside the manifest.
+    foreach ($culture in Get-ChildItem -LiteralPath $PSScriptRoot -Directory | Where-Object Name -CMatch '^[a-z]{2}-[A-Z]{2}$') {
+        if (Get-ChildItem -LiteralPath $culture.FullName -File | Where-Object { $_.Name -like '*-Help.xml' -or $_.Name -like 'about_*.help.txt' } | Select-Object -First 1) {
+            Copy-Item -LiteralPath $culture.FullName -Destination $destination -Recurse
+        }
+    }
+
+    $packagedManifest = Join-Path $destination "$ModuleName.psd1"
+    $info = Test-ModuleManifest -Path $packagedManifest
+    Write-Host "Packaged $($info.Name) $($info.Version) in:" -ForegroundColor Green
+    Write-Output (Get-Item -LiteralPath $destination).FullName
+    Write-Host "Publish it with: Publish-Module -Path '$destination' -NuGetApiKey <key>"
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $demo = Join-Path $PSScriptRoot 'examples/Demo.ps1'
+    if (-not (Test-Path -LiteralPath $demo -PathType Leaf)) {
+        throw "$demo does not exist."
+    }
+    $demoArgs = @{}
+    if ($EndpointUrl) { $demoArgs['EndpointUrl'] = $EndpointUrl }
+    # Run the demo as it runs on its own, without this script's strict mode and ErrorActionPreference.
+    Set-StrictMode -Off
+    $ErrorActionPreference = 'Continue'
+    & $demo @demoArgs
+}
+
+function Invoke-Clean {
+    $folders = [System.Collections.Generic.List[string]]::new()
+    $folders.Add((Join-Path $PSScriptRoot 'bin'))
+    $folders.Add((Join-Path $PSScriptRoot 'out'))
+    foreach ($parent in 'src', 'tests') {
+        $parentPath = Join-Path $PSScriptRoot $parent
+        if (-not (Test-Path -LiteralPath $parentPath)) { continue }
+        foreach ($project in Get-ChildItem -LiteralPath $parentPath -Directory) {
+            $folders.Add((Join-Path $project.FullName 'bin'))
+            $folders.Add((Join-Path $project.FullName 'obj'))
+        }
+    }
+    foreach ($folder in $folders) {
+        if (Test-Path -LiteralPath $folder) {
+            Write-Host "Removing $folder"
+            Remove-Item -LiteralPath $folder -Recurse -Force
+        }
+    }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Package' { Invoke-Package }
+    'Demo' { Invoke-Demo }
+    'Clean' { Invoke-Clean }
+}

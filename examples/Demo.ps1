@@ -1,0 +1,83 @@
+<#
+.SYNOPSIS
+Walks through the S3Migration pipeline on a bucket of made-up people.
+
+.DESCRIPTION
+Without -EndpointUrl it starts a local S3 server (moto, on a free loopback port), seeds a bucket in the old
+one-folder-per-person layout plus an outputs/output.csv, runs the pipeline as far as the module goes today
+(the inventory and migration plan), prints what it found, and stops the server. With -EndpointUrl it seeds a new
+bucket on that S3-compatible server instead, using your usual AWS credentials.
+
+Runs in pwsh 7.4+ (./build.ps1 -Task Demo) and, since it uses only core cmdlets and .NET, in a bare
+PowerShell engine too (the xUnit suite runs it that way).
+
+.EXAMPLE
+./examples/Demo.ps1
+#>
+[CmdletBinding()]
+param(
+    [string] $EndpointUrl,
+    [string] $Bucket = ('s3migration-demo-' + [Guid]::NewGuid().ToString('N').Substring(0, 8)),
+    [string] $WorkspacePath = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 's3migration-demo')
+)
+$ErrorActionPreference = 'Stop'
+$root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..'))
+Import-Module ([System.IO.Path]::Combine($root, 'S3Migration.psd1')) -Force
+Import-Module ([System.IO.Path]::Combine($PSScriptRoot, 'LocalS3.psm1')) -Force
+
+function Say([string] $Text = '') { [Console]::Out.WriteLine($Text) }
+
+$WorkspacePath = [System.IO.Path]::GetFullPath($WorkspacePath)
+$csvPath = [System.IO.Path]::Combine($WorkspacePath, 'outputs', 'output.csv')
+$server = $null
+try {
+    $connection = @{}
+    if ($EndpointUrl) {
+        $connection.EndpointUrl = $EndpointUrl
+        $client = New-LocalS3Client -EndpointUrl $EndpointUrl
+    }
+    else {
+        $server = Start-LocalS3
+        Say "Started a local S3 server (moto) at $($server.EndpointUrl), PID $($server.Process.Id)."
+        # moto checks no signature; dummy keys keep your real credentials out of the demo.
+        $connection.EndpointUrl = $server.EndpointUrl
+        $connection.Credential = [Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing')
+        $client = New-LocalS3Client -EndpointUrl $server.EndpointUrl
+    }
+
+    $seed = Initialize-DemoBucket -Client $client -Bucket $Bucket -CsvPath $csvPath
+    Say "Seeded s3://$Bucket with $($seed.Keys.Count) objects and wrote $csvPath."
+    Say ''
+    Say '== Phase 1: inventory and migration plan (Get-MigrationInventory; nothing is written to S3) =='
+    $items = @(Get-MigrationInventory -Bucket $Bucket -CsvPath $csvPath -WorkspacePath $WorkspacePath @connection)
+    foreach ($item in $items) {
+        $target = if ($item.TargetKey) { $item.TargetKey } else { '-' }
+        Say ('{0,-8} {1,-12} {2,-45} -> {3}' -f $item.Status, $item.FileType, $item.SourceKey, $target)
+        if ($item.Notes) { Say ('{0,-8} {1,-12} {2}' -f '', '', $item.Notes) }
+    }
+    $byStatus = @{}
+    $items | ForEach-Object { $byStatus[$_.Status.ToString()] = 1 + [int]$byStatus[$_.Status.ToString()] }
+    Say ''
+    Say ('Planned {0}, orphans {1}, conflicts {2}, skipped {3}.' -f [int]$byStatus.Planned, [int]$byStatus.Orphan, [int]$byStatus.Conflict, [int]$byStatus.Skipped)
+    Say "Workspace: $WorkspacePath (inventory_checksums.csv, inventory_report.json)"
+    Say ''
+    Say 'The upload path uses the same naming rule:'
+    $example = Get-MigrationTargetKey -RowId 472 -Name 'Kaioxys_DarkMacro' -FileName 'youtube_69XL3TrD6mE.mp3'
+    Say "  Get-MigrationTargetKey -RowId 472 -Name Kaioxys_DarkMacro -FileName youtube_69XL3TrD6mE.mp3 -> $($example.TargetKey)"
+
+    [pscustomobject]@{
+        Bucket        = $Bucket
+        Objects       = $items.Count
+        Planned       = [int]$byStatus.Planned
+        Orphans       = [int]$byStatus.Orphan
+        Conflicts     = [int]$byStatus.Conflict
+        Skipped       = [int]$byStatus.Skipped
+        WorkspacePath = $WorkspacePath
+    }
+}
+finally {
+    if ($server) {
+        Stop-LocalS3 -Server $server
+        Say 'Stopped the local S3 server.'
+    }
+}

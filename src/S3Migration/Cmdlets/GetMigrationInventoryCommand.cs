@@ -1,0 +1,118 @@
+using System;
+using System.Collections;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using S3Migration.Planning;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>Get-MigrationInventory: lists a bucket and plans every object's move; writes nothing to S3.</summary>
+    [Cmdlet(VerbsCommon.Get, "MigrationInventory", DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(MigrationItem))]
+    public sealed class GetMigrationInventoryCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("BucketName")]
+        [ValidateNotNullOrEmpty]
+        public string Bucket { get; set; } = "";
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyPrefix")]
+        public string? Prefix { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CsvPath { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RowIdColumn { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DestinationBucket { get; set; }
+
+        [Parameter]
+        public string? DestinationPrefix { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PersonPattern { get; set; }
+
+        [Parameter]
+        public Hashtable? FileTypeMap { get; set; }
+
+        [Parameter]
+        public SwitchParameter ComputeMd5 { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = 8;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? WorkspacePath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var where = S3ClientFactory.Describe(Connection);
+            var options = new InventoryOptions
+            {
+                Bucket = Bucket, Prefix = Prefix ?? "", DestinationBucket = DestinationBucket, DestinationPrefix = DestinationPrefix,
+                PersonPattern = PersonPattern, FileTypeMap = FileTypeMap, RowIdColumn = RowIdColumn, ComputeMd5 = ComputeMd5,
+                ThrottleLimit = ThrottleLimit,
+                CsvPath = CsvPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsvPath) : null,
+                WorkspacePath = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null,
+            };
+
+            InventoryScanner scanner;
+            Amazon.S3.IAmazonS3 s3;
+            try
+            {
+                s3 = S3ClientFactory.Create(Connection);
+                scanner = new InventoryScanner(s3, options, where);
+            }
+            catch (MigrationException ex) { Terminate(ex); return; }
+
+            var activity = $"Inventory of s3://{Bucket}/{TargetKeyBuilder.NormalizePrefix(Prefix)}";
+            var progress = new ProgressRecord(1, activity, "Listing objects");
+            var clock = Stopwatch.StartNew();
+            var lastProgress = TimeSpan.Zero;
+            long emitted = 0;
+            WriteVerbose($"{activity} at {where}; destination s3://{options.DestinationBucket ?? Bucket}/{scanner.Targets.DestinationPrefix}.");
+            try
+            {
+                foreach (var item in scanner.Scan(StopToken))
+                {
+                    WriteObject(item);
+                    emitted++;
+                    foreach (var line in scanner.Log.Drain()) WriteVerbose(line);
+                    if (clock.Elapsed - lastProgress > TimeSpan.FromMilliseconds(250))
+                    {
+                        lastProgress = clock.Elapsed;
+                        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+                        progress.StatusDescription = $"{scanner.ObjectsListed:N0} objects listed, {Bytes(scanner.BytesListed)}; {scanner.ObjectsListed / seconds:N0} objects/s"
+                            + (ComputeMd5 ? $"; {Bytes(scanner.BytesHashed)} hashed at {Bytes(scanner.BytesHashed / seconds)}/s" : "");
+                        WriteProgress(progress);
+                    }
+                }
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the workspace files under '{options.WorkspacePath}' failed: {ex.Message}", ex, options.WorkspacePath)); }
+            catch (UnauthorizedAccessException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the workspace files under '{options.WorkspacePath}' was refused: {ex.Message}", ex, options.WorkspacePath)); }
+            catch (ArgumentException ex) { Terminate(new MigrationException("InvalidNamingParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { return; }
+            finally
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+                s3.Dispose();
+            }
+            foreach (var line in scanner.Log.Drain()) WriteVerbose(line);
+            WriteVerbose($"Inventory done: {emitted:N0} objects, {Bytes(scanner.BytesListed)}, {scanner.ListRequests} list requests, {clock.Elapsed.TotalSeconds:0.0}s."
+                + (options.WorkspacePath != null ? $" Wrote {Reports.InventoryChecksumsWriter.FileName} and {Reports.InventoryReport.FileName} to '{options.WorkspacePath}'." : ""));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using S3Migration.Planning;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Get-MigrationTargetKey: the naming rule for the application's upload path. Given a row id, a name and a
+    /// file name, it returns the file type and the target key, from the same code the inventory uses.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "MigrationTargetKey")]
+    [OutputType(typeof(MigrationTarget))]
+    public sealed class GetMigrationTargetKeyCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string RowId { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("PersonName")]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; } = "";
+
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string FileName { get; set; } = "";
+
+        [Parameter]
+        public Hashtable? FileTypeMap { get; set; }
+
+        [Parameter]
+        public string? DestinationPrefix { get; set; }
+
+        private TargetKeyBuilder? _builder;
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                _builder = new TargetKeyBuilder(Planning.FileTypeMap.Create(FileTypeMap), DestinationPrefix);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidNamingParameter", ErrorCategory.InvalidArgument, FileTypeMap));
+            }
+        }
+
+        protected override void ProcessRecord()
+        {
+            var rowId = RowId.Trim();
+            foreach (var c in rowId)
+                if (c < '0' || c > '9')
+                {
+                    WriteError(new ErrorRecord(new ArgumentException($"RowId '{RowId}' is not a number; row ids are digits, such as 472."),
+                        "InvalidRowId", ErrorCategory.InvalidArgument, RowId));
+                    return;
+                }
+            try
+            {
+                WriteObject(_builder!.Build(rowId, Name, FileName.TrimStart('/')));
+            }
+            catch (ArgumentException ex)
+            {
+                WriteError(new ErrorRecord(ex, "InvalidFileName", ErrorCategory.InvalidArgument, FileName));
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using S3Migration.Tests.Infrastructure;
+
+namespace S3Migration.Tests.Pipeline;
+
+/// <summary>The module as PowerShell sees it: manifest, exports, parameter sets, help.</summary>
+[Collection(S3Collection.Name)]
+public class ModuleTests
+{
+    private static readonly string[] Cmdlets = { "Get-MigrationInventory", "Get-MigrationTargetKey" };
+
+    [Fact]
+    public void The_manifest_is_valid_and_exports_exactly_the_cmdlets()
+    {
+        var run = PowerShellHost.Run("Test-ModuleManifest -Path $manifest", new Dictionary<string, object?> { ["manifest"] = RepoPaths.Manifest });
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        var info = Assert.IsType<PSModuleInfo>(Assert.Single(run.Output).BaseObject);
+        Assert.Equal(new Version(0, 1, 0), info.Version);
+        Assert.Equal(Cmdlets, info.ExportedCmdlets.Keys.OrderBy(k => k));
+        Assert.Empty(info.ExportedFunctions);
+        // Scripts (and examples/LocalS3.psm1) use SDK types right after Import-Module, before any cmdlet has run.
+        Assert.Contains(info.RequiredAssemblies, a => a.EndsWith("AWSSDK.S3.dll"));
+        Assert.Equal(new[] { "Core" }, info.CompatiblePSEditions);
+
+        var loaded = PowerShellHost.Run("(Get-Module S3Migration).ExportedCmdlets.Keys | ForEach-Object { $_ }");
+        Assert.Equal(Cmdlets, loaded.Output.Select(o => o.ToString()).OrderBy(k => k));
+    }
+
+    [Fact]
+    public void Inventory_has_a_profile_set_by_default_and_a_credential_set()
+    {
+        var run = PowerShellHost.Run("$c = Get-Command Get-MigrationInventory; $c.DefaultParameterSet; $c.ParameterSets | ForEach-Object { $_.Name }");
+        Assert.Equal(new[] { "Profile", "Profile", "Credential" }, run.Output.Select(o => o.ToString()));
+        var both = PowerShellHost.Run("Get-MigrationInventory -Bucket b -ProfileName p -Credential ([Amazon.Runtime.AnonymousAWSCredentials]::new())");
+        Assert.Equal("AmbiguousParameterSet", both.StoppingError?.FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Theory]
+    [InlineData("Get-MigrationInventory")]
+    [InlineData("Get-MigrationTargetKey")]
+    public void Every_cmdlet_has_full_help(string name)
+    {
+        var run = PowerShellHost.Run("""
+            $h = Get-Help $name -Full
+            "synopsis=" + $h.Synopsis
+            "description=" + (($h.description | ForEach-Object { $_.Text }) -join ' ')
+            "examples=" + @($h.examples.example).Count
+            $documented = @($h.parameters.parameter | Where-Object { ($_.description | ForEach-Object { $_.Text }) -join '' } | ForEach-Object { $_.name })
+            (Get-Command $name).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters } |
+                Where-Object { $_ -notin $documented } | ForEach-Object { "undocumented=" + $_ }
+            """, new Dictionary<string, object?> { ["name"] = name });
+        Assert.Null(run.Terminating);
+        var lines = run.Output.Select(o => o.ToString()).ToList();
+        var synopsis = lines.Single(l => l.StartsWith("synopsis="))["synopsis=".Length..];
+        Assert.True(synopsis.Length > 20 && !synopsis.StartsWith(name), $"synopsis: {synopsis}");
+        Assert.True(lines.Single(l => l.StartsWith("description=")).Length > 100);
+        Assert.True(int.Parse(lines.Single(l => l.StartsWith("examples="))["examples=".Length..]) >= 2);
+        Assert.Empty(lines.Where(l => l.StartsWith("undocumented=")));
+    }
+}
