@@ -148,3 +148,34 @@ public class InventoryPipelineTests
         Assert.All(run.Output, o => Assert.True((bool)o.BaseObject));
     }
 }
+
+/// <summary>Changes process-wide AWS variables, so it runs in the S3 collection, one test at a time.</summary>
+[Collection(S3Collection.Name)]
+public class MissingCredentialsTests
+{
+    private readonly MotoServer _moto;
+    public MissingCredentialsTests(MotoServer moto) => _moto = moto;
+
+    [Fact]
+    public void No_credentials_anywhere_is_a_terminating_error_that_says_where_to_put_them()
+    {
+        using var dir = new TempDir();
+        var names = new[] { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI" };
+        var saved = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var n in names) Environment.SetEnvironmentVariable(n, null);
+            Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", dir.File("no-credentials"));
+            Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", dir.File("no-config"));
+            var run = PowerShellHost.Run("Get-MigrationInventory -Bucket some-bucket -EndpointUrl $endpoint", new Dictionary<string, object?> { ["endpoint"] = _moto.EndpointUrl });
+            var error = Assert.IsType<ErrorRecord>(run.StoppingError);
+            Assert.StartsWith("NoCredentials", error.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+            Assert.Contains("-ProfileName", error.Exception.Message);
+        }
+        finally
+        {
+            foreach (var (n, v) in saved) Environment.SetEnvironmentVariable(n, v);
+        }
+    }
+}
