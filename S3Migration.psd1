@@ -17,6 +17,7 @@
     CmdletsToExport      = @(
         'Get-MigrationInventory'
         'Get-MigrationTargetKey'
+        'Copy-PersonFiles'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

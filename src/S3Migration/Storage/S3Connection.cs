@@ -22,9 +22,11 @@ namespace S3Migration.Storage
         /// default chain (environment, shared files, SSO, instance roles). Custom endpoints get path-style
         /// addressing and checksums only when required, because S3-compatible servers often reject aws-chunked bodies.
         /// </summary>
-        public static IAmazonS3 Create(S3ConnectionOptions options)
+        /// <param name="sdkRetries">false for callers that retry (and count retries) themselves, such as the copy</param>
+        public static IAmazonS3 Create(S3ConnectionOptions options, bool sdkRetries = true)
         {
             var config = new AmazonS3Config();
+            if (!sdkRetries) config.MaxErrorRetry = 0;
             if (!string.IsNullOrWhiteSpace(options.EndpointUrl))
             {
                 if (!Uri.TryCreate(options.EndpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))

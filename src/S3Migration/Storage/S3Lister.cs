@@ -18,8 +18,10 @@ namespace S3Migration.Storage
     {
         private readonly IAmazonS3 _s3;
         private readonly string _where;
+        private readonly RetryPolicy? _retry;
 
-        public S3Lister(IAmazonS3 s3, string where) { _s3 = s3; _where = where; }
+        /// <param name="retry">retries pages itself, for clients whose SDK retries are off; null relies on the SDK's</param>
+        public S3Lister(IAmazonS3 s3, string where, RetryPolicy? retry = null) { _s3 = s3; _where = where; _retry = retry; }
 
         /// <summary>Requests sent, for the benchmark and the tests.</summary>
         public int Requests => _requests;
@@ -68,14 +70,21 @@ namespace S3Migration.Storage
 
         private async Task<ListObjectsV2Response> Fetch(string bucket, string prefix, string? delimiter, string? token, CancellationToken ct, int maxKeys = 1000)
         {
-            Interlocked.Increment(ref _requests);
+            var request = new ListObjectsV2Request
+            {
+                BucketName = bucket, Prefix = prefix, Delimiter = delimiter, ContinuationToken = token,
+                Encoding = EncodingType.Url, MaxKeys = maxKeys,
+            };
+            Task<ListObjectsV2Response> Send()
+            {
+                Interlocked.Increment(ref _requests);
+                return _s3.ListObjectsV2Async(request, ct);
+            }
             try
             {
-                return await _s3.ListObjectsV2Async(new ListObjectsV2Request
-                {
-                    BucketName = bucket, Prefix = prefix, Delimiter = delimiter, ContinuationToken = token,
-                    Encoding = EncodingType.Url, MaxKeys = maxKeys,
-                }, ct).ConfigureAwait(false);
+                return _retry != null
+                    ? await _retry.RunAsync(Send, new StrongBox<int>(), ct).ConfigureAwait(false)
+                    : await Send().ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {

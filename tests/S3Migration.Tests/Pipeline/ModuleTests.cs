@@ -7,7 +7,7 @@ namespace S3Migration.Tests.Pipeline;
 [Collection(S3Collection.Name)]
 public class ModuleTests
 {
-    private static readonly string[] Cmdlets = { "Get-MigrationInventory", "Get-MigrationTargetKey" };
+    private static readonly string[] Cmdlets = { "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey" };
 
     [Fact]
     public void The_manifest_is_valid_and_exports_exactly_the_cmdlets()
@@ -39,6 +39,7 @@ public class ModuleTests
     [Theory]
     [InlineData("Get-MigrationInventory")]
     [InlineData("Get-MigrationTargetKey")]
+    [InlineData("Copy-PersonFiles")]
     public void Every_cmdlet_has_full_help(string name)
     {
         var run = PowerShellHost.Run("""

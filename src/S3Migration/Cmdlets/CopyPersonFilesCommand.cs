@@ -1,0 +1,374 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using Amazon.S3;
+using S3Migration.Journal;
+using S3Migration.Planning;
+using S3Migration.Storage;
+using S3Migration.Workspace;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Copy-PersonFiles: server-side copies of planned items to their target keys, each verified and journaled.
+    /// Copies run concurrently (up to -ThrottleLimit); results, journal rows, progress and errors are written from
+    /// the pipeline thread only, as each copy completes.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Copy, "PersonFiles", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(MigrationResult))]
+    public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
+    {
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string SourceBucket { get; set; } = "";
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string SourceKey { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? TargetBucket { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        public string TargetKey { get; set; } = "";
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public long? Size { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? ETag { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Md5 { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? FileType { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? RowId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? PersonName { get; set; }
+
+        /// <summary>The inventory's status; only Planned items (or items without a status) are copied.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Status { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? Notes { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? DestinationBucket { get; set; }
+
+        [Parameter]
+        [ValidateSet("AES256", "aws:kms")]
+        public string? ServerSideEncryption { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? KmsKeyId { get; set; }
+
+        [Parameter]
+        [ValidateSet("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")]
+        public string? StorageClass { get; set; }
+
+        [Parameter]
+        [ValidateSet("private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control")]
+        public string? CannedAcl { get; set; }
+
+        [Parameter]
+        public SwitchParameter NoMigrationTags { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        [ValidateRange(1L, CopySettings.SingleRequestLimit)]
+        public long MultipartThreshold { get; set; } = CopySettings.SingleRequestLimit;
+
+        [Parameter]
+        [ValidateRange(CopySettings.MinPartSize, CopySettings.SingleRequestLimit)]
+        public long PartSize { get; set; } = 256L * 1024 * 1024;
+
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaxRetries { get; set; } = 5;
+
+        private IAmazonS3? _s3;
+        private MigrationJournal? _journal;
+        private MigrationSummary? _summary;
+        private CopyEngine? _engine;
+        private S3Calls? _calls;
+        private S3Lister? _lister;
+        private string _workspace = "";
+        private readonly List<(Task<MigrationResult> Task, string Person)> _inFlight = new List<(Task<MigrationResult>, string)>();
+        private readonly Dictionary<string, (int Pending, int Verified, int Failed, int Other)> _persons = new Dictionary<string, (int, int, int, int)>(StringComparer.Ordinal);
+        private string _currentPerson = "";
+        private readonly Stopwatch _clock = new Stopwatch();
+        private TimeSpan _lastProgress, _lastSummary;
+        private bool _finished;
+        private readonly ProgressRecord _progress = new ProgressRecord(2, "Copy-PersonFiles", "Starting");
+
+        protected override void BeginProcessing()
+        {
+            if (ServerSideEncryption == "aws:kms" && KmsKeyId == null)
+                WriteVerbose("-ServerSideEncryption aws:kms without -KmsKeyId uses the account's AWS managed key (aws/s3).");
+            if (KmsKeyId != null && ServerSideEncryption != "aws:kms")
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-KmsKeyId goes with -ServerSideEncryption aws:kms."), "KmsKeyWithoutKms", ErrorCategory.InvalidArgument, KmsKeyId));
+            _workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+        }
+
+        protected override void ProcessRecord()
+        {
+            var item = new CopyItem
+            {
+                RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", SourceBucket = SourceBucket,
+                SourceKey = SourceKey, TargetKey = TargetKey, Size = Size, ETag = ETag ?? "", Md5 = Md5 ?? "",
+                TargetBucket = !string.IsNullOrEmpty(TargetBucket) ? TargetBucket! : DestinationBucket ?? SourceBucket,
+            };
+            var notPlanned = WhyNotPlanned(item);
+            if (notPlanned != null)
+            {
+                if (ShouldProcess($"s3://{item.SourceBucket}/{item.SourceKey}", "Pass through without copying (" + notPlanned + ")"))
+                {
+                    Start();
+                    var r = Result(item, MigrationResultStatus.NotPlanned, notPlanned);
+                    _summary!.Add(r);
+                    WriteObject(r);
+                }
+                return;
+            }
+            if (!ShouldProcess($"s3://{item.TargetBucket}/{item.TargetKey}", $"Copy from s3://{item.SourceBucket}/{item.SourceKey}"))
+                return;
+
+            Start();
+            _summary!.Planned();
+            var person = item.RowId.Length > 0 ? $"{item.RowId} {item.PersonName}" : "";
+            if (person != _currentPerson) { _currentPerson = person; ReportFinishedPersons(); }
+            _persons.TryGetValue(person, out var p);
+            _persons[person] = (p.Pending + 1, p.Verified, p.Failed, p.Other);
+
+            Drain(wait: false);
+            while (_inFlight.Count >= ThrottleLimit) Drain(wait: true);
+            _inFlight.Add((_engine!.CopyAsync(item, StopToken), person));
+            Progress();
+        }
+
+        protected override void EndProcessing()
+        {
+            while (_inFlight.Count > 0) Drain(wait: true);
+            if (_summary == null) return; // -WhatIf, or no input
+            _currentPerson = "\0";
+            ReportFinishedPersons();
+            Finish("completed");
+            _progress.RecordType = ProgressRecordType.Completed;
+            WriteProgress(_progress);
+            WriteVerbose($"Done: {_summary.FilesVerified} verified ({_summary.FilesSkipped} already there), {_summary.FilesFailed} failed, {_summary.FilesConflict} conflicts, "
+                         + $"{_summary.FilesNotPlanned} not planned; {_summary.Requests} S3 requests, {_summary.Retries} retries, {_clock.Elapsed.TotalSeconds:0.0}s. Journal: {_journal!.Path}");
+        }
+
+        /// <summary>Opens the workspace on the first item that really runs, so -WhatIf writes nothing.</summary>
+        private void Start()
+        {
+            if (_summary != null) return;
+            try
+            {
+                AtomicFile.EnsureFolder(_workspace);
+                _journal = MigrationJournal.Open(_workspace);
+            }
+            catch (IOException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new IOException($"The journal in '{_workspace}' could not be opened: {ex.Message} Is another copy running on this workspace?", ex),
+                    "JournalUnavailable", ErrorCategory.ResourceUnavailable, _workspace));
+            }
+            catch (InvalidDataException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, _workspace));
+            }
+            if (_journal!.TornBytes > 0)
+                WriteWarning($"{MigrationJournal.FileName} ended with a row torn by an interrupted run ({_journal.TornBytes} bytes); it was cut off. Objects it concerned are checked again.");
+            WriteVerbose($"Journal {_journal.Path}: {_journal.EarlierRows} rows from earlier runs, {_journal.Verified.Count} objects verified.");
+            try
+            {
+                _s3 = S3ClientFactory.Create(Connection, sdkRetries: false);
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            var retry = new RetryPolicy(MaxRetries);
+            _calls = new S3Calls(retry);
+            var settings = new CopySettings
+            {
+                ServerSideEncryption = ServerSideEncryption, KmsKeyId = KmsKeyId, StorageClass = StorageClass, CannedAcl = CannedAcl,
+                MigrationTags = !NoMigrationTags, Force = Force, MultipartThreshold = MultipartThreshold, PartSize = PartSize,
+                MigrationDate = DateTime.UtcNow,
+            };
+            _lister = new S3Lister(_s3!, S3ClientFactory.Describe(Connection), retry);
+            _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified);
+            _summary = new MigrationSummary();
+            _clock.Start();
+        }
+
+        /// <summary>Why an item is passed through without a copy, or null when it is to be copied.</summary>
+        private string? WhyNotPlanned(CopyItem item)
+        {
+            if (!string.IsNullOrEmpty(Status) && !string.Equals(Status, nameof(MigrationItemStatus.Planned), StringComparison.OrdinalIgnoreCase))
+                return $"inventory status {Status}" + (string.IsNullOrEmpty(Notes) ? "" : ": " + Notes);
+            if (string.IsNullOrEmpty(item.TargetKey)) return "no target key";
+            if (item.TargetKey.StartsWith("/", StringComparison.Ordinal) || item.TargetKey.EndsWith("/", StringComparison.Ordinal))
+                return $"target key '{item.TargetKey}' starts or ends with '/'";
+            if (!string.IsNullOrEmpty(TargetBucket) && DestinationBucket != null && TargetBucket != DestinationBucket)
+                return $"planned for bucket '{TargetBucket}', not -DestinationBucket '{DestinationBucket}'; run Get-MigrationInventory with -DestinationBucket {DestinationBucket}";
+            if (item.SourceBucket == item.TargetBucket && item.SourceKey == item.TargetKey) return "the target is the source";
+            return null;
+        }
+
+        private static MigrationResult Result(CopyItem item, MigrationResultStatus status, string notes) => new MigrationResult
+        {
+            RowId = item.RowId, PersonName = item.PersonName, FileType = item.FileType, SourceBucket = item.SourceBucket, SourceKey = item.SourceKey,
+            TargetBucket = item.TargetBucket, TargetKey = item.TargetKey, Size = item.Size ?? 0, Md5 = item.Md5, SourceETag = item.ETag,
+            Status = status, Notes = notes, Timestamp = DateTime.UtcNow,
+        };
+
+        /// <summary>Journals and writes out finished copies, on the pipeline thread. With wait, blocks until one finishes.</summary>
+        private void Drain(bool wait)
+        {
+            if (wait && _inFlight.Count > 0) Task.WaitAny(_inFlight.Select(f => (Task)f.Task).ToArray());
+            for (var i = 0; i < _inFlight.Count; i++)
+            {
+                var (task, person) = _inFlight[i];
+                if (!task.IsCompleted) continue;
+                _inFlight.RemoveAt(i--);
+                if (task.IsCanceled) continue;
+                if (task.IsFaulted)
+                {
+                    var ex = task.Exception!.GetBaseException();
+                    if (ex is OperationCanceledException && StopToken.IsCancellationRequested) continue;
+                    Finish("failed");
+                    if (ex is MigrationException m) Terminate(m);
+                    ThrowTerminatingError(new ErrorRecord(ex, "CopyEngineFailed", ErrorCategory.NotSpecified, null));
+                }
+                Complete(task.Result, person);
+            }
+            Progress();
+        }
+
+        private void Complete(MigrationResult r, string person)
+        {
+            if (!r.FromJournal) _journal!.Append(ToRow(r));
+            _summary!.Add(r);
+            var p = _persons[person];
+            _persons[person] = (p.Pending - 1, p.Verified + (r.Status == MigrationResultStatus.Verified || r.Status == MigrationResultStatus.Skipped ? 1 : 0),
+                p.Failed + (r.Status == MigrationResultStatus.Failed ? 1 : 0), p.Other + (r.Status == MigrationResultStatus.Conflict ? 1 : 0));
+            if (StopToken.IsCancellationRequested) return;
+            WriteObject(r);
+            if (r.Status == MigrationResultStatus.Failed)
+            {
+                var id = r.Notes.Contains("archived") ? "SourceArchived" : "CopyFailed";
+                WriteError(new ErrorRecord(new InvalidOperationException($"Copying s3://{r.SourceBucket}/{r.SourceKey} to s3://{r.TargetBucket}/{r.TargetKey} failed: {r.Notes}"),
+                    id, id == "SourceArchived" ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, r));
+            }
+            else if (r.Status == MigrationResultStatus.Conflict)
+                WriteWarning($"Conflict at s3://{r.TargetBucket}/{r.TargetKey}: {r.Notes}");
+        }
+
+        private void ReportFinishedPersons()
+        {
+            foreach (var name in _persons.Where(p => p.Value.Pending == 0 && p.Key != _currentPerson).Select(p => p.Key).ToList())
+            {
+                var p = _persons[name];
+                _persons.Remove(name);
+                if (name.Length > 0)
+                    WriteVerbose($"Person {name} done: {p.Verified} verified, {p.Failed} failed, {p.Other} conflicts.");
+            }
+        }
+
+        private void Progress()
+        {
+            if (_summary == null || StopToken.IsCancellationRequested) return;
+            if (_clock.Elapsed - _lastSummary > TimeSpan.FromSeconds(3))
+            {
+                _lastSummary = _clock.Elapsed;
+                WriteSummary();
+            }
+            if (_clock.Elapsed - _lastProgress < TimeSpan.FromMilliseconds(250)) return;
+            _lastProgress = _clock.Elapsed;
+            ReportFinishedPersons();
+            var s = _summary;
+            var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
+            var rate = s.Done / seconds;
+            var remaining = s.TotalFilesToMigrate - s.Done;
+            _progress.Activity = $"Copy-PersonFiles to {_workspace}";
+            _progress.StatusDescription = $"{s.Done:N0} of {s.TotalFilesToMigrate:N0} items so far ({s.FilesVerified:N0} verified, {s.FilesFailed:N0} failed), "
+                                          + $"{Bytes(s.BytesVerified)}; {rate:N1} objects/s, {Bytes(s.BytesVerified / seconds)}/s";
+            _progress.PercentComplete = s.TotalFilesToMigrate > 0 ? (int)Math.Min(100, 100 * s.Done / s.TotalFilesToMigrate) : -1;
+            _progress.SecondsRemaining = rate > 0 ? (int)(remaining / rate) : -1;
+            WriteProgress(_progress);
+        }
+
+        private void WriteSummary()
+        {
+            _summary!.Requests = _calls!.Requests + _lister!.Requests;
+            _summary.Retries = _calls.Retries;
+            _summary.Write(_workspace);
+        }
+
+        private void Finish(string state)
+        {
+            if (_finished || _summary == null) return;
+            _finished = true;
+            _summary.Finish(state);
+            WriteSummary();
+            _journal?.Dispose();
+        }
+
+        private static JournalRow ToRow(MigrationResult r) => new JournalRow
+        {
+            RowId = r.RowId, PersonName = r.PersonName, OldPath = JournalRow.S3Path(r.SourceBucket, r.SourceKey),
+            NewPath = JournalRow.S3Path(r.TargetBucket, r.TargetKey), FileType = r.FileType, Size = r.Size, Md5 = r.Md5,
+            Timestamp = r.Timestamp,
+            VerificationStatus = r.Status switch
+            {
+                MigrationResultStatus.Verified or MigrationResultStatus.Skipped => JournalRow.Verified,
+                MigrationResultStatus.Conflict => JournalRow.Conflict,
+                _ => JournalRow.Failed,
+            },
+            Error = r.Status == MigrationResultStatus.Verified ? "" : r.Notes,
+            SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
+            Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
+        };
+
+        /// <summary>
+        /// Runs when the pipeline ends, also after Ctrl+C (StopProcessing cancels the in-flight copies): copies that
+        /// completed are journaled, the summary says "cancelled", and the journal is closed consistent.
+        /// </summary>
+        public void Dispose()
+        {
+            if (_summary != null && !_finished)
+            {
+                try { Task.WaitAll(_inFlight.Select(f => (Task)f.Task).ToArray(), TimeSpan.FromSeconds(30)); }
+                catch (AggregateException) { /* cancelled or failed copies are not journaled */ }
+                foreach (var (task, person) in _inFlight.Where(f => f.Task.Status == TaskStatus.RanToCompletion))
+                {
+                    if (!task.Result.FromJournal) _journal!.Append(ToRow(task.Result));
+                    _summary.Add(task.Result);
+                }
+                _inFlight.Clear();
+                Finish(StopToken.IsCancellationRequested ? "cancelled" : "failed");
+            }
+            _s3?.Dispose();
+        }
+    }
+}

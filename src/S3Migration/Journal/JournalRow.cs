@@ -1,0 +1,65 @@
+using System;
+using System.Globalization;
+
+namespace S3Migration.Journal
+{
+    /// <summary>One row of migration_log.csv: one attempt at one object.</summary>
+    public sealed class JournalRow
+    {
+        /// <summary>The plan's columns in the plan's order, then this module's.</summary>
+        public static readonly string[] Columns =
+        {
+            "row_id", "person_name", "old_s3_path", "new_s3_path", "file_type", "file_size", "md5_hash", "copy_timestamp",
+            "verification_status", "error_message",
+            "source_etag", "destination_etag", "content_type", "verified_by", "attempts", "retries", "duration_ms", "result",
+        };
+
+        public const string Verified = "verified";
+        public const string Failed = "failed";
+        public const string Conflict = "conflict";
+
+        public string RowId { get; set; } = "";
+        public string PersonName { get; set; } = "";
+        public string OldPath { get; set; } = "";
+        public string NewPath { get; set; } = "";
+        public string FileType { get; set; } = "";
+        public long Size { get; set; }
+        public string Md5 { get; set; } = "";
+        public DateTime Timestamp { get; set; }
+        /// <summary>verified, failed or conflict.</summary>
+        public string VerificationStatus { get; set; } = "";
+        public string Error { get; set; } = "";
+        public string SourceETag { get; set; } = "";
+        public string DestinationETag { get; set; } = "";
+        public string ContentType { get; set; } = "";
+        public string VerifiedBy { get; set; } = "";
+        public int Attempts { get; set; }
+        public int Retries { get; set; }
+        public long DurationMs { get; set; }
+        /// <summary>The MigrationResult status: Verified, Skipped, Failed or Conflict.</summary>
+        public string Result { get; set; } = "";
+
+        public string[] ToFields() => new[]
+        {
+            RowId, PersonName, OldPath, NewPath, FileType, Size.ToString(CultureInfo.InvariantCulture), Md5,
+            Timestamp.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture), VerificationStatus, Error,
+            SourceETag, DestinationETag, ContentType, VerifiedBy, Attempts.ToString(CultureInfo.InvariantCulture),
+            Retries.ToString(CultureInfo.InvariantCulture), DurationMs.ToString(CultureInfo.InvariantCulture), Result,
+        };
+
+        public static JournalRow FromFields(string[] f)
+        {
+            long L(int i) => long.TryParse(f[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;
+            return new JournalRow
+            {
+                RowId = f[0], PersonName = f[1], OldPath = f[2], NewPath = f[3], FileType = f[4], Size = L(5), Md5 = f[6],
+                Timestamp = DateTime.TryParse(f[7], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : default,
+                VerificationStatus = f[8], Error = f[9], SourceETag = f[10], DestinationETag = f[11], ContentType = f[12],
+                VerifiedBy = f[13], Attempts = (int)L(14), Retries = (int)L(15), DurationMs = L(16), Result = f[17],
+            };
+        }
+
+        /// <summary>The plan's path form: s3://bucket/key.</summary>
+        public static string S3Path(string bucket, string key) => $"s3://{bucket}/{key}";
+    }
+}

@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace S3Migration.Journal
+{
+    /// <summary>
+    /// migration_log.csv, the copy journal: append-only, one row per attempt, flushed to the OS as each row is
+    /// written (so a killed process loses nothing it reported) and to disk every second and at the end.
+    /// Opening it reads what earlier runs recorded; a row torn by a crash is cut off and reported, never parsed.
+    /// </summary>
+    public sealed class MigrationJournal : IDisposable
+    {
+        public const string FileName = "migration_log.csv";
+        private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+
+        private readonly FileStream _stream;
+        private readonly StreamWriter _writer;
+        private readonly CsvWriter _csv;
+        private DateTime _lastSync = DateTime.UtcNow;
+
+        private MigrationJournal(string path, FileStream stream, long good, Dictionary<string, JournalRow> verified, int rows, long tornBytes)
+        {
+            Path = path;
+            Verified = verified;
+            EarlierRows = rows;
+            TornBytes = tornBytes;
+            _stream = stream;
+            _stream.SetLength(good);
+            _stream.Seek(0, SeekOrigin.End);
+            _writer = new StreamWriter(_stream, Utf8) { AutoFlush = false };
+            _csv = new CsvWriter(_writer, new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\n" });
+            if (good == 0)
+            {
+                foreach (var c in JournalRow.Columns) _csv.WriteField(c);
+                _csv.NextRecord();
+                Flush(true);
+            }
+        }
+
+        public string Path { get; }
+        /// <summary>What earlier runs verified: the last verified row per source path (s3://bucket/key).</summary>
+        public IReadOnlyDictionary<string, JournalRow> Verified { get; }
+        /// <summary>How many rows earlier runs wrote.</summary>
+        public int EarlierRows { get; }
+        /// <summary>Bytes of a torn last row that were cut off when the journal was opened.</summary>
+        public long TornBytes { get; }
+
+        /// <summary>Opens (or creates) the journal in a workspace folder.</summary>
+        public static MigrationJournal Open(string workspace)
+        {
+            var path = System.IO.Path.Combine(workspace, FileName);
+            // FileShare.Read: a second run on the same workspace fails here instead of interleaving rows.
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            try
+            {
+                var verified = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
+                var rows = 0;
+                var good = JournalReader.Read(stream, row =>
+                {
+                    rows++;
+                    if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = row;
+                });
+                return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+
+        public void Append(JournalRow row)
+        {
+            foreach (var f in row.ToFields()) _csv.WriteField(f);
+            _csv.NextRecord();
+            Flush(DateTime.UtcNow - _lastSync > TimeSpan.FromSeconds(1));
+        }
+
+        private void Flush(bool toDisk)
+        {
+            _csv.Flush();
+            _writer.Flush();
+            if (toDisk) { _stream.Flush(true); _lastSync = DateTime.UtcNow; }
+        }
+
+        public void Dispose()
+        {
+            try { Flush(true); } catch (ObjectDisposedException) { }
+            _csv.Dispose();
+        }
+    }
+
+    /// <summary>Reads migration_log.csv for re-runs and for the integrity check, streaming.</summary>
+    public static class JournalReader
+    {
+        public static List<JournalRow> ReadFile(string path)
+        {
+            var rows = new List<JournalRow>();
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            Read(s, rows.Add);
+            return rows;
+        }
+
+        /// <summary>
+        /// Hands every complete row to <paramref name="onRow"/> and returns the byte length of the header and the
+        /// complete rows. A row is complete when it ends with a newline outside quotes and has every column, so a
+        /// crash mid-row is never mistaken for data.
+        /// </summary>
+        public static long Read(Stream stream, Action<JournalRow> onRow)
+        {
+            stream.Seek(0, SeekOrigin.Begin);
+            var buffer = new byte[1 << 16];
+            var record = new MemoryStream();
+            long good = 0, position = 0;
+            var inQuotes = false;
+            var header = true;
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                for (var i = 0; i < n; i++, position++)
+                {
+                    var b = buffer[i];
+                    record.WriteByte(b);
+                    // '"' and '\n' never occur inside a multi-byte UTF-8 sequence, so bytes can be scanned directly.
+                    if (b == (byte)'"') { inQuotes = !inQuotes; continue; }
+                    if (b != (byte)'\n' || inQuotes) continue;
+                    var fields = ParseRecord(Encoding.UTF8.GetString(record.GetBuffer(), 0, (int)record.Length));
+                    record.SetLength(0);
+                    if (fields == null || fields.Length != JournalRow.Columns.Length) { stream.Seek(0, SeekOrigin.End); return good; }
+                    if (header)
+                    {
+                        if (!fields.SequenceEqual(JournalRow.Columns))
+                            throw new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace?");
+                        header = false;
+                    }
+                    else onRow(JournalRow.FromFields(fields));
+                    good = position + 1;
+                }
+            }
+            stream.Seek(0, SeekOrigin.End);
+            return good;
+        }
+
+        private static string[]? ParseRecord(string text)
+        {
+            using var parser = new CsvParser(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
+            return parser.Read() ? parser.Record : null;
+        }
+    }
+}

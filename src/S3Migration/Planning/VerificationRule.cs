@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace S3Migration.Planning
+{
+    /// <summary>What a HEAD request says about an object: the facts a verification compares.</summary>
+    public sealed class ObjectFacts
+    {
+        public long Size { get; set; }
+        public string ETag { get; set; } = "";
+        public string ContentType { get; set; } = "";
+        public string CacheControl { get; set; } = "";
+        public string ContentDisposition { get; set; } = "";
+        public string ContentEncoding { get; set; } = "";
+        public string ContentLanguage { get; set; } = "";
+        public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>AES256, aws:kms, aws:kms:dsse or "" (none reported).</summary>
+        public string Encryption { get; set; } = "";
+        public string KmsKeyId { get; set; } = "";
+        public bool CustomerKey { get; set; }
+        public string StorageClass { get; set; } = "";
+        /// <summary>"algorithm:value" of an S3 full-object checksum (e.g. CRC64NVME), or "".</summary>
+        public string FullObjectChecksum { get; set; } = "";
+        public int TagCount { get; set; }
+        /// <summary>The x-amz-restore state: null when never restored, true while a restore runs, false when a restored copy is readable.</summary>
+        public bool? RestoreInProgress { get; set; }
+        public string ArchiveStatus { get; set; } = "";
+
+        /// <summary>True when the ETag is the MD5 of the content: the MD5 shape and no KMS or customer-key encryption.</summary>
+        public bool ETagIsMd5 => ETag.Length > 0 && Planning.ETag.LooksLikeMd5(ETag)
+                                 && !Encryption.StartsWith("aws:kms", StringComparison.Ordinal) && !CustomerKey;
+
+        /// <summary>Archived and not restored: reads and copies answer InvalidObjectState or ObjectNotInActiveTierError.</summary>
+        public bool NeedsRestore =>
+            (StorageClasses.IsArchived(StorageClass) && RestoreInProgress != false) || ArchiveStatus.Length > 0 && RestoreInProgress != false;
+    }
+
+    public enum Verdict { Verified, Mismatch, Unproven }
+
+    public sealed class VerificationOutcome
+    {
+        public VerificationOutcome(Verdict verdict, string how, string why) { Verdict = verdict; How = how; Why = why; }
+        public Verdict Verdict { get; }
+        /// <summary>For Verified: etag, md5 or checksum.</summary>
+        public string How { get; }
+        /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
+        public string Why { get; }
+    }
+
+    /// <summary>
+    /// When a copy counts as verified (DESIGN.md, "What verified means"), in one place: the destination exists,
+    /// its size equals the source's, its Content-Type, Cache-Control, Content-Disposition, Content-Encoding,
+    /// Content-Language and user metadata equal the source's, and its content is proven equal by
+    /// 1. equal ETags, both MD5s or both multipart ETags (the MD5 of the parts' MD5s, so the same parts), or
+    /// 2. the destination's MD5 ETag equal to the source's known MD5 (from the inventory or a computed one), or
+    /// 3. equal S3 full-object checksums of the same algorithm.
+    /// Otherwise the content is Unproven, and the caller hashes the content (CopyEngine) before deciding.
+    /// </summary>
+    public static class VerificationRule
+    {
+        public static VerificationOutcome Compare(ObjectFacts source, string? sourceMd5, ObjectFacts destination)
+        {
+            if (destination.Size != source.Size)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"size {destination.Size}, source {source.Size}");
+            var headers = DifferentHeaders(source, destination);
+            if (headers.Count > 0)
+                return new VerificationOutcome(Verdict.Mismatch, "", "not preserved: " + string.Join(", ", headers));
+
+            var srcEtag = ETag.Clean(source.ETag);
+            var dstEtag = ETag.Clean(destination.ETag);
+            var bothPlain = source.ETagIsMd5 && destination.ETagIsMd5;
+            var bothMultipart = ETag.IsMultipart(srcEtag) && ETag.IsMultipart(dstEtag) && !destination.CustomerKey && !source.CustomerKey
+                                && !source.Encryption.StartsWith("aws:kms", StringComparison.Ordinal) && !destination.Encryption.StartsWith("aws:kms", StringComparison.Ordinal);
+            if (bothPlain || bothMultipart)
+                return srcEtag == dstEtag
+                    ? new VerificationOutcome(Verdict.Verified, "etag", "")
+                    : bothPlain
+                        ? new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {srcEtag}")
+                        : new VerificationOutcome(Verdict.Unproven, "", "multipart ETags with different part layouts");
+
+            var md5 = ETag.Clean(sourceMd5);
+            if (destination.ETagIsMd5 && ETag.LooksLikeMd5(md5))
+                return dstEtag == md5
+                    ? new VerificationOutcome(Verdict.Verified, "md5", "")
+                    : new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {md5}");
+
+            if (source.FullObjectChecksum.Length > 0 && destination.FullObjectChecksum.Length > 0
+                && Algorithm(source.FullObjectChecksum) == Algorithm(destination.FullObjectChecksum))
+                return source.FullObjectChecksum == destination.FullObjectChecksum
+                    ? new VerificationOutcome(Verdict.Verified, "checksum", "")
+                    : new VerificationOutcome(Verdict.Mismatch, "", $"{Algorithm(destination.FullObjectChecksum)} checksum differs");
+
+            return new VerificationOutcome(Verdict.Unproven, "", "no ETag or checksum proves the content (encryption or part layout)");
+        }
+
+        /// <summary>Compares two MD5s computed by reading both contents.</summary>
+        public static VerificationOutcome CompareContent(string sourceMd5, string destinationMd5) =>
+            ETag.Clean(sourceMd5) == ETag.Clean(destinationMd5) && sourceMd5.Length > 0
+                ? new VerificationOutcome(Verdict.Verified, "content", "")
+                : new VerificationOutcome(Verdict.Mismatch, "", $"content MD5 {destinationMd5}, source {sourceMd5}");
+
+        private static List<string> DifferentHeaders(ObjectFacts s, ObjectFacts d)
+        {
+            var diff = new List<string>();
+            if (!string.Equals(s.ContentType, d.ContentType, StringComparison.Ordinal)) diff.Add($"Content-Type '{d.ContentType}' (source '{s.ContentType}')");
+            if (s.CacheControl != d.CacheControl) diff.Add("Cache-Control");
+            if (s.ContentDisposition != d.ContentDisposition) diff.Add("Content-Disposition");
+            if (s.ContentEncoding != d.ContentEncoding) diff.Add("Content-Encoding");
+            if (s.ContentLanguage != d.ContentLanguage) diff.Add("Content-Language");
+            var missing = s.Metadata.Where(m => !d.Metadata.TryGetValue(m.Key, out var v) || v != m.Value).Select(m => m.Key)
+                .Concat(d.Metadata.Keys.Where(k => !s.Metadata.ContainsKey(k))).ToList();
+            if (missing.Count > 0) diff.Add("metadata " + string.Join(", ", missing));
+            return diff;
+        }
+
+        private static string Algorithm(string checksum) => checksum.Substring(0, Math.Max(0, checksum.IndexOf(':')));
+    }
+}

@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3Migration.Journal;
+using S3Migration.Planning;
+
+namespace S3Migration.Storage
+{
+    /// <summary>One object to copy, as Copy-PersonFiles binds it from the pipeline.</summary>
+    public sealed class CopyItem
+    {
+        public string RowId { get; set; } = "";
+        public string PersonName { get; set; } = "";
+        public string FileType { get; set; } = "";
+        public string SourceBucket { get; set; } = "";
+        public string SourceKey { get; set; } = "";
+        public string TargetBucket { get; set; } = "";
+        public string TargetKey { get; set; } = "";
+        public long? Size { get; set; }
+        public string ETag { get; set; } = "";
+        public string Md5 { get; set; } = "";
+    }
+
+    /// <summary>
+    /// Copies and verifies one item (DESIGN.md, "What verified means"):
+    /// 1. skip, with no request, what an earlier run's journal verified and the destination still holds;
+    /// 2. HEAD the source: it must exist, be unchanged since the inventory and be readable (not archived);
+    /// 3. a destination that already exists is compared: identical is Skipped, different is a Conflict unless -Force;
+    /// 4. copy server-side, HEAD the destination and verify; a mismatch is copied once more, then Failed,
+    ///    and an unverified copy this run wrote is deleted so it never looks like a good one.
+    /// Per-object failures come back as results; a failure of the whole destination bucket is thrown.
+    /// </summary>
+    public sealed class CopyEngine
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly CopySettings _settings;
+        private readonly S3Calls _calls;
+        private readonly DestinationCatalog _catalog;
+        private readonly IReadOnlyDictionary<string, JournalRow> _verified;
+        private readonly ServerSideCopier _copier;
+        private readonly ContentHasher _hasher;
+
+        public CopyEngine(IAmazonS3 s3, CopySettings settings, S3Calls calls, DestinationCatalog catalog, IReadOnlyDictionary<string, JournalRow> verified)
+        {
+            _s3 = s3; _settings = settings; _calls = calls; _catalog = catalog; _verified = verified;
+            _copier = new ServerSideCopier(s3, settings, calls);
+            _hasher = new ContentHasher(s3);
+        }
+
+        public async Task<MigrationResult> CopyAsync(CopyItem item, CancellationToken ct)
+        {
+            var clock = Stopwatch.StartNew();
+            var retries = new StrongBox<int>();
+            var r = new MigrationResult
+            {
+                RowId = item.RowId, PersonName = item.PersonName, FileType = item.FileType, SourceBucket = item.SourceBucket,
+                SourceKey = item.SourceKey, TargetBucket = item.TargetBucket, TargetKey = item.TargetKey, Size = item.Size ?? 0,
+                Md5 = ETag.Clean(item.Md5), SourceETag = ETag.Clean(item.ETag),
+            };
+            try
+            {
+                await CopyAndVerifyAsync(item, r, retries, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "InvalidObjectState" || ex.ErrorCode == "ObjectNotInActiveTierError")
+            {
+                Fail(r, $"the source is archived ({ex.ErrorCode}): restore it first (RestoreObject), then run the copy again");
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket")
+            {
+                throw new MigrationException("BucketNotFound", MigrationErrorKind.NotFound,
+                    $"Bucket '{(ex.Message.Contains(item.SourceBucket) ? item.SourceBucket : item.TargetBucket)}' does not exist. Check the input's SourceBucket/TargetBucket and -DestinationBucket.", ex);
+            }
+            catch (AmazonS3Exception ex)
+            {
+                Fail(r, $"S3 answered {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}");
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested) && !(ex is MigrationException))
+            {
+                Fail(r, RetryPolicy.IsTransient(ex, CancellationToken.None)
+                    ? $"gave up after {RetriesText(retries.Value)}: {ex.GetBaseException().Message}"
+                    : ex.GetBaseException().Message);
+            }
+            r.Retries = retries.Value;
+            r.Duration = clock.Elapsed;
+            r.Timestamp = DateTime.UtcNow;
+            return r;
+        }
+
+        private static string RetriesText(int n) => n == 1 ? "1 retry" : $"{n} retries";
+
+        private async Task CopyAndVerifyAsync(CopyItem item, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
+        {
+            var existing = await _catalog.LookupAsync(item.TargetBucket, item.TargetKey, ct).ConfigureAwait(false);
+            var sourcePath = JournalRow.S3Path(item.SourceBucket, item.SourceKey);
+            var targetPath = JournalRow.S3Path(item.TargetBucket, item.TargetKey);
+
+            // 1. Verified by an earlier run, and the destination is still what that run verified: nothing to send.
+            if (_verified.TryGetValue(sourcePath, out var done) && done.NewPath == targetPath && existing is { } e
+                && e.ETag == ETag.Clean(done.DestinationETag) && e.Size == done.Size)
+            {
+                r.Status = MigrationResultStatus.Skipped;
+                r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.Size = done.Size;
+                if (r.Md5.Length == 0) r.Md5 = done.Md5;
+                if (r.SourceETag.Length == 0) r.SourceETag = done.SourceETag;
+                r.ContentType = done.ContentType;
+                r.AddNote($"verified by an earlier run ({done.Timestamp:u}); not copied again");
+                r.FromJournal = true;
+                return;
+            }
+
+            if (!_catalog.Claim(item.TargetBucket, item.TargetKey, sourcePath))
+            {
+                r.Status = MigrationResultStatus.Conflict;
+                r.AddNote("another source of this run already targets this key; nothing was copied");
+                return;
+            }
+
+            // 2. The source as it is now.
+            var src = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.SourceBucket, item.SourceKey, ct), retries, ct).ConfigureAwait(false);
+            if (src == null) { Fail(r, "the source no longer exists"); return; }
+            if ((r.SourceETag.Length > 0 && src.ETag != r.SourceETag) || (item.Size.HasValue && src.Size != item.Size.Value))
+            {
+                Fail(r, $"the source changed since the inventory (now {src.Size} bytes, ETag {src.ETag}); run Get-MigrationInventory again");
+                return;
+            }
+            r.Size = src.Size; r.SourceETag = src.ETag; r.ContentType = src.ContentType;
+            if (r.Md5.Length == 0 && src.ETagIsMd5) r.Md5 = src.ETag;
+            if (src.NeedsRestore)
+            {
+                Fail(r, $"the source is archived in {(src.ArchiveStatus.Length > 0 ? src.ArchiveStatus : src.StorageClass)}: restore it first (RestoreObject), then run the copy again");
+                return;
+            }
+
+            // 3. Something is already at the target key.
+            var overwrite = false;
+            if (existing != null)
+            {
+                var decided = await CompareExistingAsync(item, src, r, retries, ct).ConfigureAwait(false);
+                if (decided) return;
+                overwrite = true;
+            }
+
+            // 4. Copy, verify, copy once more on a mismatch.
+            var tags = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+            string written = "";
+            for (var attempt = 1; attempt <= 2; attempt++)
+            {
+                r.Attempts = attempt;
+                try
+                {
+                    written = await _copier.CopyAsync(item.SourceBucket, item.SourceKey, src, item.TargetBucket, item.TargetKey, tags,
+                        onlyIfAbsent: !overwrite, retries, ct).ConfigureAwait(false);
+                }
+                catch (AmazonS3Exception ex) when (!overwrite && (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed || ex.ErrorCode == "ConditionalRequestConflict"))
+                {
+                    // The key was written by someone else since this run listed the folder.
+                    r.Attempts = attempt - 1;
+                    if (await CompareExistingAsync(item, src, r, retries, ct).ConfigureAwait(false)) return;
+                    overwrite = true;
+                    attempt--;
+                    continue;
+                }
+                var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
+                var outcome = dst == null
+                    ? new VerificationOutcome(Verdict.Mismatch, "", "the destination is missing after the copy")
+                    : await DecideAsync(item, src, r.Md5, dst, retries, ct).ConfigureAwait(false);
+                if (outcome.Verdict == Verdict.Verified)
+                {
+                    r.Status = MigrationResultStatus.Verified;
+                    r.VerifiedBy = outcome.How;
+                    r.DestinationETag = dst!.ETag;
+                    await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst.Size, dst.ETag, ct).ConfigureAwait(false);
+                    return;
+                }
+                r.AddNote($"copy {attempt} did not verify: {outcome.Why}");
+                overwrite = true; // the destination is now this run's own unverified copy
+            }
+
+            // Never leave an unverified copy that looks like a migrated file: delete it if it is still the one written here.
+            var last = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
+            if (last != null && last.ETag == written)
+            {
+                await _calls.Run(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = item.TargetBucket, Key = item.TargetKey }, ct), retries, ct).ConfigureAwait(false);
+                r.AddNote("the unverified copy was deleted");
+            }
+            Fail(r, "the copy did not verify twice");
+        }
+
+        /// <summary>
+        /// Compares what is at the target key with the source. True when that settles the item: identical content
+        /// is Skipped (and journaled as verified), different content a Conflict. False when -Force lets the copy overwrite it.
+        /// </summary>
+        private async Task<bool> CompareExistingAsync(CopyItem item, ObjectFacts src, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
+        {
+            var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
+            if (dst == null) return false;
+            var outcome = await DecideAsync(item, src, r.Md5, dst, retries, ct).ConfigureAwait(false);
+            if (outcome.Verdict == Verdict.Verified)
+            {
+                r.Status = MigrationResultStatus.Skipped;
+                r.VerifiedBy = outcome.How;
+                r.DestinationETag = dst.ETag;
+                r.AddNote("the destination already holds identical content; not copied");
+                return true;
+            }
+            if (_settings.Force)
+            {
+                r.AddNote($"overwrote a destination with different content (-Force): {outcome.Why}");
+                return false;
+            }
+            r.Status = MigrationResultStatus.Conflict;
+            r.DestinationETag = dst.ETag;
+            r.AddNote($"the destination holds different content ({outcome.Why}); not overwritten (use -Force to replace it)");
+            return true;
+        }
+
+        /// <summary>The verification rule; content that ETags and checksums cannot prove is hashed on both sides.</summary>
+        private async Task<VerificationOutcome> DecideAsync(CopyItem item, ObjectFacts src, string md5, ObjectFacts dst, StrongBox<int> retries, CancellationToken ct)
+        {
+            var outcome = VerificationRule.Compare(src, md5, dst);
+            if (outcome.Verdict != Verdict.Unproven) return outcome;
+            var sourceMd5 = ETag.LooksLikeMd5(md5) ? md5
+                : await _calls.Run(() => _hasher.ComputeMd5Async(item.SourceBucket, item.SourceKey, src.Size, ct), retries, ct).ConfigureAwait(false);
+            var destinationMd5 = await _calls.Run(() => _hasher.ComputeMd5Async(item.TargetBucket, item.TargetKey, dst.Size, ct), retries, ct).ConfigureAwait(false);
+            return VerificationRule.CompareContent(sourceMd5, destinationMd5);
+        }
+
+        /// <summary>
+        /// The copy's tags: the source's merged with the migration tags, or null to let CopyObject copy the source's
+        /// as they are. The multipart path copies no tags by itself, so it always gets an explicit list.
+        /// </summary>
+        private async Task<IList<KeyValuePair<string, string>>?> TagsAsync(CopyItem item, ObjectFacts src, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
+        {
+            if (!_settings.MigrationTags && !_copier.UsesMultipart(src)) return null;
+            var sourceTags = new List<KeyValuePair<string, string>>();
+            if (src.TagCount > 0)
+            {
+                var t = await _calls.Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = item.SourceBucket, Key = item.SourceKey }, ct), retries, ct).ConfigureAwait(false);
+                sourceTags.AddRange((t.Tagging ?? new List<Tag>()).Select(x => new KeyValuePair<string, string>(x.Key, x.Value)));
+            }
+            if (!_settings.MigrationTags) return sourceTags;
+            var (tags, note) = MigrationTags.Merge(sourceTags, _settings.MigrationDate, item.SourceKey);
+            if (note.Length > 0) r.AddNote(note);
+            return tags;
+        }
+
+        private static void Fail(MigrationResult r, string why)
+        {
+            r.Status = MigrationResultStatus.Failed;
+            r.AddNote(why);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3Migration.Journal;
+using S3Migration.Planning;
+
+namespace S3Migration.Tests.Infrastructure;
+
+/// <summary>Runs Copy-PersonFiles in the engine and reads what it left in the workspace.</summary>
+public sealed class CopyRun
+{
+    public static PipelineRun Pipe(MotoServer moto, string script, params (string Name, object? Value)[] vars)
+    {
+        var all = new Dictionary<string, object?> { ["endpoint"] = moto.EndpointUrl };
+        foreach (var (n, v) in vars) all[n] = v;
+        return PowerShellHost.Run(script, all);
+    }
+
+    public static List<JournalRow> Journal(string workspace) => JournalReader.ReadFile(Path.Combine(workspace, MigrationJournal.FileName));
+
+    public static JsonElement Summary(string workspace) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace, MigrationSummary.FileName))).RootElement;
+
+    public static GetObjectMetadataResponse Head(IAmazonS3 s3, string bucket, string key) =>
+        s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }).GetAwaiter().GetResult();
+
+    public static bool Exists(IAmazonS3 s3, string bucket, string key)
+    {
+        try { Head(s3, bucket, key); return true; }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { return false; }
+    }
+
+    public static Dictionary<string, string> Tags(IAmazonS3 s3, string bucket, string key) =>
+        s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }).GetAwaiter().GetResult()
+          .Tagging?.ToDictionary(t => t.Key, t => t.Value) ?? new Dictionary<string, string>();
+
+    public static byte[] Body(IAmazonS3 s3, string bucket, string key)
+    {
+        using var r = s3.GetObjectAsync(bucket, key).GetAwaiter().GetResult();
+        using var ms = new MemoryStream();
+        r.ResponseStream.CopyTo(ms);
+        return ms.ToArray();
+    }
+}
