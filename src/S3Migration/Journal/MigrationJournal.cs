@@ -17,12 +17,14 @@ namespace S3Migration.Journal
     public sealed class MigrationJournal : IDisposable
     {
         public const string FileName = "migration_log.csv";
+        public const string LockFileName = "migration_log.lock";
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
 
         private readonly FileStream _stream;
         private readonly StreamWriter _writer;
         private readonly CsvWriter _csv;
         private DateTime _lastSync = DateTime.UtcNow;
+        private FileStream? _lock;
 
         private MigrationJournal(string path, FileStream stream, long good, Dictionary<string, JournalRow> verified, int rows, long tornBytes)
         {
@@ -55,10 +57,13 @@ namespace S3Migration.Journal
         public static MigrationJournal Open(string workspace)
         {
             var path = System.IO.Path.Combine(workspace, FileName);
-            // FileShare.Read: a second run on the same workspace fails here instead of interleaving rows.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            // One writer per workspace: an exclusive lock file (flock on Unix), held until Dispose, so a second run
+            // fails here instead of interleaving rows. Readers of the journal itself are not blocked.
+            var lockFile = new FileStream(System.IO.Path.Combine(workspace, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            FileStream? stream = null;
             try
             {
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
                 var verified = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
                 var rows = 0;
                 var good = JournalReader.Read(stream, row =>
@@ -66,11 +71,12 @@ namespace S3Migration.Journal
                     rows++;
                     if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = row;
                 });
-                return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good);
+                return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good) { _lock = lockFile };
             }
             catch
             {
-                stream.Dispose();
+                stream?.Dispose();
+                lockFile.Dispose();
                 throw;
             }
         }
@@ -93,6 +99,7 @@ namespace S3Migration.Journal
         {
             try { Flush(true); } catch (ObjectDisposedException) { }
             _csv.Dispose();
+            _lock?.Dispose();
         }
     }
 
@@ -132,20 +139,28 @@ namespace S3Migration.Journal
                     if (b != (byte)'\n' || inQuotes) continue;
                     var fields = ParseRecord(Encoding.UTF8.GetString(record.GetBuffer(), 0, (int)record.Length));
                     record.SetLength(0);
-                    if (fields == null || fields.Length != JournalRow.Columns.Length) { stream.Seek(0, SeekOrigin.End); return good; }
                     if (header)
                     {
-                        if (!fields.SequenceEqual(JournalRow.Columns))
-                            throw new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace?");
+                        // Never cut a file that is not a journal: only a journal's own torn tail is cut off.
+                        if (fields == null || !fields.SequenceEqual(JournalRow.Columns)) throw NotAJournal();
                         header = false;
+                        good = position + 1;
+                        continue;
                     }
+                    if (fields == null || fields.Length != JournalRow.Columns.Length) { stream.Seek(0, SeekOrigin.End); return good; }
                     else onRow(JournalRow.FromFields(fields));
                     good = position + 1;
                 }
             }
+            // A header torn before its newline is ours only if it is the start of our header.
+            if (header && record.Length > 0 && !string.Join(",", JournalRow.Columns).StartsWith(Encoding.UTF8.GetString(record.GetBuffer(), 0, (int)record.Length), StringComparison.Ordinal))
+                throw NotAJournal();
             stream.Seek(0, SeekOrigin.End);
             return good;
         }
+
+        private static InvalidDataException NotAJournal() =>
+            new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace? It was left as it is.");
 
         private static string[]? ParseRecord(string text)
         {

@@ -27,6 +27,9 @@ namespace S3Migration.Storage
             {
                 return null;
             }
+            // S3 always sends an ETag; an answer without one was cut short on the way, and is retried like one.
+            if (string.IsNullOrEmpty(r.ETag))
+                throw new System.IO.IOException($"HEAD of '{key}' came back without an ETag (an incomplete response)");
             return FromResponse(r);
         }
 
