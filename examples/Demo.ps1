@@ -34,7 +34,7 @@ try {
     $connection = @{}
     if ($EndpointUrl) {
         $connection.EndpointUrl = $EndpointUrl
-        $client = New-LocalS3Client -EndpointUrl $EndpointUrl
+        $client = New-LocalS3Client -EndpointUrl $EndpointUrl -DefaultCredentials
     }
     else {
         $server = Start-LocalS3

@@ -46,15 +46,20 @@ function Stop-LocalS3 {
 }
 
 function New-LocalS3Client {
-    <# .SYNOPSIS An AmazonS3Client for a local endpoint: path-style, checksums only when required, dummy credentials. #>
+    <#
+    .SYNOPSIS
+    An AmazonS3Client for an S3-compatible endpoint: path-style, checksums only when required.
+    Dummy credentials (moto checks no signature), or with -DefaultCredentials the SDK's usual chain.
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory)] [string] $EndpointUrl)
+    param([Parameter(Mandatory)] [string] $EndpointUrl, [switch] $DefaultCredentials)
     $config = [Amazon.S3.AmazonS3Config]::new()
     $config.ServiceURL = $EndpointUrl
     $config.ForcePathStyle = $true
     $config.AuthenticationRegion = 'us-east-1'
     $config.RequestChecksumCalculation = [Amazon.Runtime.RequestChecksumCalculation]::WHEN_REQUIRED
     $config.ResponseChecksumValidation = [Amazon.Runtime.ResponseChecksumValidation]::WHEN_REQUIRED
+    if ($DefaultCredentials) { return [Amazon.S3.AmazonS3Client]::new($config) }
     [Amazon.S3.AmazonS3Client]::new([Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing'), $config)
 }
 

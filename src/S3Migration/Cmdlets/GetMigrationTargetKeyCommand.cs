@@ -58,7 +58,7 @@ namespace S3Migration.Cmdlets
                 }
             try
             {
-                WriteObject(_builder!.Build(rowId, Name, FileName.TrimStart('/')));
+                WriteObject(_builder!.Build(rowId, Name, FileName));
             }
             catch (ArgumentException ex)
             {

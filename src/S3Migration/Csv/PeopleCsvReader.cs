@@ -55,7 +55,7 @@ namespace S3Migration.Csv
                 var why = ex is BadDataException ? "a field has a stray quote or the row has a different number of fields than the header" : ex.GetType().Name;
                 throw Bad(path, line, why, ex);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 throw new MigrationException("CsvUnreadable", MigrationErrorKind.ResourceUnavailable, $"The people CSV '{path}' could not be read: {ex.Message}", ex, path);
             }

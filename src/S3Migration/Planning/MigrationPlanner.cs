@@ -38,6 +38,12 @@ namespace S3Migration.Planning
         /// <summary>People CSV rows by normalized row id, or null when no CSV was given.</summary>
         public IReadOnlyDictionary<string, PersonRow>? CsvRows { get; set; }
         public DestinationIndex Existing { get; set; } = new DestinationIndex();
+        /// <summary>
+        /// What Copy-PersonFiles verified, from the workspace journal: source path (s3://bucket/key) to the
+        /// destination path, size and ETag it verified. It proves a copy whose ETag differs from its source's
+        /// (SSE-KMS, or another part layout) is the migrated file and not a conflict.
+        /// </summary>
+        public IReadOnlyDictionary<string, (string NewPath, long Size, string ETag)>? Verified { get; set; }
         /// <summary>False when the bucket encrypts with SSE-KMS by default: then no ETag is an MD5.</summary>
         public bool EtagsAreMd5 { get; set; } = true;
     }
@@ -67,8 +73,9 @@ namespace S3Migration.Planning
         /// <param name="personFolders">the first path segments under the source prefix (the listing's common prefixes, without '/')</param>
         public IEnumerable<MigrationItem> Plan(IEnumerable<SourceObject> objects, IEnumerable<string> personFolders)
         {
+            var known = new HashSet<string>(personFolders, StringComparer.Ordinal);
             var foldersLeft = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var folder in personFolders)
+            foreach (var folder in known)
                 if (_s.Persons.TryParse(folder, out var rid, out _, out _))
                 {
                     var id = PersonPattern.NormalizeRowId(rid);
@@ -77,16 +84,22 @@ namespace S3Migration.Planning
 
             var held = new Dictionary<string, List<MigrationItem>>(StringComparer.Ordinal);
             string? currentFolder = null;
-            string? currentRowId = null;
 
-            IEnumerable<MigrationItem> FinishFolder()
+            // A folder is finished when the listing's run of its keys ends, whatever those keys were (files, a
+            // marker, orphans). A row id's items leave when its last known folder is finished. A folder that the
+            // delimiter listing did not know (created during the inventory) cannot hold back what came before it;
+            // a collision with it is still never an overwrite: Copy-PersonFiles refuses any key another source holds.
+            IEnumerable<MigrationItem> FinishFolder(string? folder)
             {
-                if (currentRowId == null) yield break;
-                var id = currentRowId;
-                currentFolder = currentRowId = null;
-                var left = foldersLeft.TryGetValue(id, out var n) ? n - 1 : 0;
-                if (left > 0) { foldersLeft[id] = left; yield break; }
-                foldersLeft.Remove(id);
+                if (folder == null || !_s.Persons.TryParse(folder, out var rid, out _, out _)) yield break;
+                var id = PersonPattern.NormalizeRowId(rid);
+                if (known.Contains(folder))
+                {
+                    var left = foldersLeft.TryGetValue(id, out var n) ? n - 1 : 0;
+                    if (left > 0) { foldersLeft[id] = left; yield break; }
+                    foldersLeft.Remove(id);
+                }
+                else if (foldersLeft.ContainsKey(id)) yield break;
                 if (!held.TryGetValue(id, out var group)) yield break;
                 held.Remove(id);
                 foreach (var item in ResolveCollisions(group)) yield return item;
@@ -96,19 +109,21 @@ namespace S3Migration.Planning
             {
                 var item = Classify(obj, out var folder);
                 if (folder != currentFolder)
-                    foreach (var done in FinishFolder()) yield return done;
-
-                if (item.RowId.Length == 0 || item.Status == MigrationItemStatus.Orphan && item.TargetKey.Length == 0)
+                {
+                    foreach (var done in FinishFolder(currentFolder)) yield return done;
+                    currentFolder = folder;
+                }
+                // Only items with a target can collide; orphans and objects already in the layout leave at once.
+                if (item.RowId.Length == 0 || item.TargetKey.Length == 0)
                 {
                     yield return item;
                     continue;
                 }
-                currentFolder = folder;
-                currentRowId = PersonPattern.NormalizeRowId(item.RowId);
-                if (!held.TryGetValue(currentRowId, out var list)) held[currentRowId] = list = new List<MigrationItem>();
+                var id = PersonPattern.NormalizeRowId(item.RowId);
+                if (!held.TryGetValue(id, out var list)) held[id] = list = new List<MigrationItem>();
                 list.Add(item);
             }
-            foreach (var done in FinishFolder()) yield return done;
+            foreach (var done in FinishFolder(currentFolder)) yield return done;
             foreach (var group in held.Values.ToList())
                 foreach (var item in ResolveCollisions(group)) yield return item;
         }
@@ -179,6 +194,12 @@ namespace S3Migration.Planning
                 {
                     item.Status = MigrationItemStatus.Skipped;
                     item.AddNote("already migrated: the destination holds the same size and ETag");
+                }
+                else if (_s.Verified != null && _s.Verified.TryGetValue($"s3://{_s.SourceBucket}/{obj.Key}", out var v)
+                         && v.NewPath == $"s3://{_s.TargetBucket}/{target.TargetKey}" && v.Size == size && ETag.Clean(v.ETag) == destEtag)
+                {
+                    item.Status = MigrationItemStatus.Skipped;
+                    item.AddNote("already migrated: the journal verified this destination copy");
                 }
                 else
                 {

@@ -36,7 +36,12 @@ namespace S3Migration.Planning
         public bool TryParse(string folder, out string rowId, out string name, out string why)
         {
             rowId = name = "";
-            var m = _regex.Match(folder);
+            Match m;
+            try { m = _regex.Match(folder); }
+            catch (RegexMatchTimeoutException)
+            {
+                throw new ArgumentException($"PersonPattern '{Pattern}' took over a second on folder '{folder}'; simplify it (avoid nested quantifiers such as (\\d+)+).");
+            }
             if (!m.Success) { why = $"folder '{folder}' does not match the person pattern"; return false; }
             rowId = m.Groups["row_id"].Value;
             name = m.Groups["name"].Value;

@@ -93,6 +93,13 @@ namespace S3Migration.Planning
             using (var sha = SHA256.Create())
                 hash = ToHex(sha.ComputeHash(Encoding.UTF8.GetBytes(name))).Substring(0, HashChars);
             var room = budget - Utf8(extension) - 1 - HashChars;
+            if (room < 1 && extension.Length > 0)
+            {
+                // An "extension" of a kilobyte is no extension to keep: cut the whole name instead.
+                stem = name;
+                extension = "";
+                room = budget - 1 - HashChars;
+            }
             if (room < 1)
                 throw new ArgumentException($"The destination prefix leaves no room for a file name within {MaxKeyBytes} bytes.");
             var sb = new StringBuilder();

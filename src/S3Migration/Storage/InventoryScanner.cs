@@ -97,27 +97,40 @@ namespace S3Migration.Storage
                     existing.Add(o.Key, o.Size, o.ETag);
             if (existing.Count > 0) Log.Add($"The destination type folders already hold {existing.Count} objects.");
 
+            string? workspace = _o.WorkspacePath != null ? AtomicFile.EnsureFolder(_o.WorkspacePath) : null;
             var planner = new MigrationPlanner(new PlanSettings
             {
                 SourceBucket = _o.Bucket, SourcePrefix = sourcePrefix, TargetBucket = run.DestinationBucket,
                 Targets = Targets, Persons = Persons, CsvRows = CsvRows, Existing = existing,
                 EtagsAreMd5 = !BucketEncryptsWithKms(ct),
+                Verified = existing.Count > 0 && workspace != null ? JournalVerified(workspace) : null,
             });
-
-            string? workspace = _o.WorkspacePath != null ? AtomicFile.EnsureFolder(_o.WorkspacePath) : null;
             var report = new InventoryReport();
             using var checksums = workspace != null ? new InventoryChecksumsWriter(Path.Combine(workspace, InventoryChecksumsWriter.FileName)) : null;
-            using var slots = new SemaphoreSlim(_o.ThrottleLimit);
+            var slots = new SemaphoreSlim(_o.ThrottleLimit);
             var window = Math.Max(16, _o.ThrottleLimit * 4);
             var pending = new Queue<(MigrationItem Item, Task? Hash)>();
-
-            foreach (var item in planner.Plan(Counted(_lister.ListObjects(_o.Bucket, sourcePrefix, ct)), folders))
+            // Hashing stops with the enumeration: when the caller stops reading (Select-Object -First, an error,
+            // Ctrl+C), the workers are cancelled and awaited before anything they use is disposed.
+            var hashing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            try
             {
-                pending.Enqueue((item, NeedsHash(item) ? HashAsync(item, slots, ct) : null));
-                while (pending.Count > 0 && (pending.Peek().Hash == null || pending.Peek().Hash!.IsCompleted || pending.Count > window))
-                    yield return Emit(pending.Dequeue());
+                foreach (var item in planner.Plan(Counted(_lister.ListObjects(_o.Bucket, sourcePrefix, ct)), folders))
+                {
+                    pending.Enqueue((item, NeedsHash(item) ? HashAsync(item, slots, hashing.Token) : null));
+                    while (pending.Count > 0 && (pending.Peek().Hash == null || pending.Peek().Hash!.IsCompleted || pending.Count > window))
+                        yield return Emit(pending.Dequeue());
+                }
+                while (pending.Count > 0) yield return Emit(pending.Dequeue());
             }
-            while (pending.Count > 0) yield return Emit(pending.Dequeue());
+            finally
+            {
+                hashing.Cancel();
+                try { Task.WaitAll(pending.Select(p => p.Hash).Where(t => t != null).ToArray()!); }
+                catch (AggregateException) { /* cancelled hashes of items nobody will read */ }
+                hashing.Dispose();
+                slots.Dispose();
+            }
 
             MigrationItem Emit((MigrationItem Item, Task? Hash) p)
             {
@@ -136,8 +149,24 @@ namespace S3Migration.Storage
             Completed = run;
         }
 
+        /// <summary>Only items the migration moves are hashed: not orphans, and not copies already in the destination layout.</summary>
         private bool NeedsHash(MigrationItem item) =>
-            _o.ComputeMd5 && item.Md5Source == Md5Source.None && item.Status != MigrationItemStatus.Orphan && !item.SourceKey.EndsWith("/");
+            _o.ComputeMd5 && item.Md5Source == Md5Source.None && item.TargetKey.Length > 0;
+
+        /// <summary>The copies the workspace journal verified, by source path.</summary>
+        private IReadOnlyDictionary<string, (string, long, string)>? JournalVerified(string workspace)
+        {
+            var path = Path.Combine(workspace, Journal.MigrationJournal.FileName);
+            if (!File.Exists(path)) return null;
+            var verified = new Dictionary<string, (string, long, string)>(StringComparer.Ordinal);
+            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            Journal.JournalReader.Read(s, row =>
+            {
+                if (row.VerificationStatus == Journal.JournalRow.Verified) verified[row.OldPath] = (row.NewPath, row.Size, row.DestinationETag);
+            });
+            Log.Add($"Read {verified.Count} verified copies from {path}.");
+            return verified;
+        }
 
         private async Task HashAsync(MigrationItem item, SemaphoreSlim slots, CancellationToken ct)
         {

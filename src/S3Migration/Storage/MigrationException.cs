@@ -34,12 +34,13 @@ namespace S3Migration.Storage
                 case AmazonS3Exception s3 when s3.ErrorCode == "NoSuchBucket" || (s3.StatusCode == System.Net.HttpStatusCode.NotFound && string.IsNullOrEmpty(s3.ErrorCode)):
                     return new MigrationException("BucketNotFound", MigrationErrorKind.NotFound,
                         $"Bucket '{bucket}' does not exist at {where}. Check the bucket name, -Region and -EndpointUrl.", ex, bucket);
-                case AmazonS3Exception s3 when s3.ErrorCode == "AccessDenied" || s3.ErrorCode == "AllAccessDisabled" || s3.StatusCode == System.Net.HttpStatusCode.Forbidden:
-                    return new MigrationException("AccessDenied", MigrationErrorKind.PermissionDenied,
-                        $"Access to bucket '{bucket}' at {where} was denied ({s3.ErrorCode}). The credentials need s3:ListBucket and s3:GetObject on it.", ex, bucket);
+                // S3 answers these with 403 too: they must come before AccessDenied.
                 case AmazonS3Exception s3 when s3.ErrorCode == "InvalidAccessKeyId" || s3.ErrorCode == "SignatureDoesNotMatch" || s3.ErrorCode == "ExpiredToken" || s3.ErrorCode == "InvalidToken":
                     return new MigrationException("InvalidCredentials", MigrationErrorKind.Authentication,
                         $"S3 at {where} rejected the credentials ({s3.ErrorCode}). Check -ProfileName, -Credential or the AWS_* environment variables.", ex, bucket);
+                case AmazonS3Exception s3 when s3.ErrorCode == "AccessDenied" || s3.ErrorCode == "AllAccessDisabled" || s3.StatusCode == System.Net.HttpStatusCode.Forbidden:
+                    return new MigrationException("AccessDenied", MigrationErrorKind.PermissionDenied,
+                        $"Access to bucket '{bucket}' at {where} was denied ({s3.ErrorCode}). The credentials need s3:ListBucket and s3:GetObject on it.", ex, bucket);
                 case AmazonS3Exception s3 when s3.ErrorCode == "PermanentRedirect" || s3.ErrorCode == "AuthorizationHeaderMalformed":
                     return new MigrationException("WrongRegion", MigrationErrorKind.InvalidArgument,
                         $"Bucket '{bucket}' is in another region than the one used ({s3.ErrorCode}). Pass its region with -Region.", ex, bucket);

@@ -44,7 +44,15 @@ namespace S3Migration.Storage
             }
 
             var credentials = options.Credential ?? ProfileCredentials(options.ProfileName);
-            return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+            try
+            {
+                return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+            }
+            catch (AmazonClientException ex) when (ex.Message.IndexOf("RegionEndpoint", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new MigrationException("NoRegion", MigrationErrorKind.InvalidArgument,
+                    "No AWS region is set. Pass -Region (for example -Region eu-west-1), set AWS_REGION, or give -EndpointUrl for an S3-compatible server.", ex);
+            }
         }
 
         private static AWSCredentials? ProfileCredentials(string? profileName)

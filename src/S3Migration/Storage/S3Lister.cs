@@ -31,7 +31,7 @@ namespace S3Migration.Storage
         {
             foreach (var page in Pages(bucket, prefix, null, ct))
                 foreach (var o in page.S3Objects ?? new List<S3Object>())
-                    yield return new SourceObject(Decode(o.Key), o.Size ?? 0, o.LastModified, o.ETag ?? "",
+                    yield return new SourceObject(Decode(o.Key, page), o.Size ?? 0, o.LastModified, o.ETag ?? "",
                         o.StorageClass?.Value is { Length: > 0 } sc ? sc : "STANDARD");
         }
 
@@ -41,7 +41,7 @@ namespace S3Migration.Storage
             foreach (var page in Pages(bucket, prefix, "/", ct))
                 foreach (var p in page.CommonPrefixes ?? new List<string>())
                 {
-                    var folder = Decode(p);
+                    var folder = Decode(p, page);
                     if (folder.StartsWith(prefix, StringComparison.Ordinal)) folder = folder.Substring(prefix.Length);
                     yield return folder.TrimEnd('/');
                 }
@@ -92,7 +92,11 @@ namespace S3Migration.Storage
             }
         }
 
-        /// <summary>S3 form-encodes keys ('+' for a space, %2B for a '+'); moto percent-encodes. Form decoding reads both.</summary>
-        internal static string Decode(string? encoded) => WebUtility.UrlDecode(encoded ?? "");
+        /// <summary>
+        /// S3 form-encodes keys ('+' for a space, %2B for a '+'); moto percent-encodes; form decoding reads both.
+        /// A server that ignores encoding-type says so by not echoing it, and its keys are taken as they are.
+        /// </summary>
+        public static string Decode(string? key, ListObjectsV2Response page) =>
+            page.Encoding == EncodingType.Url ? WebUtility.UrlDecode(key ?? "") : key ?? "";
     }
 }
