@@ -121,7 +121,7 @@ namespace S3Migration.Cmdlets
         private readonly Stopwatch _clock = new Stopwatch();
         private TimeSpan _lastProgress, _lastSummary;
         private bool _finished;
-        private readonly ProgressRecord _progress = new ProgressRecord(2, "Copy-PersonFiles", "Starting");
+        private const int ProgressId = 2;
 
         protected override void BeginProcessing()
         {
@@ -175,8 +175,7 @@ namespace S3Migration.Cmdlets
             _currentPerson = "\0";
             ReportFinishedPersons();
             Finish("completed");
-            _progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(_progress);
+            WriteProgress(new ProgressRecord(ProgressId, $"Copy-PersonFiles to {_workspace}", "Done") { RecordType = ProgressRecordType.Completed });
             WriteVerbose($"Done: {_summary.FilesVerified} verified ({_summary.FilesSkipped} already there), {_summary.FilesFailed} failed, {_summary.FilesConflict} conflicts, "
                          + $"{_summary.FilesNotPlanned} not planned; {_summary.Requests} S3 requests, {_summary.Retries} retries, {_clock.Elapsed.TotalSeconds:0.0}s. Journal: {_journal!.Path}");
         }
@@ -310,12 +309,14 @@ namespace S3Migration.Cmdlets
             var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
             var rate = s.Done / seconds;
             var remaining = s.TotalFilesToMigrate - s.Done;
-            _progress.Activity = $"Copy-PersonFiles to {_workspace}";
-            _progress.StatusDescription = $"{s.Done:N0} of {s.TotalFilesToMigrate:N0} items so far ({s.FilesVerified:N0} verified, {s.FilesFailed:N0} failed), "
-                                          + $"{Bytes(s.BytesVerified)}; {rate:N1} objects/s, {Bytes(s.BytesVerified / seconds)}/s";
-            _progress.PercentComplete = s.TotalFilesToMigrate > 0 ? (int)Math.Min(100, 100 * s.Done / s.TotalFilesToMigrate) : -1;
-            _progress.SecondsRemaining = rate > 0 ? (int)(remaining / rate) : -1;
-            WriteProgress(_progress);
+            // A new record each time: hosts may keep the records they were given.
+            WriteProgress(new ProgressRecord(ProgressId, $"Copy-PersonFiles to {_workspace}",
+                $"{s.Done:N0} of {s.TotalFilesToMigrate:N0} items so far ({s.FilesVerified:N0} verified, {s.FilesFailed:N0} failed), "
+                + $"{Bytes(s.BytesVerified)}; {rate:N1} objects/s, {Bytes(s.BytesVerified / seconds)}/s")
+            {
+                PercentComplete = s.TotalFilesToMigrate > 0 ? (int)Math.Min(100, 100 * s.Done / s.TotalFilesToMigrate) : -1,
+                SecondsRemaining = rate > 0 ? (int)(remaining / rate) : -1,
+            });
         }
 
         private void WriteSummary()

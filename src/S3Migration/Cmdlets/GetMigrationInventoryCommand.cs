@@ -77,7 +77,6 @@ namespace S3Migration.Cmdlets
             catch (MigrationException ex) { Terminate(ex); return; }
 
             var activity = $"Inventory of s3://{Bucket}/{TargetKeyBuilder.NormalizePrefix(Prefix)}";
-            var progress = new ProgressRecord(1, activity, "Listing objects");
             var clock = Stopwatch.StartNew();
             var lastProgress = TimeSpan.Zero;
             long emitted = 0;
@@ -93,9 +92,10 @@ namespace S3Migration.Cmdlets
                     {
                         lastProgress = clock.Elapsed;
                         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-                        progress.StatusDescription = $"{scanner.ObjectsListed:N0} objects listed, {Bytes(scanner.BytesListed)}; {scanner.ObjectsListed / seconds:N0} objects/s"
-                            + (ComputeMd5 ? $"; {Bytes(scanner.BytesHashed)} hashed at {Bytes(scanner.BytesHashed / seconds)}/s" : "");
-                        WriteProgress(progress);
+                        // A new record each time: hosts may keep the records they were given.
+                        WriteProgress(new ProgressRecord(1, activity,
+                            $"{scanner.ObjectsListed:N0} objects listed, {Bytes(scanner.BytesListed)}; {scanner.ObjectsListed / seconds:N0} objects/s"
+                            + (ComputeMd5 ? $"; {Bytes(scanner.BytesHashed)} hashed at {Bytes(scanner.BytesHashed / seconds)}/s" : "")));
                     }
                 }
             }
@@ -106,8 +106,7 @@ namespace S3Migration.Cmdlets
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { return; }
             finally
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
                 s3.Dispose();
             }
             foreach (var line in scanner.Log.Drain()) WriteVerbose(line);
