@@ -242,11 +242,11 @@ Describe 'Copy-PersonFiles' -Tag 'Acceptance' {
             $rowsAfterSecond | Should -Be $rowsAfterFirst
         }
 
-        It 'copies nothing either when the inventory is taken again: it plans the migrated files as Skipped' {
+        It 'copies nothing either when the whole pipeline runs again with a fresh inventory' {
             $third | Should -HaveCount $plan.Count
             foreach ($result in $third) {
-                $result.Status | Should -Be 'NotPlanned' -Because "the fresh inventory reports '$($result.SourceKey)' as already migrated"
-                $result.Notes | Should -Match 'Skipped'
+                $result.Status | Should -Be 'Skipped' -Because "the journal verified '$($result.SourceKey)' in the first run"
+                $result.Notes | Should -Match 'earlier run'
                 $result.Attempts | Should -Be 0
             }
             $rowsAfterThird | Should -Be $rowsAfterFirst

@@ -5,7 +5,8 @@ Walks through the S3Migration pipeline on a bucket of made-up people.
 .DESCRIPTION
 Without -EndpointUrl it starts a local S3 server (moto, on a free loopback port), seeds a bucket in the old
 one-folder-per-person layout plus an outputs/output.csv, runs the pipeline as far as the module goes today
-(the inventory and migration plan), prints what it found, and stops the server. With -EndpointUrl it seeds a new
+(the inventory and plan, then the verified server-side copy, then the same copy again to show it resumes and
+skips), prints what it did, and stops the server. With -EndpointUrl it seeds a new
 bucket on that S3-compatible server instead, using your usual AWS credentials.
 
 Runs in pwsh 7.4+ (./build.ps1 -Task Demo) and, since it uses only core cmdlets and .NET, in a bare
@@ -61,6 +62,20 @@ try {
     Say ('Planned {0}, orphans {1}, conflicts {2}, skipped {3}.' -f [int]$byStatus.Planned, [int]$byStatus.Orphan, [int]$byStatus.Conflict, [int]$byStatus.Skipped)
     Say "Workspace: $WorkspacePath (inventory_checksums.csv, inventory_report.json)"
     Say ''
+    Say '== Phase 2: server-side copy, verified and journaled (Copy-PersonFiles) =='
+    $results = @($items | Where-Object FileType -ne '_unknown' |
+        Copy-PersonFiles -WorkspacePath $WorkspacePath -ErrorAction SilentlyContinue -ErrorVariable copyErrors @connection)
+    foreach ($r in $results) {
+        Say ('{0,-10} {1,-8} {2}' -f $r.Status, $r.VerifiedBy, $(if ($r.Status -eq 'NotPlanned') { "$($r.SourceKey): $($r.Notes)" } else { $r.TargetKey }))
+    }
+    $verified = @($results | Where-Object Status -eq 'Verified').Count
+    Say "Copied and verified $verified objects; journal: $([System.IO.Path]::Combine($WorkspacePath, 'migration_log.csv'))"
+    Say ''
+    Say 'Running the same copy again (as after a crash) copies nothing and skips what the journal verified:'
+    $again = @($items | Where-Object FileType -ne '_unknown' | Copy-PersonFiles -WorkspacePath $WorkspacePath @connection)
+    $skipped = @($again | Where-Object Status -eq 'Skipped').Count
+    Say "  $skipped skipped, $(@($again | Where-Object Status -eq 'Verified').Count) copied."
+    Say ''
     Say 'The upload path uses the same naming rule:'
     $example = Get-MigrationTargetKey -RowId 472 -Name 'Kaioxys_DarkMacro' -FileName 'youtube_69XL3TrD6mE.mp3'
     Say "  Get-MigrationTargetKey -RowId 472 -Name Kaioxys_DarkMacro -FileName youtube_69XL3TrD6mE.mp3 -> $($example.TargetKey)"
@@ -72,6 +87,9 @@ try {
         Orphans       = [int]$byStatus.Orphan
         Conflicts     = [int]$byStatus.Conflict
         Skipped       = [int]$byStatus.Skipped
+        Copied        = $verified
+        CopyFailures  = @($copyErrors).Count
+        SkippedOnRerun = $skipped
         WorkspacePath = $WorkspacePath
     }
 }

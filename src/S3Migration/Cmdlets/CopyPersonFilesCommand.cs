@@ -223,7 +223,13 @@ namespace S3Migration.Cmdlets
         /// <summary>Why an item is passed through without a copy, or null when it is to be copied.</summary>
         private string? WhyNotPlanned(CopyItem item)
         {
-            if (!string.IsNullOrEmpty(Status) && !string.Equals(Status, nameof(MigrationItemStatus.Planned), StringComparison.OrdinalIgnoreCase))
+            // Planned items are copied. So are items the inventory found already migrated (Skipped with a target):
+            // the engine confirms them, with no request when the journal verified them, so re-running the whole
+            // pipeline after an interruption resumes it.
+            var copyable = string.IsNullOrEmpty(Status)
+                           || string.Equals(Status, nameof(MigrationItemStatus.Planned), StringComparison.OrdinalIgnoreCase)
+                           || string.Equals(Status, nameof(MigrationItemStatus.Skipped), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(item.TargetKey);
+            if (!copyable)
                 return $"inventory status {Status}" + (string.IsNullOrEmpty(Notes) ? "" : ": " + Notes);
             if (string.IsNullOrEmpty(item.TargetKey)) return "no target key";
             if (item.TargetKey.StartsWith("/", StringComparison.Ordinal) || item.TargetKey.EndsWith("/", StringComparison.Ordinal))

@@ -22,6 +22,11 @@ public class DemoTests
         Assert.Equal(22, Prop("Planned"));   // every file of people 101-103
         Assert.Equal(4, Prop("Orphans"));    // readme.txt, misc/notes.txt, 103/ (a folder marker), 104 (no CSV row)
         Assert.Equal(0, Prop("Conflicts"));
+        Assert.Equal(21, Prop("Copied"));          // the planned files but the one .xyz (_unknown is filtered out)
+        Assert.Equal(0, Prop("CopyFailures"));
+        Assert.Equal(21, Prop("SkippedOnRerun"));
+        Assert.True(File.Exists(dir.File("migration_log.csv")));
+        Assert.True(File.Exists(dir.File("migration_summary.json")));
         Assert.True(File.Exists(dir.File("inventory_report.json")));
         Assert.True(File.Exists(dir.File("inventory_checksums.csv")));
         Assert.True(File.Exists(Path.Combine(dir.Path, "outputs", "output.csv")));
