@@ -75,6 +75,11 @@ namespace S3Migration.Storage
                 throw new MigrationException("BucketNotFound", MigrationErrorKind.NotFound,
                     $"Bucket '{(ex.Message.Contains(item.SourceBucket) ? item.SourceBucket : item.TargetBucket)}' does not exist. Check the input's SourceBucket/TargetBucket and -DestinationBucket.", ex);
             }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+            {
+                // Copies name the source ETag they expect: S3 refuses one whose source changed after its HEAD.
+                Fail(r, "the source changed during the copy (its ETag no longer matches); run Get-MigrationInventory again");
+            }
             catch (AmazonS3Exception ex)
             {
                 Fail(r, $"S3 answered {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}");
