@@ -13,28 +13,10 @@
 
 Describe 'Copy-PersonFiles' -Tag 'Acceptance' {
     BeforeAll {
-        $moto = $null
-        $s3 = $null
-        $savedEnvironment = @{}
-        foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION') {
-            $savedEnvironment[$name] = [Environment]::GetEnvironmentVariable($name)
-        }
-
-        $moduleDll = Join-Path $PSScriptRoot '../bin/S3Migration.dll'
-        if (-not (Test-Path -LiteralPath $moduleDll -PathType Leaf)) {
-            throw 'Build the module first: dotnet build src/S3Migration (or ./build.ps1 -Task Build)'
-        }
-        Import-Module (Join-Path $PSScriptRoot '../S3Migration.psd1') -Force -ErrorAction Stop
-        Import-Module (Join-Path $PSScriptRoot '../examples/LocalS3.psm1') -Force -ErrorAction Stop
-
-        # The cmdlets take credentials from the SDK's default chain, as in an operator's shell; moto accepts any.
-        $env:AWS_ACCESS_KEY_ID = 'testing'
-        $env:AWS_SECRET_ACCESS_KEY = 'testing'
-        $env:AWS_REGION = 'us-east-1'
-
-        $moto = Start-LocalS3
-        $endpoint = $moto.EndpointUrl
-        $s3 = New-LocalS3Client -EndpointUrl $endpoint
+        . (Join-Path $PSScriptRoot 'Acceptance.Common.ps1')
+        $session = Enter-AcceptanceSession
+        $endpoint = $session.Endpoint
+        $s3 = $session.S3
 
         # What the operator would check with the AWS SDK (or the console) after a run.
         function Get-TestObjectHead {
@@ -75,11 +57,7 @@ Describe 'Copy-PersonFiles' -Tag 'Acceptance' {
     }
 
     AfterAll {
-        if ($null -ne $s3) { $s3.Dispose() }
-        if ($null -ne $moto) { Stop-LocalS3 -Server $moto }
-        foreach ($name in $savedEnvironment.Keys) {
-            [Environment]::SetEnvironmentVariable($name, $savedEnvironment[$name])
-        }
+        Exit-AcceptanceSession -Session $session
     }
 
     Context 'the pipeline of DESIGN.md' {
