@@ -141,6 +141,22 @@ public class CopyIntegrationTests
     }
 
     [Fact]
+    public void A_kms_encrypted_copy_whose_etag_proves_nothing_is_verified_by_hashing_both_sides()
+    {
+        using var dir = new TempDir();
+        var b = Bucket("kms");
+        PutWithHeaders(b, "11_Ka/a.pdf", "secret report"u8.ToArray(), "application/pdf");
+        const string key = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+        var run = Copy(b.Name, dir.Path, $"-ServerSideEncryption aws:kms -KmsKeyId '{key}'");
+        Assert.Null(run.Terminating);
+        var r = Assert.Single(run.Objects<MigrationResult>());
+        Assert.Equal((MigrationResultStatus.Verified, "content"), (r.Status, r.VerifiedBy));
+        var head = CopyRun.Head(_s3, b.Name, "documents/11_Ka_a.pdf");
+        Assert.Equal(ServerSideEncryptionMethod.AWSKMS, head.ServerSideEncryptionMethod);
+        Assert.Equal(key, head.ServerSideEncryptionKeyManagementServiceKeyId);
+    }
+
+    [Fact]
     public void Different_content_at_the_target_is_a_conflict_unless_forced_and_identical_content_is_skipped()
     {
         using var dir = new TempDir();
