@@ -18,6 +18,9 @@
         'Get-MigrationInventory'
         'Get-MigrationTargetKey'
         'Copy-PersonFiles'
+        'Test-MigrationIntegrity'
+        'Undo-Migration'
+        'New-MigrationCertificate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

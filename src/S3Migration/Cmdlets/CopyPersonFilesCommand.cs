@@ -147,6 +147,7 @@ namespace S3Migration.Cmdlets
                 {
                     Start();
                     var r = Result(item, MigrationResultStatus.NotPlanned, notPlanned);
+                    r.WorkspacePath = _workspace;
                     _summary!.Add(r);
                     WriteObject(r);
                 }
@@ -272,6 +273,7 @@ namespace S3Migration.Cmdlets
 
         private void Complete(MigrationResult r, string person)
         {
+            r.WorkspacePath = _workspace;
             if (!r.FromJournal) _journal!.Append(ToRow(r));
             _summary!.Add(r);
             var p = _persons[person];

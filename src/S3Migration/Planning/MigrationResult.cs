@@ -29,6 +29,8 @@ namespace S3Migration.Planning
         public TimeSpan Duration { get; set; }
         public string Notes { get; set; } = "";
         public DateTime Timestamp { get; set; }
+        /// <summary>The workspace whose journal records this result; binds -WorkspacePath of Test-MigrationIntegrity.</summary>
+        public string WorkspacePath { get; set; } = "";
 
         /// <summary>True when an earlier run's journal row already records this result, so no new row is written.</summary>
         internal bool FromJournal { get; set; }

@@ -82,6 +82,26 @@ namespace S3Migration.Planning
         }
 
         /// <summary>
+        /// Whether <paramref name="targetKey"/> is what the naming rule gives <paramref name="sourceKey"/>: the file
+        /// name carries the row id and name and the original name, and it sits in its type's folder. The person
+        /// folder is the source key's segment that starts with the row id; the destination prefix is whatever
+        /// precedes the type folder. Null when it follows the rule, else what was expected.
+        /// </summary>
+        public string? NamingProblem(string rowId, string personName, string sourceKey, string targetKey)
+        {
+            var segments = sourceKey.Split('/');
+            var person = Array.FindIndex(segments, s => s.StartsWith(rowId + "_", StringComparison.Ordinal));
+            if (person < 0 || person == segments.Length - 1) return $"the source key has no person folder for row_id {rowId}";
+            var relative = string.Join("/", segments, person + 1, segments.Length - person - 1);
+            var expected = Build(rowId, personName, relative);
+            var name = expected.TargetKey.Substring(expected.TargetKey.IndexOf('/') + 1);
+            var typeAndName = expected.FileType + "/" + name;
+            return targetKey == typeAndName || targetKey.EndsWith("/" + typeAndName, StringComparison.Ordinal)
+                ? null
+                : $"the naming rule gives '{typeAndName}' (type folder {expected.FileType})";
+        }
+
+        /// <summary>
         /// Cuts the stem so the name fits in <paramref name="budget"/> bytes, keeps the extension, and adds
         /// '~' and a hash of the whole name, so two long names that share their first kilobyte stay distinct.
         /// </summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -12,11 +13,21 @@ namespace S3Migration.Reports
     /// inventory_checksums.csv, streamed: one row per object as it is planned. It is written as a .partial file
     /// and renamed when the inventory completes, so a file under the final name is always a whole inventory.
     /// </summary>
+    /// <summary>An object the inventory planned to move, as inventory_checksums.csv records it.</summary>
+    public sealed class PlannedObject
+    {
+        public PlannedObject(string rowId, string personName, string fileType, string targetKey) { RowId = rowId; PersonName = personName; FileType = fileType; TargetKey = targetKey; }
+        public string RowId { get; }
+        public string PersonName { get; }
+        public string FileType { get; }
+        public string TargetKey { get; }
+    }
+
     public sealed class InventoryChecksumsWriter : IDisposable
     {
         public const string FileName = "inventory_checksums.csv";
         public static readonly string[] Columns =
-            { "key", "size", "etag", "md5", "md5_source", "storage_class", "last_modified", "status", "file_type", "target_key", "notes" };
+            { "key", "size", "etag", "md5", "md5_source", "storage_class", "last_modified", "status", "file_type", "target_key", "notes", "row_id", "person_name" };
 
         private readonly string _path;
         private readonly StreamWriter _text;
@@ -45,6 +56,8 @@ namespace S3Migration.Reports
             _csv.WriteField(i.FileType);
             _csv.WriteField(i.TargetKey);
             _csv.WriteField(i.Notes);
+            _csv.WriteField(i.RowId);
+            _csv.WriteField(i.PersonName);
             _csv.NextRecord();
         }
 
@@ -57,6 +70,35 @@ namespace S3Migration.Reports
             _csv.Dispose();
             _done = true;
             AtomicFile.Commit(AtomicFile.PartialPath(_path), _path);
+        }
+
+        /// <summary>
+        /// The keys an inventory saw and the ones it planned to move (Planned, or Skipped as already migrated),
+        /// as "bucket\nkey", from a workspace's inventory_checksums.csv and inventory_report.json; nulls without them.
+        /// </summary>
+        public static (HashSet<string>? All, Dictionary<string, PlannedObject>? Planned) ReadKeys(string workspace)
+        {
+            var csvPath = Path.Combine(workspace, FileName);
+            var reportPath = Path.Combine(workspace, InventoryReport.FileName);
+            if (!File.Exists(csvPath) || !File.Exists(reportPath)) return (null, null);
+            string bucket;
+            using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(reportPath)))
+                bucket = doc.RootElement.GetProperty("source_bucket").GetString() ?? "";
+            var all = new HashSet<string>(StringComparer.Ordinal);
+            var planned = new Dictionary<string, PlannedObject>(StringComparer.Ordinal);
+            using var reader = new StreamReader(csvPath);
+            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+            csv.Read();
+            csv.ReadHeader();
+            while (csv.Read())
+            {
+                var key = bucket + "\n" + csv.GetField("key");
+                all.Add(key);
+                var status = csv.GetField("status");
+                if (status == nameof(MigrationItemStatus.Planned) || status == nameof(MigrationItemStatus.Skipped) && csv.GetField("target_key")?.Length > 0)
+                    planned[key] = new PlannedObject(csv.GetField("row_id") ?? "", csv.GetField("person_name") ?? "", csv.GetField("file_type") ?? "", csv.GetField("target_key") ?? "");
+            }
+            return (all, planned);
         }
 
         /// <summary>Without Complete, the .partial file stays behind, marking an inventory that did not finish.</summary>

@@ -7,7 +7,7 @@ namespace S3Migration.Tests.Pipeline;
 [Collection(S3Collection.Name)]
 public class ModuleTests
 {
-    private static readonly string[] Cmdlets = { "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey" };
+    private static readonly string[] Cmdlets = { "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "Test-MigrationIntegrity", "Undo-Migration" };
 
     [Fact]
     public void The_manifest_is_valid_and_exports_exactly_the_cmdlets()

@@ -1,0 +1,34 @@
+using System.Management.Automation;
+using S3Migration.Reports;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// New-MigrationCertificate: the migration certificate and summary document for sign-off (Markdown and HTML),
+    /// generated from the workspace files, never typed by hand.
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "MigrationCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(MigrationCertificate))]
+    public sealed class NewMigrationCertificateCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Title { get; set; } = "S3 migration certificate";
+
+        protected override void ProcessRecord()
+        {
+            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            if (!ShouldProcess(workspace, $"Write {MigrationCertificate.MarkdownName} and {MigrationCertificate.HtmlName}")) return;
+            try { WriteObject(MigrationCertificate.Create(workspace, Title)); }
+            catch (MigrationException ex)
+            {
+                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ObjectNotFound, workspace));
+            }
+        }
+    }
+}

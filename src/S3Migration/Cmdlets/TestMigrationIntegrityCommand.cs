@@ -1,0 +1,129 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using S3Migration.Csv;
+using S3Migration.Journal;
+using S3Migration.Planning;
+using S3Migration.Reports;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Test-MigrationIntegrity: is every migrated file where it should be, byte for byte? Takes Copy-PersonFiles'
+    /// results from the pipeline, or reads the journal of -WorkspacePath (the daily and weekly checks). Reads only.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationIntegrity", DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(IntegrityResult), typeof(IntegritySummary))]
+    public sealed class TestMigrationIntegrityCommand : S3CmdletBase
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetKey { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceETag { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? DestinationETag { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? ContentType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? RowId { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? PersonName { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? FileType { get; set; }
+        /// <summary>The copy's status: Verified and Skipped are migrated; Failed and Conflict are not; NotPlanned is ignored.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Status { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
+
+        /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? WorkspacePath { get; set; }
+
+        [Parameter] [ValidateNotNullOrEmpty] public string? CsvPath { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }
+        [Parameter] public Hashtable? FileTypeMap { get; set; }
+        [Parameter] public SwitchParameter Deep { get; set; }
+        [Parameter] public SwitchParameter SkipSourceCheck { get; set; }
+        [Parameter] public SwitchParameter Summary { get; set; }
+        [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
+
+        private readonly List<ExpectedCopy> _piped = new List<ExpectedCopy>();
+        private string? _workspace;
+
+        protected override void ProcessRecord()
+        {
+            if (WorkspacePath != null && _workspace == null) _workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            if (string.IsNullOrEmpty(SourceKey) || string.IsNullOrEmpty(SourceBucket)) return;
+            if (string.Equals(Status, nameof(MigrationResultStatus.NotPlanned), StringComparison.OrdinalIgnoreCase)) return;
+            _piped.Add(new ExpectedCopy
+            {
+                SourceBucket = SourceBucket!, SourceKey = SourceKey!, TargetBucket = TargetBucket ?? SourceBucket!, TargetKey = TargetKey ?? "",
+                Size = Size ?? 0, Md5 = Md5 ?? "", SourceETag = SourceETag ?? "", DestinationETag = DestinationETag ?? "", ContentType = ContentType ?? "",
+                RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "",
+                Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
+                           || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
+            });
+        }
+
+        protected override void EndProcessing()
+        {
+            IReadOnlyList<ExpectedCopy> expected = _piped;
+            if (_piped.Count == 0)
+            {
+                if (_workspace == null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pipe Copy-PersonFiles results in, or give -WorkspacePath to check the migration its journal records."),
+                        "NothingToCheck", ErrorCategory.InvalidArgument, null));
+                var journal = Path.Combine(_workspace!, MigrationJournal.FileName);
+                if (!File.Exists(journal))
+                    ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No {MigrationJournal.FileName} in '{_workspace}': run Copy-PersonFiles with this -WorkspacePath first.", journal),
+                        "JournalNotFound", ErrorCategory.ObjectNotFound, journal));
+                try { expected = ExpectedCopy.FromJournal(JournalReader.ReadFile(journal)); }
+                catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, journal)); }
+                WriteVerbose($"Checking the {expected.Count} copies recorded in {journal}.");
+            }
+
+            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, ThrottleLimit = ThrottleLimit };
+            try
+            {
+                options.Types = Planning.FileTypeMap.Create(FileTypeMap);
+                if (CsvPath != null) options.CsvRows = PeopleCsvReader.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsvPath), RowIdColumn);
+                if (_workspace != null)
+                {
+                    var (all, planned) = InventoryChecksumsWriter.ReadKeys(_workspace);
+                    options.Inventoried = all;
+                    options.Planned = planned;
+                    if (planned != null) WriteVerbose($"The inventory in the workspace planned {planned.Count} objects; each must have a verified destination.");
+                }
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (ArgumentException ex) { Terminate(new MigrationException("InvalidNamingParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
+
+            Amazon.S3.IAmazonS3? s3 = null;
+            try
+            {
+                s3 = S3ClientFactory.Create(Connection);
+                WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
+                var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
+                var (results, summary) = checker.Check(expected, StopToken);
+                WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
+                if (_workspace != null)
+                {
+                    Workspace.AtomicFile.EnsureFolder(_workspace);
+                    VerificationReport.Write(_workspace, results);
+                    RollbackPlan.Write(_workspace, expected.Where(e => e.Migrated)
+                        .Select(e => new RollbackEntry { SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey, Size = e.Size, DestinationETag = e.DestinationETag })
+                        .ToList());
+                    summary.ReportPath = Path.Combine(_workspace, VerificationReport.CsvName);
+                }
+                WriteVerbose($"{summary} ({checker.Requests} S3 requests).");
+                if (!summary.AllVerified) WriteWarning(summary.ToString());
+                if (Summary) WriteObject(summary);
+                else foreach (var r in results) WriteObject(r);
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the reports to '{_workspace}' failed: {ex.Message}", ex, _workspace)); }
+            finally { s3?.Dispose(); }
+        }
+    }
+}

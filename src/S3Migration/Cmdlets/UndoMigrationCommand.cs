@@ -1,0 +1,63 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using S3Migration.Reports;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Undo-Migration: executes rollback_plan.json (or, without one, the journal's verified copies). Deletes each
+    /// destination copy that is still exactly what was copied; keeps and reports anything changed since; never
+    /// touches a source. ConfirmImpact High: it asks before each deletion unless -Confirm:$false.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(RollbackResult))]
+    public sealed class UndoMigrationCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        protected override void EndProcessing()
+        {
+            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            var planPath = Path.Combine(workspace, RollbackPlan.FileName);
+            System.Collections.Generic.List<RollbackEntry> plan;
+            try
+            {
+                plan = File.Exists(planPath) ? RollbackPlan.Read(workspace) : RollbackPlan.FromJournal(workspace);
+            }
+            catch (Exception ex) when (ex is IOException || ex is System.Text.Json.JsonException || ex is InvalidDataException || ex is System.Collections.Generic.KeyNotFoundException)
+            {
+                ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"The rollback plan in '{workspace}' could not be read: {ex.Message}", ex), "RollbackPlanUnreadable", ErrorCategory.InvalidData, planPath));
+                return;
+            }
+            if (plan.Count == 0)
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"'{workspace}' has no {RollbackPlan.FileName} and no verified copy in its journal: there is nothing to undo."),
+                    "NothingToUndo", ErrorCategory.ObjectNotFound, workspace));
+            WriteVerbose($"Rolling back {plan.Count} copies from {(File.Exists(planPath) ? planPath : "the journal")}.");
+
+            Amazon.S3.IAmazonS3? s3 = null;
+            try
+            {
+                s3 = S3ClientFactory.Create(Connection);
+                var engine = new RollbackEngine(s3);
+                var done = 0;
+                foreach (var r in engine.Run(plan, e => ShouldProcess($"s3://{e.TargetBucket}/{e.TargetKey}", "Delete the migrated copy"), StopToken))
+                {
+                    done++;
+                    if (r.Status == RollbackStatus.WhatIf) continue; // -WhatIf: ShouldProcess already said what would happen
+                    if (r.Status == RollbackStatus.Kept) WriteWarning($"Kept s3://{r.TargetBucket}/{r.TargetKey}: {r.Reason}");
+                    if (r.Status == RollbackStatus.Failed)
+                        WriteError(new ErrorRecord(new InvalidOperationException($"s3://{r.TargetBucket}/{r.TargetKey}: {r.Reason}"), "RollbackFailed", ErrorCategory.WriteError, r));
+                    WriteObject(r);
+                    WriteProgress(new ProgressRecord(4, "Undo-Migration", $"{done} of {plan.Count}") { PercentComplete = 100 * done / plan.Count });
+                }
+                WriteProgress(new ProgressRecord(4, "Undo-Migration", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            finally { s3?.Dispose(); }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using S3Migration.Journal;
+using S3Migration.Storage;
+using S3Migration.Workspace;
+
+namespace S3Migration.Reports
+{
+    /// <summary>One successful copy and how to undo it: delete the destination, but only while it is exactly what was copied.</summary>
+    public sealed class RollbackEntry
+    {
+        public string SourceBucket { get; set; } = "";
+        public string SourceKey { get; set; } = "";
+        public string TargetBucket { get; set; } = "";
+        public string TargetKey { get; set; } = "";
+        public long Size { get; set; }
+        public string DestinationETag { get; set; } = "";
+    }
+
+    /// <summary>
+    /// rollback_plan.json (plan phase 2, "Create rollback inventory"): every successful copy, its reverse operation,
+    /// and how to restore the people CSV. Undo-Migration executes it.
+    /// </summary>
+    public static class RollbackPlan
+    {
+        public const string FileName = "rollback_plan.json";
+
+        /// <summary>The copies of the journal that verified: the ones a rollback may undo.</summary>
+        public static List<RollbackEntry> FromJournal(string workspace)
+        {
+            var path = Path.Combine(workspace, MigrationJournal.FileName);
+            if (!File.Exists(path)) return new List<RollbackEntry>();
+            return ExpectedCopy.FromJournal(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(e => new RollbackEntry
+            {
+                SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey,
+                Size = e.Size, DestinationETag = e.DestinationETag,
+            }).ToList();
+        }
+
+        public static void Write(string workspace, IReadOnlyList<RollbackEntry> copies)
+        {
+            var backups = FindCsvBackups(workspace);
+            AtomicFile.Write(Path.Combine(workspace, FileName), stream =>
+            {
+                using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+                w.WriteStartObject();
+                w.WriteString("generated_at", DateTime.UtcNow.ToString("o"));
+                w.WriteString("workspace", workspace);
+                w.WriteNumber("copies_count", copies.Count);
+                w.WriteStartArray("procedure");
+                w.WriteStringValue($"Undo-Migration -WorkspacePath '{workspace}' -WhatIf    # lists what would be deleted, changes nothing");
+                w.WriteStringValue($"Undo-Migration -WorkspacePath '{workspace}'           # deletes each copy that is still exactly what was copied; asks first (ConfirmImpact High)");
+                w.WriteStringValue("Sources are never touched: the old person folders stay as they are until cleanup.");
+                w.WriteStringValue(backups.Count > 0
+                    ? $"Restore the people CSV from its backup after checking its .md5: {backups[0]}"
+                    : "Restore the people CSV from the backup Update-OutputCsv took (outputs/backups/), after checking its .md5.");
+                w.WriteEndArray();
+                w.WriteStartObject("csv");
+                w.WriteStartArray("backups");
+                foreach (var b in backups) w.WriteStringValue(b);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                w.WriteStartArray("copies");
+                foreach (var c in copies)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("source", JournalRow.S3Path(c.SourceBucket, c.SourceKey));
+                    w.WriteString("destination", JournalRow.S3Path(c.TargetBucket, c.TargetKey));
+                    w.WriteNumber("size", c.Size);
+                    w.WriteString("destination_etag", c.DestinationETag);
+                    w.WriteStartObject("reverse");
+                    w.WriteString("action", "DeleteObject");
+                    w.WriteString("bucket", c.TargetBucket);
+                    w.WriteString("key", c.TargetKey);
+                    w.WriteString("only_if", $"size is {c.Size} and ETag is {c.DestinationETag}");
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }
+
+        public static List<RollbackEntry> Read(string workspace)
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace, FileName)));
+            return doc.RootElement.GetProperty("copies").EnumerateArray().Select(c =>
+            {
+                var (sb, sk) = ExpectedCopy.SplitPath(c.GetProperty("source").GetString()!);
+                var (tb, tk) = ExpectedCopy.SplitPath(c.GetProperty("destination").GetString()!);
+                return new RollbackEntry
+                {
+                    SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
+                    Size = c.GetProperty("size").GetInt64(), DestinationETag = c.GetProperty("destination_etag").GetString() ?? "",
+                };
+            }).ToList();
+        }
+
+        /// <summary>CSV backups in the workspace or an outputs/backups folder beside it, newest first.</summary>
+        private static List<string> FindCsvBackups(string workspace)
+        {
+            var found = new List<string>();
+            foreach (var folder in new[] { Path.Combine(workspace, "backups"), Path.Combine(workspace, "outputs", "backups") })
+                if (Directory.Exists(folder))
+                    found.AddRange(Directory.GetFiles(folder, "output_*.csv"));
+            return found.OrderByDescending(f => f, StringComparer.Ordinal).ToList();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using CsvHelper;
+using S3Migration.Journal;
+using S3Migration.Planning;
+using S3Migration.Workspace;
+
+namespace S3Migration.Reports
+{
+    /// <summary>
+    /// verification_report.csv (one row per file: both paths, hashes, sizes, content-type match, status) and
+    /// verification_combined.txt, one line per file in the spirit of rclone check --combined:
+    /// "= " verified, "- " missing at the destination, "+ " only at the destination or new in an old folder,
+    /// "* " different (mismatch, or the source changed), "! " could not be checked.
+    /// </summary>
+    public static class VerificationReport
+    {
+        public const string CsvName = "verification_report.csv";
+        public const string CombinedName = "verification_combined.txt";
+        public static readonly string[] Columns =
+        {
+            "status", "old_s3_path", "new_s3_path", "file_type", "row_id", "person_name", "source_md5", "source_etag", "destination_etag",
+            "source_size", "destination_size", "expected_content_type", "content_type", "content_type_match", "checked_by", "reason",
+        };
+
+        public static void Write(string folder, IEnumerable<IntegrityResult> results)
+        {
+            var list = new List<IntegrityResult>(results);
+            AtomicFile.Write(Path.Combine(folder, CsvName), stream =>
+            {
+                using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
+                foreach (var c in Columns) csv.WriteField(c);
+                csv.NextRecord();
+                foreach (var r in list)
+                {
+                    foreach (var f in new[]
+                    {
+                        r.Status.ToString(), S3(r.SourceBucket, r.SourceKey), S3(r.TargetBucket, r.TargetKey), r.FileType, r.RowId, r.PersonName,
+                        r.Md5, r.SourceETag, r.DestinationETag, r.SourceSize?.ToString(CultureInfo.InvariantCulture) ?? "",
+                        r.DestinationSize?.ToString(CultureInfo.InvariantCulture) ?? "", r.ExpectedContentType, r.ContentType,
+                        r.ContentTypeMatch.HasValue ? (r.ContentTypeMatch.Value ? "true" : "false") : "", r.CheckedBy, r.Reason,
+                    }) csv.WriteField(f);
+                    csv.NextRecord();
+                }
+            });
+            AtomicFile.Write(Path.Combine(folder, CombinedName), stream =>
+            {
+                using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
+                foreach (var r in list) text.WriteLine(Combined(r));
+            });
+        }
+
+        public static string Combined(IntegrityResult r) => r.Status switch
+        {
+            IntegrityStatus.Verified => "= " + S3(r.TargetBucket, r.TargetKey),
+            IntegrityStatus.Missing => "- " + S3(r.SourceBucket, r.SourceKey),
+            IntegrityStatus.Unexpected => "+ " + (r.TargetKey.Length > 0 ? S3(r.TargetBucket, r.TargetKey) : S3(r.SourceBucket, r.SourceKey)),
+            IntegrityStatus.Mismatch when r.Reason.StartsWith("could not be checked", System.StringComparison.Ordinal) => "! " + S3(r.TargetBucket, r.TargetKey),
+            IntegrityStatus.SourceChanged => "* " + S3(r.SourceBucket, r.SourceKey),
+            _ => "* " + S3(r.TargetBucket, r.TargetKey),
+        };
+
+        private static string S3(string bucket, string key) => bucket.Length == 0 && key.Length == 0 ? "" : JournalRow.S3Path(bucket, key);
+    }
+}

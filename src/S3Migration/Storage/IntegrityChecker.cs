@@ -1,0 +1,314 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using S3Migration.Journal;
+using S3Migration.Planning;
+
+namespace S3Migration.Storage
+{
+    /// <summary>One copy the migration made (or meant to make), from the journal or from Copy-PersonFiles' results.</summary>
+    public sealed class ExpectedCopy
+    {
+        public string RowId { get; set; } = "";
+        public string PersonName { get; set; } = "";
+        public string FileType { get; set; } = "";
+        public string SourceBucket { get; set; } = "";
+        public string SourceKey { get; set; } = "";
+        public string TargetBucket { get; set; } = "";
+        public string TargetKey { get; set; } = "";
+        public long Size { get; set; }
+        public string Md5 { get; set; } = "";
+        public string SourceETag { get; set; } = "";
+        public string DestinationETag { get; set; } = "";
+        public string ContentType { get; set; } = "";
+        /// <summary>True when the copy verified it (Verified or Skipped); false for Failed and Conflict.</summary>
+        public bool Migrated { get; set; }
+        public string Notes { get; set; } = "";
+
+        /// <summary>The copies of a journal: for each source, its last verified row, else its last row.</summary>
+        public static List<ExpectedCopy> FromJournal(IEnumerable<JournalRow> rows)
+        {
+            var last = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var r in rows)
+            {
+                if (!last.TryGetValue(r.OldPath, out var seen)) { order.Add(r.OldPath); last[r.OldPath] = r; continue; }
+                if (r.VerificationStatus == JournalRow.Verified || seen.VerificationStatus != JournalRow.Verified) last[r.OldPath] = r;
+            }
+            return order.Select(p => FromRow(last[p])).ToList();
+        }
+
+        private static ExpectedCopy FromRow(JournalRow r)
+        {
+            var (sb, sk) = SplitPath(r.OldPath);
+            var (tb, tk) = SplitPath(r.NewPath);
+            return new ExpectedCopy
+            {
+                RowId = r.RowId, PersonName = r.PersonName, FileType = r.FileType, SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
+                Size = r.Size, Md5 = r.Md5, SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType,
+                Migrated = r.VerificationStatus == JournalRow.Verified, Notes = r.Error,
+            };
+        }
+
+        /// <summary>s3://bucket/key into bucket and key.</summary>
+        public static (string Bucket, string Key) SplitPath(string path)
+        {
+            var rest = path.StartsWith("s3://", StringComparison.Ordinal) ? path.Substring(5) : path;
+            var slash = rest.IndexOf('/');
+            return slash < 0 ? (rest, "") : (rest.Substring(0, slash), rest.Substring(slash + 1));
+        }
+    }
+
+    public sealed class IntegrityOptions
+    {
+        /// <summary>Hash both sides' content where ETags cannot prove equality (multipart or SSE-KMS copies).</summary>
+        public bool Deep { get; set; }
+        /// <summary>After cleanup the sources are gone on purpose: do not check them.</summary>
+        public bool SkipSourceCheck { get; set; }
+        public int ThrottleLimit { get; set; } = 16;
+        /// <summary>People CSV rows by normalized row id: every person in it must have all their files.</summary>
+        public IReadOnlyDictionary<string, PersonRow>? CsvRows { get; set; }
+        /// <summary>What the inventory planned, by "bucket\nkey"; each must have a verified destination.</summary>
+        public IReadOnlyDictionary<string, Reports.PlannedObject>? Planned { get; set; }
+        /// <summary>Every source key the inventory saw (bucket\nkey), to tell uploads made after it.</summary>
+        public ISet<string>? Inventoried { get; set; }
+        public FileTypeMap Types { get; set; } = FileTypeMap.Default;
+    }
+
+    /// <summary>
+    /// Test-MigrationIntegrity's work: is every file where it should be, byte for byte? It lists the destination type
+    /// folders and the old person folders once (one request per 1,000 objects), HEADs each migrated destination
+    /// (headers and ETag), and with -Deep hashes content that ETags cannot prove. It never writes to S3.
+    /// </summary>
+    public sealed class IntegrityChecker
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly S3Lister _lister;
+        private readonly S3Calls _calls;
+        private readonly ContentHasher _hasher;
+        private readonly IntegrityOptions _o;
+
+        public IntegrityChecker(IAmazonS3 s3, string where, IntegrityOptions options)
+        {
+            _s3 = s3; _o = options;
+            var retry = new RetryPolicy(5);
+            _lister = new S3Lister(s3, where, retry);
+            _calls = new S3Calls(retry);
+            _hasher = new ContentHasher(s3);
+        }
+
+        public long Requests => _calls.Requests + _lister.Requests;
+
+        public (List<IntegrityResult> Results, IntegritySummary Summary) Check(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        {
+            var migrated = expected.Where(e => e.Migrated).ToList();
+            var destinations = ListDestinations(expected, ct);
+            var sources = _o.SkipSourceCheck ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
+
+            var results = new ConcurrentDictionary<int, IntegrityResult>();
+            using (var slots = new SemaphoreSlim(_o.ThrottleLimit))
+                Task.WhenAll(migrated.Select(async (e, i) =>
+                {
+                    await slots.WaitAsync(ct).ConfigureAwait(false);
+                    try { results[i] = await CheckOneAsync(e, destinations, sources, ct).ConfigureAwait(false); }
+                    finally { slots.Release(); }
+                })).GetAwaiter().GetResult();
+            var list = Enumerable.Range(0, migrated.Count).Select(i => results[i]).ToList();
+
+            foreach (var e in expected.Where(e => !e.Migrated))
+                list.Add(Result(e, IntegrityStatus.Missing, $"not migrated: {(e.Notes.Length > 0 ? e.Notes : "the copy did not verify")}"));
+            var expectedSources = new HashSet<string>(expected.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
+            if (_o.Planned != null)
+                foreach (var p in _o.Planned.Where(p => !expectedSources.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    var (bucket, key) = (p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1));
+                    list.Add(new IntegrityResult
+                    {
+                        Status = IntegrityStatus.Missing, SourceBucket = bucket, SourceKey = key, FileType = p.Value.FileType,
+                        RowId = p.Value.RowId, PersonName = p.Value.PersonName, TargetKey = p.Value.TargetKey,
+                        TargetBucket = expected.FirstOrDefault()?.TargetBucket ?? bucket,
+                        Reason = "planned by the inventory but never copied",
+                    });
+                }
+
+            // Anything in a destination type folder that no copy of this migration put there.
+            var targets = new HashSet<string>(expected.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
+            foreach (var d in destinations.Where(d => !targets.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                var (bucket, key) = (d.Key.Substring(0, d.Key.IndexOf('\n')), d.Key.Substring(d.Key.IndexOf('\n') + 1));
+                list.Add(new IntegrityResult
+                {
+                    Status = IntegrityStatus.Unexpected, TargetBucket = bucket, TargetKey = key, DestinationSize = d.Value.Size, DestinationETag = d.Value.ETag,
+                    FileType = TypeFolderOf(key), Reason = "in a destination type folder, but no copy of this migration put it there",
+                });
+            }
+            // New objects in the old person folders: uploads should now go to the new layout.
+            foreach (var s in sources.Where(s => !expectedSources.Contains(s.Key) && (_o.Inventoried == null || !_o.Inventoried.Contains(s.Key))
+                                                 && !s.Key.EndsWith("/", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal))
+            {
+                var (bucket, key) = (s.Key.Substring(0, s.Key.IndexOf('\n')), s.Key.Substring(s.Key.IndexOf('\n') + 1));
+                list.Add(new IntegrityResult
+                {
+                    Status = IntegrityStatus.Unexpected, SourceBucket = bucket, SourceKey = key, SourceSize = s.Value.Size, SourceETag = ETag.Clean(s.Value.ETag),
+                    FileType = _o.Types.Classify(key),
+                    Reason = $"new upload in an old person folder (last modified {s.Value.LastModified:u}); uploads should go to the new layout",
+                });
+            }
+            return (list, Summarize(list, expected));
+        }
+
+        private async Task<IntegrityResult> CheckOneAsync(ExpectedCopy e, Dictionary<string, SourceObject> destinations, Dictionary<string, SourceObject> sources, CancellationToken ct)
+        {
+            var r = Result(e, IntegrityStatus.Verified, "");
+            var retries = new StrongBox<int>();
+            try
+            {
+                if (!destinations.ContainsKey(e.TargetBucket + "\n" + e.TargetKey))
+                    return Set(r, IntegrityStatus.Missing, "the destination is missing");
+                var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, e.TargetBucket, e.TargetKey, ct), retries, ct).ConfigureAwait(false);
+                if (dst == null) return Set(r, IntegrityStatus.Missing, "the destination is missing");
+                r.DestinationSize = dst.Size; r.DestinationETag = dst.ETag; r.ContentType = dst.ContentType;
+                r.ContentTypeMatch = e.ContentType.Length == 0 ? (bool?)null : dst.ContentType == e.ContentType;
+
+                var problems = new List<string>();
+                if (dst.Size != e.Size) problems.Add($"size {dst.Size}, recorded {e.Size}");
+                if (r.ContentTypeMatch == false) problems.Add($"Content-Type '{dst.ContentType}', recorded '{e.ContentType}'");
+                var content = await ContentAsync(e, dst, retries, ct).ConfigureAwait(false);
+                if (content.Problem != null) problems.Add(content.Problem);
+                r.CheckedBy = content.By;
+                var naming = e.RowId.Length > 0 ? new TargetKeyBuilder(_o.Types, "").NamingProblem(e.RowId, e.PersonName, e.SourceKey, e.TargetKey) : null;
+                if (naming != null) problems.Add("the target key does not follow the naming rule: " + naming);
+                if (problems.Count > 0) return Set(r, IntegrityStatus.Mismatch, string.Join("; ", problems));
+
+                if (!_o.SkipSourceCheck)
+                {
+                    if (!sources.TryGetValue(e.SourceBucket + "\n" + e.SourceKey, out var src))
+                        return Set(r, IntegrityStatus.SourceChanged, "the source is gone (expected until cleanup)");
+                    r.SourceSize = src.Size;
+                    var liveEtag = ETag.Clean(src.ETag);
+                    if (src.Size != e.Size || (e.SourceETag.Length > 0 && liveEtag != ETag.Clean(e.SourceETag)))
+                        return Set(r, IntegrityStatus.SourceChanged, $"the source changed since the copy (now {src.Size} bytes, ETag {liveEtag})");
+                }
+                return r;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                return Set(r, IntegrityStatus.Mismatch, "could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message));
+            }
+        }
+
+        /// <summary>
+        /// The content check: the destination still has the ETag the copy verified (any rewrite changes it), or its
+        /// MD5 ETag equals the source's MD5; with -Deep, content no ETag can prove is hashed.
+        /// </summary>
+        private async Task<(string? Problem, string By)> ContentAsync(ExpectedCopy e, ObjectFacts dst, StrongBox<int> retries, CancellationToken ct)
+        {
+            var recorded = ETag.Clean(e.DestinationETag);
+            if (recorded.Length > 0 && dst.ETag != recorded && !(_o.Deep && !dst.ETagIsMd5))
+                return ($"ETag {dst.ETag}, the copy verified {recorded}: the object was rewritten", "etag");
+            if (dst.ETagIsMd5 && ETag.LooksLikeMd5(e.Md5))
+                return dst.ETag == ETag.Clean(e.Md5) ? ((string?)null, "md5") : ($"MD5 {dst.ETag}, source {e.Md5}", "md5");
+            if (!_o.Deep)
+                return recorded.Length > 0 ? ((string?)null, "etag") : ("no recorded ETag or MD5 to compare; use -Deep", "");
+            var sourceMd5 = ETag.LooksLikeMd5(e.Md5) ? ETag.Clean(e.Md5)
+                : await _calls.Run(() => _hasher.ComputeMd5Async(e.SourceBucket, e.SourceKey, e.Size, ct), retries, ct).ConfigureAwait(false);
+            var destinationMd5 = await _calls.Run(() => _hasher.ComputeMd5Async(e.TargetBucket, e.TargetKey, dst.Size, ct), retries, ct).ConfigureAwait(false);
+            return destinationMd5 == sourceMd5 ? ((string?)null, "content") : ($"content MD5 {destinationMd5}, source {sourceMd5}", "content");
+        }
+
+        /// <summary>Every object in the destination type folders the copies used (and the map's other type folders beside them).</summary>
+        private Dictionary<string, SourceObject> ListDestinations(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        {
+            var folders = new HashSet<(string Bucket, string Folder)>();
+            foreach (var e in expected.Where(e => e.TargetKey.Contains('/')))
+            {
+                var folder = e.TargetKey.Substring(0, e.TargetKey.LastIndexOf('/') + 1);
+                var type = folder.TrimEnd('/');
+                var prefix = type.Contains('/') ? type.Substring(0, type.LastIndexOf('/') + 1) : "";
+                folders.Add((e.TargetBucket, folder));
+                foreach (var t in _o.Types.Folders) folders.Add((e.TargetBucket, prefix + t + "/"));
+            }
+            var index = new Dictionary<string, SourceObject>(StringComparer.Ordinal);
+            foreach (var (bucket, folder) in folders)
+                foreach (var o in _lister.ListObjects(bucket, folder, ct).Where(o => o.Key.IndexOf('/', folder.Length) < 0))
+                    index[bucket + "\n" + o.Key] = o;
+            return index;
+        }
+
+        /// <summary>Every object in the old person folders of the copies (one listing per folder).</summary>
+        private Dictionary<string, SourceObject> ListPersonFolders(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        {
+            var folders = new HashSet<(string Bucket, string Folder)>();
+            foreach (var e in expected)
+            {
+                var start = e.RowId.Length > 0 ? e.SourceKey.IndexOf(e.RowId + "_", StringComparison.Ordinal) : -1;
+                var end = e.SourceKey.IndexOf('/', Math.Max(0, start));
+                if (start >= 0 && end > start && (start == 0 || e.SourceKey[start - 1] == '/')) folders.Add((e.SourceBucket, e.SourceKey.Substring(0, end + 1)));
+                else folders.Add((e.SourceBucket, e.SourceKey.Substring(0, e.SourceKey.LastIndexOf('/') + 1)));
+            }
+            var index = new Dictionary<string, SourceObject>(StringComparer.Ordinal);
+            foreach (var (bucket, folder) in folders)
+                foreach (var o in _lister.ListObjects(bucket, folder, ct))
+                    index[bucket + "\n" + o.Key] = o;
+            return index;
+        }
+
+        private IntegritySummary Summarize(List<IntegrityResult> list, IReadOnlyList<ExpectedCopy> expected)
+        {
+            var s = new IntegritySummary
+            {
+                Checked = list.Count, CheckedAt = DateTime.UtcNow,
+                Verified = list.Count(r => r.Status == IntegrityStatus.Verified),
+                Missing = list.Count(r => r.Status == IntegrityStatus.Missing),
+                Mismatch = list.Count(r => r.Status == IntegrityStatus.Mismatch),
+                SourceChanged = list.Count(r => r.Status == IntegrityStatus.SourceChanged),
+                Unexpected = list.Count(r => r.Status == IntegrityStatus.Unexpected),
+            };
+            s.AllVerified = s.Verified == s.Checked && s.Checked > 0;
+            foreach (var r in list.Where(r => r.Status != IntegrityStatus.Unexpected))
+            {
+                var type = r.FileType.Length > 0 ? r.FileType : FileTypeMap.Unknown;
+                s.ByType.TryGetValue(type, out var t);
+                s.ByType[type] = (t.Expected + 1, t.Verified + (r.Status == IntegrityStatus.Verified ? 1 : 0));
+            }
+            foreach (var r in list.Where(r => r.Status == IntegrityStatus.Missing)) s.MissingKeys.Add(JournalRow.S3Path(r.SourceBucket, r.SourceKey));
+            if (_o.CsvRows != null)
+            {
+                var byPerson = list.Where(r => r.RowId.Length > 0).GroupBy(r => PersonPattern.NormalizeRowId(r.RowId)).ToDictionary(g => g.Key, g => g.ToList());
+                foreach (var row in _o.CsvRows.Values.OrderBy(r => r.Line))
+                {
+                    s.PersonsChecked++;
+                    var id = PersonPattern.NormalizeRowId(row.RowId);
+                    if (byPerson.TryGetValue(id, out var files) && files.Any(f => f.Status != IntegrityStatus.Verified))
+                        s.PersonsIncomplete.Add($"{row.RowId} {row.Name}: " + string.Join(", ", files.Where(f => f.Status != IntegrityStatus.Verified).Select(f => $"{f.SourceKey} {f.Status}")));
+                }
+            }
+            return s;
+        }
+
+        /// <summary>The folder a key sits in: "audio" for "migrated/audio/1_a_x.mp3".</summary>
+        private static string TypeFolderOf(string key)
+        {
+            var segments = key.Split('/');
+            return segments.Length >= 2 ? segments[segments.Length - 2] : "";
+        }
+
+        private static IntegrityResult Result(ExpectedCopy e, IntegrityStatus status, string reason) => new IntegrityResult
+        {
+            Status = status, Reason = reason, RowId = e.RowId, PersonName = e.PersonName, FileType = e.FileType, SourceBucket = e.SourceBucket,
+            SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey, Md5 = e.Md5, SourceETag = ETag.Clean(e.SourceETag),
+            ExpectedContentType = e.ContentType,
+        };
+
+        private static IntegrityResult Set(IntegrityResult r, IntegrityStatus status, string reason)
+        {
+            r.Status = status;
+            r.AddReason(reason);
+            return r;
+        }
+    }
+}
