@@ -40,6 +40,9 @@ public class ModuleTests
     [InlineData("Get-MigrationInventory")]
     [InlineData("Get-MigrationTargetKey")]
     [InlineData("Copy-PersonFiles")]
+    [InlineData("Test-MigrationIntegrity")]
+    [InlineData("Undo-Migration")]
+    [InlineData("New-MigrationCertificate")]
     public void Every_cmdlet_has_full_help(string name)
     {
         var run = PowerShellHost.Run("""
