@@ -122,6 +122,7 @@ namespace S3Migration.Cmdlets
         private TimeSpan _lastProgress, _lastSummary;
         private bool _finished;
         private const int ProgressId = 2;
+        private System.Threading.CancellationTokenSource? _cancel;
 
         protected override void BeginProcessing()
         {
@@ -165,7 +166,7 @@ namespace S3Migration.Cmdlets
 
             Drain(wait: false);
             while (_inFlight.Count >= ThrottleLimit) Drain(wait: true);
-            _inFlight.Add((_engine!.CopyAsync(item, StopToken), person));
+            _inFlight.Add((_engine!.CopyAsync(item, _cancel!.Token), person));
             Progress();
         }
 
@@ -218,6 +219,7 @@ namespace S3Migration.Cmdlets
             _lister = new S3Lister(_s3!, S3ClientFactory.Describe(Connection), retry);
             _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified);
             _summary = new MigrationSummary();
+            _cancel = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken);
             _clock.Start();
         }
 
@@ -251,7 +253,9 @@ namespace S3Migration.Cmdlets
         /// <summary>Journals and writes out finished copies, on the pipeline thread. With wait, blocks until one finishes.</summary>
         private void Drain(bool wait)
         {
-            if (wait && _inFlight.Count > 0) Task.WaitAny(_inFlight.Select(f => (Task)f.Task).ToArray());
+            // Wait in steps of a second, so progress and the summary keep moving during a long copy or hash.
+            while (wait && _inFlight.Count > 0 && Task.WaitAny(_inFlight.Select(f => (Task)f.Task).ToArray(), TimeSpan.FromSeconds(1)) < 0)
+                Progress();
             for (var i = 0; i < _inFlight.Count; i++)
             {
                 var (task, person) = _inFlight[i];
@@ -262,7 +266,9 @@ namespace S3Migration.Cmdlets
                 {
                     var ex = task.Exception!.GetBaseException();
                     if (ex is OperationCanceledException && StopToken.IsCancellationRequested) continue;
-                    Finish("failed");
+                    // A whole-run error (a missing bucket, rejected credentials): stop the other copies first, journal
+                    // the ones that finished, and only then close the journal and stop.
+                    Shutdown("failed");
                     if (ex is MigrationException m) Terminate(m);
                     ThrowTerminatingError(new ErrorRecord(ex, "CopyEngineFailed", ErrorCategory.NotSpecified, null));
                 }
@@ -331,7 +337,12 @@ namespace S3Migration.Cmdlets
         {
             _summary!.Requests = _calls!.Requests + _lister!.Requests;
             _summary.Retries = _calls.Retries;
-            _summary.Write(_workspace);
+            try { _summary.Write(_workspace); }
+            catch (IOException ex)
+            {
+                // A reader holding the file open (Windows) must not end the copy; the next write catches up.
+                WriteWarning($"{MigrationSummary.FileName} could not be rewritten this time: {ex.Message}");
+            }
         }
 
         private void Finish(string state)
@@ -365,19 +376,28 @@ namespace S3Migration.Cmdlets
         /// </summary>
         public void Dispose()
         {
-            if (_summary != null && !_finished)
-            {
-                try { Task.WaitAll(_inFlight.Select(f => (Task)f.Task).ToArray(), TimeSpan.FromSeconds(30)); }
-                catch (AggregateException) { /* cancelled or failed copies are not journaled */ }
-                foreach (var (task, person) in _inFlight.Where(f => f.Task.Status == TaskStatus.RanToCompletion))
-                {
-                    if (!task.Result.FromJournal) _journal!.Append(ToRow(task.Result));
-                    _summary.Add(task.Result);
-                }
-                _inFlight.Clear();
-                Finish(StopToken.IsCancellationRequested ? "cancelled" : "failed");
-            }
+            if (_summary != null && !_finished) Shutdown(StopToken.IsCancellationRequested ? "cancelled" : "failed");
+            _cancel?.Dispose();
             _s3?.Dispose();
+        }
+
+        /// <summary>
+        /// Cancels the copies in flight and waits for every one of them (each cleans up after itself: multipart
+        /// uploads are aborted, unverified writes removed), journals those that completed, then closes the journal.
+        /// </summary>
+        private void Shutdown(string state)
+        {
+            if (_finished) return;
+            _cancel?.Cancel();
+            try { Task.WaitAll(_inFlight.Select(f => (Task)f.Task).ToArray()); }
+            catch (AggregateException) { /* cancelled or failed copies have no result to journal */ }
+            foreach (var (task, _) in _inFlight.Where(f => f.Task.Status == TaskStatus.RanToCompletion))
+            {
+                if (!task.Result.FromJournal) _journal!.Append(ToRow(task.Result));
+                _summary!.Add(task.Result);
+            }
+            _inFlight.Clear();
+            Finish(state);
         }
     }
 }

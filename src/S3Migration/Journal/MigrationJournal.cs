@@ -69,7 +69,9 @@ namespace S3Migration.Journal
                 var good = JournalReader.Read(stream, row =>
                 {
                     rows++;
+                    // A later failed or conflicting attempt (say, the source changed) withdraws an earlier verification.
                     if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = row;
+                    else verified.Remove(row.OldPath);
                 });
                 return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good) { _lock = lockFile };
             }

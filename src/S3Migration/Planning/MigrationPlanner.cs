@@ -43,7 +43,7 @@ namespace S3Migration.Planning
         /// destination path, size and ETag it verified. It proves a copy whose ETag differs from its source's
         /// (SSE-KMS, or another part layout) is the migrated file and not a conflict.
         /// </summary>
-        public IReadOnlyDictionary<string, (string NewPath, long Size, string ETag)>? Verified { get; set; }
+        public IReadOnlyDictionary<string, (string NewPath, long Size, string ETag, string SourceETag)>? Verified { get; set; }
         /// <summary>False when the bucket encrypts with SSE-KMS by default: then no ETag is an MD5.</summary>
         public bool EtagsAreMd5 { get; set; } = true;
     }
@@ -196,7 +196,8 @@ namespace S3Migration.Planning
                     item.AddNote("already migrated: the destination holds the same size and ETag");
                 }
                 else if (_s.Verified != null && _s.Verified.TryGetValue($"s3://{_s.SourceBucket}/{obj.Key}", out var v)
-                         && v.NewPath == $"s3://{_s.TargetBucket}/{target.TargetKey}" && v.Size == size && ETag.Clean(v.ETag) == destEtag)
+                         && v.NewPath == $"s3://{_s.TargetBucket}/{target.TargetKey}" && v.Size == size && ETag.Clean(v.ETag) == destEtag
+                         && ETag.Clean(v.SourceETag) == etag && obj.Size == size)
                 {
                     item.Status = MigrationItemStatus.Skipped;
                     item.AddNote("already migrated: the journal verified this destination copy");

@@ -22,7 +22,8 @@ namespace S3Migration.Planning
         public string StorageClass { get; set; } = "";
         /// <summary>"algorithm:value" of an S3 full-object checksum (e.g. CRC64NVME), or "".</summary>
         public string FullObjectChecksum { get; set; } = "";
-        public int TagCount { get; set; }
+        /// <summary>The x-amz-tagging-count header, or null when the server did not send it.</summary>
+        public int? TagCount { get; set; }
         /// <summary>The x-amz-restore state: null when never restored, true while a restore runs, false when a restored copy is readable.</summary>
         public bool? RestoreInProgress { get; set; }
         public string ArchiveStatus { get; set; } = "";

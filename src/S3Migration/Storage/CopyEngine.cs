@@ -28,10 +28,11 @@ namespace S3Migration.Storage
 
     /// <summary>
     /// Copies and verifies one item (DESIGN.md, "What verified means"):
-    /// 1. skip, with no request, what an earlier run's journal verified and the destination still holds;
+    /// 1. claim the target key for this source for the rest of the run;
     /// 2. HEAD the source: it must exist, be unchanged since the inventory and be readable (not archived);
-    /// 3. a destination that already exists is compared: identical is Skipped, different is a Conflict unless -Force;
-    /// 4. copy server-side, HEAD the destination and verify; a mismatch is copied once more, then Failed,
+    /// 3. skip what an earlier run's journal verified, when the source is still that one and the destination unchanged;
+    /// 4. a destination that already exists is compared: identical is Skipped, different is a Conflict unless -Force;
+    /// 5. copy server-side, HEAD the destination and verify; a mismatch is copied once more, then Failed,
     ///    and an unverified copy this run wrote is deleted so it never looks like a good one.
     /// Per-object failures come back as results; a failure of the whole destination bucket is thrown.
     /// </summary>
@@ -62,9 +63,10 @@ namespace S3Migration.Storage
                 SourceKey = item.SourceKey, TargetBucket = item.TargetBucket, TargetKey = item.TargetKey, Size = item.Size ?? 0,
                 Md5 = ETag.Clean(item.Md5), SourceETag = ETag.Clean(item.ETag),
             };
+            var written = new StrongBox<string?>();
             try
             {
-                await CopyAndVerifyAsync(item, r, retries, ct).ConfigureAwait(false);
+                await CopyAndVerifyAsync(item, r, retries, written, ct).ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex) when (ex.ErrorCode == "InvalidObjectState" || ex.ErrorCode == "ObjectNotInActiveTierError")
             {
@@ -84,11 +86,22 @@ namespace S3Migration.Storage
             {
                 Fail(r, $"S3 answered {(int)ex.StatusCode} {ex.ErrorCode}: {ex.Message}");
             }
+            catch (MigrationException ex) when (!IsWholeRunError(ex.ErrorId))
+            {
+                Fail(r, ex.Message);
+            }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested) && !(ex is MigrationException))
             {
                 Fail(r, RetryPolicy.IsTransient(ex, CancellationToken.None)
                     ? $"gave up after {RetriesText(retries.Value)}: {ex.GetBaseException().Message}"
                     : ex.GetBaseException().Message);
+            }
+            finally
+            {
+                // Whatever ended this item (a second mismatch, an error after a write, Ctrl+C), a copy this run wrote
+                // and did not verify must not stay behind looking like a migrated file.
+                if (written.Value != null && r.Status != MigrationResultStatus.Verified)
+                    await RemoveOwnWriteAsync(item, written.Value, r).ConfigureAwait(false);
             }
             r.Retries = retries.Value;
             r.Duration = clock.Elapsed;
@@ -96,27 +109,33 @@ namespace S3Migration.Storage
             return r;
         }
 
+        /// <summary>Errors that concern the whole run (a bucket, the credentials, the endpoint), not one object.</summary>
+        public static bool IsWholeRunError(string errorId) =>
+            errorId is "BucketNotFound" or "AccessDenied" or "InvalidCredentials" or "NoCredentials" or "EndpointUnreachable" or "WrongRegion" or "ProfileNotFound" or "NoRegion";
+
+        private async Task RemoveOwnWriteAsync(CopyItem item, string etag, MigrationResult r)
+        {
+            try
+            {
+                var none = CancellationToken.None;
+                var now = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, none), new StrongBox<int>(), none).ConfigureAwait(false);
+                if (now == null || now.ETag != etag) return;
+                await _calls.Run(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = item.TargetBucket, Key = item.TargetKey }, none), new StrongBox<int>(), none).ConfigureAwait(false);
+                r.AddNote("the unverified copy was deleted");
+            }
+            catch (Exception ex)
+            {
+                r.AddNote($"the unverified copy could not be deleted ({ex.GetBaseException().Message}); delete s3://{item.TargetBucket}/{item.TargetKey} by hand");
+            }
+        }
+
         private static string RetriesText(int n) => n == 1 ? "1 retry" : $"{n} retries";
 
-        private async Task CopyAndVerifyAsync(CopyItem item, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
+        private async Task CopyAndVerifyAsync(CopyItem item, MigrationResult r, StrongBox<int> retries, StrongBox<string?> written, CancellationToken ct)
         {
             var existing = await _catalog.LookupAsync(item.TargetBucket, item.TargetKey, ct).ConfigureAwait(false);
             var sourcePath = JournalRow.S3Path(item.SourceBucket, item.SourceKey);
             var targetPath = JournalRow.S3Path(item.TargetBucket, item.TargetKey);
-
-            // 1. Verified by an earlier run, and the destination is still what that run verified: nothing to send.
-            if (_verified.TryGetValue(sourcePath, out var done) && done.NewPath == targetPath && existing is { } e
-                && e.ETag == ETag.Clean(done.DestinationETag) && e.Size == done.Size)
-            {
-                r.Status = MigrationResultStatus.Skipped;
-                r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.Size = done.Size;
-                if (r.Md5.Length == 0) r.Md5 = done.Md5;
-                if (r.SourceETag.Length == 0) r.SourceETag = done.SourceETag;
-                r.ContentType = done.ContentType;
-                r.AddNote($"verified by an earlier run ({done.Timestamp:u}); not copied again");
-                r.FromJournal = true;
-                return;
-            }
 
             if (!_catalog.Claim(item.TargetBucket, item.TargetKey, sourcePath))
             {
@@ -141,7 +160,21 @@ namespace S3Migration.Storage
                 return;
             }
 
-            // 3. Something is already at the target key.
+            // 3. Verified by an earlier run, the source is still the one that run copied, and the destination is
+            //    still what it verified (the folder listing shows): nothing to copy, nothing to add to the journal.
+            if (_verified.TryGetValue(sourcePath, out var done) && done.NewPath == targetPath && existing is { } e
+                && e.ETag == ETag.Clean(done.DestinationETag) && e.Size == done.Size
+                && src.ETag == ETag.Clean(done.SourceETag) && src.Size == done.Size)
+            {
+                r.Status = MigrationResultStatus.Skipped;
+                r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy;
+                if (r.Md5.Length == 0) r.Md5 = done.Md5;
+                r.AddNote($"verified by an earlier run ({done.Timestamp:u}); not copied again");
+                r.FromJournal = true;
+                return;
+            }
+
+            // 4. Something is already at the target key.
             var overwrite = false;
             if (existing != null)
             {
@@ -150,15 +183,14 @@ namespace S3Migration.Storage
                 overwrite = true;
             }
 
-            // 4. Copy, verify, copy once more on a mismatch.
+            // 5. Copy, verify, copy once more on a mismatch.
             var tags = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
-            string written = "";
             for (var attempt = 1; attempt <= 2; attempt++)
             {
                 r.Attempts = attempt;
                 try
                 {
-                    written = await _copier.CopyAsync(item.SourceBucket, item.SourceKey, src, item.TargetBucket, item.TargetKey, tags,
+                    written.Value = await _copier.CopyAsync(item.SourceBucket, item.SourceKey, src, item.TargetBucket, item.TargetKey, tags,
                         onlyIfAbsent: !overwrite, retries, ct).ConfigureAwait(false);
                 }
                 catch (AmazonS3Exception ex) when (!overwrite && (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed || ex.ErrorCode == "ConditionalRequestConflict"))
@@ -176,6 +208,7 @@ namespace S3Migration.Storage
                     : await DecideAsync(item, src, r.Md5, dst, retries, ct).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Verified)
                 {
+                    written.Value = null;
                     r.Status = MigrationResultStatus.Verified;
                     r.VerifiedBy = outcome.How;
                     r.DestinationETag = dst!.ETag;
@@ -186,14 +219,7 @@ namespace S3Migration.Storage
                 overwrite = true; // the destination is now this run's own unverified copy
             }
 
-            // Never leave an unverified copy that looks like a migrated file: delete it if it is still the one written here.
-            var last = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
-            if (last != null && last.ETag == written)
-            {
-                await _calls.Run(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = item.TargetBucket, Key = item.TargetKey }, ct), retries, ct).ConfigureAwait(false);
-                r.AddNote("the unverified copy was deleted");
-            }
-            Fail(r, "the copy did not verify twice");
+            Fail(r, "the copy did not verify twice"); // the unverified copy is removed on the way out (CopyAsync)
         }
 
         /// <summary>
@@ -243,7 +269,8 @@ namespace S3Migration.Storage
         {
             if (!_settings.MigrationTags && !_copier.UsesMultipart(src)) return null;
             var sourceTags = new List<KeyValuePair<string, string>>();
-            if (src.TagCount > 0)
+            // S3 sends x-amz-tagging-count only to callers who may read tags: without it, ask, so no tag is dropped.
+            if (src.TagCount != 0)
             {
                 var t = await _calls.Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = item.SourceBucket, Key = item.SourceKey }, ct), retries, ct).ConfigureAwait(false);
                 sourceTags.AddRange((t.Tagging ?? new List<Tag>()).Select(x => new KeyValuePair<string, string>(x.Key, x.Value)));

@@ -40,17 +40,30 @@ namespace S3Migration.Storage
             lock (index) index.Add(key, size, etag);
         }
 
-        private Task<DestinationIndex> Folder(string bucket, string key, CancellationToken ct)
+        private async Task<DestinationIndex> Folder(string bucket, string key, CancellationToken ct)
         {
             var folder = key.Substring(0, key.LastIndexOf('/') + 1);
-            return _folders.GetOrAdd(bucket + "\n" + folder, _ => new Lazy<Task<DestinationIndex>>(() => Task.Run(() =>
+            var name = bucket + "\n" + folder;
+            var lazy = _folders.GetOrAdd(name, _ => new Lazy<Task<DestinationIndex>>(() => List(bucket, folder, ct)));
+            try { return await lazy.Value.ConfigureAwait(false); }
+            catch
+            {
+                // A failed listing is not kept: the next item of this folder lists it again.
+                _folders.TryRemove(name, out _);
+                throw;
+            }
+        }
+
+        private Task<DestinationIndex> List(string bucket, string folder, CancellationToken ct)
+        {
+            return Task.Run(() =>
             {
                 var index = new DestinationIndex();
                 // A folder's listing includes its subfolders; only direct children can be target keys here.
                 foreach (var o in _lister.ListObjects(bucket, folder, ct).Where(o => o.Key.IndexOf('/', folder.Length) < 0))
                     index.Add(o.Key, o.Size, o.ETag);
                 return index;
-            }, ct))).Value;
+            }, ct);
         }
     }
 }

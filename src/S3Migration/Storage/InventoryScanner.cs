@@ -154,15 +154,16 @@ namespace S3Migration.Storage
             _o.ComputeMd5 && item.Md5Source == Md5Source.None && item.TargetKey.Length > 0;
 
         /// <summary>The copies the workspace journal verified, by source path.</summary>
-        private IReadOnlyDictionary<string, (string, long, string)>? JournalVerified(string workspace)
+        private IReadOnlyDictionary<string, (string, long, string, string)>? JournalVerified(string workspace)
         {
             var path = Path.Combine(workspace, Journal.MigrationJournal.FileName);
             if (!File.Exists(path)) return null;
-            var verified = new Dictionary<string, (string, long, string)>(StringComparer.Ordinal);
+            var verified = new Dictionary<string, (string, long, string, string)>(StringComparer.Ordinal);
             using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             Journal.JournalReader.Read(s, row =>
             {
-                if (row.VerificationStatus == Journal.JournalRow.Verified) verified[row.OldPath] = (row.NewPath, row.Size, row.DestinationETag);
+                if (row.VerificationStatus == Journal.JournalRow.Verified) verified[row.OldPath] = (row.NewPath, row.Size, row.DestinationETag, row.SourceETag);
+                else verified.Remove(row.OldPath);
             });
             Log.Add($"Read {verified.Count} verified copies from {path}.");
             return verified;

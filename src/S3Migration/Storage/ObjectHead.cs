@@ -68,7 +68,7 @@ namespace S3Migration.Storage
                 CustomerKey = r.ServerSideEncryptionCustomerMethod != null && r.ServerSideEncryptionCustomerMethod != ServerSideEncryptionCustomerMethod.None,
                 StorageClass = r.StorageClass?.Value ?? "STANDARD",
                 FullObjectChecksum = full,
-                TagCount = r.TagsCount ?? 0,
+                TagCount = r.TagsCount,
                 RestoreInProgress = r.RestoreInProgress,
                 ArchiveStatus = r.ArchiveStatus?.Value ?? "",
             };

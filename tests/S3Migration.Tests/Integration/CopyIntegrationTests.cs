@@ -218,7 +218,7 @@ public class CopyIntegrationTests
         Assert.All(results, r => Assert.Equal((MigrationResultStatus.Skipped, 0), (r.Status, r.Attempts)));
         Assert.All(results, r => Assert.Contains("earlier run", r.Notes));
         Assert.Equal(5, CopyRun.Journal(dir.Path).Count); // no new rows
-        Assert.Equal(1, CopyRun.Summary(dir.Path).GetProperty("requests").GetInt32()); // one listing of audio/
+        Assert.Equal(6, CopyRun.Summary(dir.Path).GetProperty("requests").GetInt32()); // one listing of audio/, one HEAD per source
     }
 
     [Fact]

@@ -105,6 +105,68 @@ public class CopyResilienceTests
         AssertDestinationsMatchSources(b.Name, items);
     }
 
+    [Fact]
+    public void A_source_changed_after_its_copy_is_never_skipped_as_verified_by_a_rerun()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("changed-later"));
+        b.Put("1_Ann/a.mp3", "version one");
+        var first = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint",
+            ("bucket", b.Name), ("ws", dir.Path));
+        Assert.Equal(MigrationResultStatus.Verified, Assert.Single(first.Objects<MigrationResult>()).Status);
+        b.Put("1_Ann/a.mp3", "version two!");
+
+        // The same command again: the fresh inventory sees a destination that no longer matches its source.
+        var again = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Where-Object SourceKey -eq '1_Ann/a.mp3' | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint",
+            ("bucket", b.Name), ("ws", dir.Path));
+        var r = Assert.Single(again.Objects<MigrationResult>());
+        Assert.NotEqual(MigrationResultStatus.Skipped, r.Status);
+        Assert.NotEqual(MigrationResultStatus.Verified, r.Status);
+        // A saved plan from before the change is refused too.
+        var stale = new[] { new MigrationItem { SourceBucket = b.Name, SourceKey = "1_Ann/a.mp3", TargetBucket = b.Name, TargetKey = "audio/1_Ann_a.mp3", Status = MigrationItemStatus.Planned, RowId = "1", PersonName = "Ann", FileType = "audio", Size = 11, ETag = TestBucket.Md5("version one"u8.ToArray()) } };
+        var replay = Assert.Single(CopyRun.Pipe(_moto, "$items | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction SilentlyContinue", ("items", stale), ("ws", dir.Path)).Objects<MigrationResult>());
+        Assert.Equal(MigrationResultStatus.Failed, replay.Status);
+        Assert.Contains("changed since the inventory", replay.Notes);
+        // And the journal no longer vouches for the old copy.
+        var rows = CopyRun.Journal(dir.Path);
+        Assert.Equal("failed", rows.Last().VerificationStatus);
+    }
+
+    [Fact]
+    public void A_whole_run_error_stops_every_copy_before_the_journal_closes()
+    {
+        using var dir = new TempDir();
+        var b = Seed("stop-all", people: 4, filesEach: 10);
+        var items = PowerShellHost.Run("Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint", new Dictionary<string, object?> { ["bucket"] = b.Name, ["endpoint"] = _moto.EndpointUrl })
+            .Objects<MigrationItem>().ToList();
+        items[25].TargetBucket = "no-such-bucket-for-item-25";
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 10);
+        var run = CopyRun.Pipe(_moto, "$items | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 4", ("items", items), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        Assert.StartsWith("BucketNotFound", run.StoppingError?.FullyQualifiedErrorId);
+        var atReturn = Copied(b.Name);
+        Thread.Sleep(1500);
+        Assert.Equal(atReturn, Copied(b.Name)); // nothing was still copying after the cmdlet returned
+        var journaled = CopyRun.Journal(dir.Path).Where(r => r.VerificationStatus == "verified").Select(r => ExpectedCopyKey(r.NewPath)).ToList();
+        Assert.Subset(atReturn.ToHashSet(), journaled.ToHashSet());
+        // A copy cancelled in flight may have completed on the server without a row; it is a true copy, and a re-run journals it.
+        foreach (var key in atReturn)
+        {
+            var item = items.Single(i => i.TargetKey == key);
+            Assert.Equal(CopyRun.Head(_s3, b.Name, item.SourceKey).ETag, CopyRun.Head(_s3, b.Name, key).ETag);
+        }
+        Assert.Equal("failed", CopyRun.Summary(dir.Path).GetProperty("state").GetString());
+    }
+
+    private List<string> Copied(string bucket)
+    {
+        var copied = new List<string>();
+        foreach (var folder in new[] { "audio/", "documents/", "images/" })
+            copied.AddRange(_s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket, Prefix = folder }).GetAwaiter().GetResult().S3Objects?.Select(o => o.Key) ?? Enumerable.Empty<string>());
+        return copied.OrderBy(k => k, StringComparer.Ordinal).ToList();
+    }
+
+    private static string ExpectedCopyKey(string path) => S3Migration.Storage.ExpectedCopy.SplitPath(path).Key;
+
     private static int RowCount(string journal)
     {
         if (!File.Exists(journal)) return 0;

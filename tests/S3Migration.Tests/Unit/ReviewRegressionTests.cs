@@ -63,7 +63,7 @@ public class ReviewRegressionTests
         {
             SourceBucket = "m", TargetBucket = "m",
             Existing = WithDestination("audio/5_a_x.mp3", 1, "kmsetag00000000000000000000000000"),
-            Verified = new Dictionary<string, (string, long, string)> { ["s3://m/5_a/x.mp3"] = ("s3://m/audio/5_a_x.mp3", 1, "kmsetag00000000000000000000000000") },
+            Verified = new Dictionary<string, (string, long, string, string)> { ["s3://m/5_a/x.mp3"] = ("s3://m/audio/5_a_x.mp3", 1, "kmsetag00000000000000000000000000", "0cc175b9c0f1b6a831c399e269772661") },
         });
         var item = Assert.Single(planner.Plan(new[] { Obj("5_a/x.mp3") }, new[] { "5_a" }));
         Assert.Equal(MigrationItemStatus.Skipped, item.Status);
