@@ -63,7 +63,7 @@ try {
     Say "Workspace: $WorkspacePath (inventory_checksums.csv, inventory_report.json)"
     Say ''
     Say '== Phase 2: server-side copy, verified and journaled (Copy-PersonFiles) =='
-    $results = @($items | Where-Object FileType -ne '_unknown' |
+    $results = @($items |
         Copy-PersonFiles -WorkspacePath $WorkspacePath -ErrorAction SilentlyContinue -ErrorVariable copyErrors @connection)
     foreach ($r in $results) {
         Say ('{0,-10} {1,-8} {2}' -f $r.Status, $r.VerifiedBy, $(if ($r.Status -eq 'NotPlanned') { "$($r.SourceKey): $($r.Notes)" } else { $r.TargetKey }))
@@ -72,9 +72,24 @@ try {
     Say "Copied and verified $verified objects; journal: $([System.IO.Path]::Combine($WorkspacePath, 'migration_log.csv'))"
     Say ''
     Say 'Running the same copy again (as after a crash) copies nothing and skips what the journal verified:'
-    $again = @($items | Where-Object FileType -ne '_unknown' | Copy-PersonFiles -WorkspacePath $WorkspacePath @connection)
+    $again = @($items | Copy-PersonFiles -WorkspacePath $WorkspacePath @connection)
     $skipped = @($again | Where-Object Status -eq 'Skipped').Count
     Say "  $skipped skipped, $(@($again | Where-Object Status -eq 'Verified').Count) copied."
+    Say ''
+    Say '== Phase 4: verification (Test-MigrationIntegrity), the rollback plan and the certificate =='
+    $summary = Test-MigrationIntegrity -WorkspacePath $WorkspacePath -Summary -WarningAction SilentlyContinue @connection
+    Say "  $($summary.ToString())"
+    foreach ($type in $summary.ByType.Keys) { Say ('  {0,-12} {1} of {2} verified' -f $type, $summary.ByType[$type].Item2, $summary.ByType[$type].Item1) }
+    Say "  Reports: verification_report.csv, verification_combined.txt, rollback_plan.json in $WorkspacePath"
+    Say '  Tampering with one copy, as an application bug might:'
+    $tampered = @($results | Where-Object Status -eq 'Verified')[0]
+    $null = Write-LocalS3Object -Client $client -Bucket $Bucket -Key $tampered.TargetKey -Content ('x' * $tampered.Size)
+    $after = @(Test-MigrationIntegrity -WorkspacePath $WorkspacePath -WarningAction SilentlyContinue @connection | Where-Object Status -ne 'Verified')
+    foreach ($r in $after) { Say "  $($r.Status) $($r.TargetKey): $($r.Reason)" }
+    $certificate = New-MigrationCertificate -WorkspacePath $WorkspacePath
+    Say "  Certificate: $($certificate.MarkdownPath) and .html ($($certificate.FilesMigrated) files, $($certificate.BytesMigrated) bytes)"
+    Say '  Rollback, first as a dry run: Undo-Migration -WhatIf'
+    $null = Undo-Migration -WorkspacePath $WorkspacePath -WhatIf @connection
     Say ''
     Say 'The upload path uses the same naming rule:'
     $example = Get-MigrationTargetKey -RowId 472 -Name 'Kaioxys_DarkMacro' -FileName 'youtube_69XL3TrD6mE.mp3'
@@ -90,6 +105,9 @@ try {
         Copied        = $verified
         CopyFailures  = @($copyErrors).Count
         SkippedOnRerun = $skipped
+        AllVerified   = $summary.AllVerified
+        CaughtTampering = @($after | Where-Object Status -eq 'Mismatch').Count
+        CertifiedFiles = $certificate.FilesMigrated
         WorkspacePath = $WorkspacePath
     }
 }

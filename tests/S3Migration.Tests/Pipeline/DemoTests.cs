@@ -22,9 +22,13 @@ public class DemoTests
         Assert.Equal(22, Prop("Planned"));   // every file of people 101-103
         Assert.Equal(4, Prop("Orphans"));    // readme.txt, misc/notes.txt, 103/ (a folder marker), 104 (no CSV row)
         Assert.Equal(0, Prop("Conflicts"));
-        Assert.Equal(21, Prop("Copied"));          // the planned files but the one .xyz (_unknown is filtered out)
+        Assert.Equal(22, Prop("Copied"));          // every planned file, the .xyz into _unknown/ too
         Assert.Equal(0, Prop("CopyFailures"));
-        Assert.Equal(21, Prop("SkippedOnRerun"));
+        Assert.Equal(22, Prop("SkippedOnRerun"));
+        Assert.True((bool)summary.Properties["AllVerified"].Value);
+        Assert.Equal(1, Prop("CaughtTampering"));
+        Assert.Equal(22, Prop("CertifiedFiles"));
+        Assert.True(File.Exists(dir.File("migration_certificate.html")));
         Assert.True(File.Exists(dir.File("migration_log.csv")));
         Assert.True(File.Exists(dir.File("migration_summary.json")));
         Assert.True(File.Exists(dir.File("inventory_report.json")));
