@@ -35,6 +35,8 @@ namespace S3Migration.Cmdlets
         /// <summary>The copy's status: Verified and Skipped are migrated; Failed and Conflict are not; NotPlanned is ignored.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Status { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
+        /// <summary>When the copy was made; tells files left out of the migration from uploads made after it.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public DateTime? Timestamp { get; set; }
 
         /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -60,7 +62,7 @@ namespace S3Migration.Cmdlets
             {
                 SourceBucket = SourceBucket!, SourceKey = SourceKey!, TargetBucket = TargetBucket ?? SourceBucket!, TargetKey = TargetKey ?? "",
                 Size = Size ?? 0, Md5 = Md5 ?? "", SourceETag = SourceETag ?? "", DestinationETag = DestinationETag ?? "", ContentType = ContentType ?? "",
-                RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "",
+                RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "", Timestamp = Timestamp ?? default,
                 Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
                            || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
             });

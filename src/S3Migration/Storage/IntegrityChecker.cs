@@ -28,6 +28,8 @@ namespace S3Migration.Storage
         /// <summary>True when the copy verified it (Verified or Skipped); false for Failed and Conflict.</summary>
         public bool Migrated { get; set; }
         public string Notes { get; set; } = "";
+        /// <summary>When the copy was made (or attempted).</summary>
+        public DateTime Timestamp { get; set; }
 
         /// <summary>The copies of a journal: for each source, its last verified row, else its last row.</summary>
         public static List<ExpectedCopy> FromJournal(IEnumerable<JournalRow> rows)
@@ -50,7 +52,7 @@ namespace S3Migration.Storage
             {
                 RowId = r.RowId, PersonName = r.PersonName, FileType = r.FileType, SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
                 Size = r.Size, Md5 = r.Md5, SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType,
-                Migrated = r.VerificationStatus == JournalRow.Verified, Notes = r.Error,
+                Migrated = r.VerificationStatus == JournalRow.Verified, Notes = r.Error, Timestamp = r.Timestamp,
             };
         }
 
@@ -146,16 +148,23 @@ namespace S3Migration.Storage
                     FileType = TypeFolderOf(key), Reason = "in a destination type folder, but no copy of this migration put it there",
                 });
             }
-            // New objects in the old person folders: uploads should now go to the new layout.
+            // Other objects in the old person folders. Written after the migration began: new uploads, which should now
+            // go to the new layout. Older: files that were there all along but were not migrated (left out of the copy).
+            var started = expected.Where(e => e.Timestamp != default).Select(e => e.Timestamp).DefaultIfEmpty(DateTime.MaxValue).Min();
             foreach (var s in sources.Where(s => !expectedSources.Contains(s.Key) && (_o.Inventoried == null || !_o.Inventoried.Contains(s.Key))
                                                  && !s.Key.EndsWith("/", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 var (bucket, key) = (s.Key.Substring(0, s.Key.IndexOf('\n')), s.Key.Substring(s.Key.IndexOf('\n') + 1));
+                // Not in an inventory taken before the copy: new. Without one, go by time, at S3's one-second resolution.
+                var before = _o.Inventoried == null && s.Value.LastModified.HasValue && started != DateTime.MaxValue
+                             && s.Value.LastModified.Value.ToUniversalTime() < started.ToUniversalTime().AddTicks(-(started.Ticks % TimeSpan.TicksPerSecond));
                 list.Add(new IntegrityResult
                 {
-                    Status = IntegrityStatus.Unexpected, SourceBucket = bucket, SourceKey = key, SourceSize = s.Value.Size, SourceETag = ETag.Clean(s.Value.ETag),
-                    FileType = _o.Types.Classify(key),
-                    Reason = $"new upload in an old person folder (last modified {s.Value.LastModified:u}); uploads should go to the new layout",
+                    Status = before ? IntegrityStatus.Missing : IntegrityStatus.Unexpected,
+                    SourceBucket = bucket, SourceKey = key, SourceSize = s.Value.Size, SourceETag = ETag.Clean(s.Value.ETag), FileType = _o.Types.Classify(key),
+                    Reason = before
+                        ? $"in an old person folder since before the migration (last modified {s.Value.LastModified:u}), but never copied"
+                        : $"new upload in an old person folder (last modified {s.Value.LastModified:u}); uploads should go to the new layout",
                 });
             }
             return (list, Summarize(list, expected));

@@ -122,6 +122,22 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void A_file_left_out_of_the_copy_is_missing_not_a_new_upload_even_without_an_inventory()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("leftout"));
+        b.Put("1_Ann/a.mp3", "a"); b.Put("1_Ann/odd.xyz", "left out on purpose");
+        Thread.Sleep(1100); // S3 times have one-second resolution
+        var run = CopyRun.Pipe(_moto, """
+            Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Where-Object FileType -ne '_unknown' |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint | Test-MigrationIntegrity -EndpointUrl $endpoint
+            """, ("bucket", b.Name), ("ws", dir.Path));
+        var odd = Assert.Single(run.Objects<IntegrityResult>(), r => r.SourceKey == "1_Ann/odd.xyz");
+        Assert.Equal(IntegrityStatus.Missing, odd.Status);
+        Assert.Contains("never copied", odd.Reason);
+    }
+
+    [Fact]
     public void Deep_hashes_copies_whose_etags_prove_nothing()
     {
         using var dir = new TempDir();
