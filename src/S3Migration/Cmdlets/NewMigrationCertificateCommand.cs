@@ -20,9 +20,13 @@ namespace S3Migration.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Title { get; set; } = "S3 migration certificate";
 
+        private readonly System.Collections.Generic.HashSet<string> _done = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+
         protected override void ProcessRecord()
         {
             var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            // Piped Copy-PersonFiles results all carry their workspace: one certificate per workspace, not per file.
+            if (!_done.Add(workspace)) return;
             if (!ShouldProcess(workspace, $"Write {MigrationCertificate.MarkdownName} and {MigrationCertificate.HtmlName}")) return;
             try { WriteObject(MigrationCertificate.Create(workspace, Title)); }
             catch (MigrationException ex)

@@ -50,10 +50,10 @@ namespace S3Migration.Storage
                 }
                 ObjectFacts? now;
                 try { now = _calls.Run(() => ObjectHead.GetAsync(_s3, entry.TargetBucket, entry.TargetKey, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult(); }
-                catch (AmazonS3Exception ex)
+                catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
                 {
                     r.Status = RollbackStatus.Failed;
-                    r.Reason = $"could not be checked: {(int)ex.StatusCode} {ex.ErrorCode}";
+                    r.Reason = "could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
                     now = null;
                 }
                 if (r.Status == RollbackStatus.Failed) { yield return r; continue; }
@@ -82,10 +82,10 @@ namespace S3Migration.Storage
                         r.Status = RollbackStatus.Deleted;
                         r.Reason = "deleted: it was exactly the migration's copy";
                     }
-                    catch (AmazonS3Exception ex)
+                    catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
                     {
                         r.Status = RollbackStatus.Failed;
-                        r.Reason = $"DeleteObject failed: {(int)ex.StatusCode} {ex.ErrorCode}";
+                        r.Reason = "DeleteObject failed: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
                     }
                 }
                 yield return r;
