@@ -50,3 +50,48 @@ function Exit-AcceptanceSession {
         [Environment]::SetEnvironmentVariable($name, $Session.SavedEnvironment[$name])
     }
 }
+
+# What an operator would check with the SDK (or the console) after a run.
+
+function Get-TestObjectHead {
+    param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
+    $request = [Amazon.S3.Model.GetObjectMetadataRequest]::new()
+    $request.BucketName = $Bucket
+    $request.Key = $Key
+    $Client.GetObjectMetadataAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+}
+
+function Get-TestObjectText {
+    param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
+    $request = [Amazon.S3.Model.GetObjectRequest]::new()
+    $request.BucketName = $Bucket
+    $request.Key = $Key
+    $response = $Client.GetObjectAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+    try {
+        $reader = [System.IO.StreamReader]::new($response.ResponseStream, [System.Text.Encoding]::UTF8)
+        $reader.ReadToEnd()
+    }
+    finally { $response.Dispose() }
+}
+
+function Get-TestBucketKey {
+    param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [string] $Prefix)
+    $request = [Amazon.S3.Model.ListObjectsV2Request]::new()
+    $request.BucketName = $Bucket
+    if ($Prefix) { $request.Prefix = $Prefix }
+    do {
+        $page = $Client.ListObjectsV2Async($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+        foreach ($object in $page.S3Objects) {
+            if ($null -ne $object) { $object.Key }
+        }
+        $request.ContinuationToken = $page.NextContinuationToken
+    } while ($page.IsTruncated -eq $true)
+}
+
+function Remove-TestObject {
+    param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
+    $request = [Amazon.S3.Model.DeleteObjectRequest]::new()
+    $request.BucketName = $Bucket
+    $request.Key = $Key
+    $null = $Client.DeleteObjectAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
+}

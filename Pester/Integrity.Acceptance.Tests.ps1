@@ -28,40 +28,6 @@ Describe 'Test-MigrationIntegrity' -Tag 'Acceptance' {
         # bucket that must pass the gate is seeded without it.
         $unknownKey = '101_Ada_Lovelace/engine.xyz'
 
-        # Every key in the bucket, one string each.
-        function Get-TestBucketKey {
-            param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket)
-            $request = [Amazon.S3.Model.ListObjectsV2Request]::new()
-            $request.BucketName = $Bucket
-            do {
-                $page = $Client.ListObjectsV2Async($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
-                foreach ($object in $page.S3Objects) {
-                    if ($null -ne $object) { $object.Key }
-                }
-                $request.ContinuationToken = $page.NextContinuationToken
-            } while ($page.IsTruncated -eq $true)
-        }
-
-        function Get-TestObjectText {
-            param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
-            $request = [Amazon.S3.Model.GetObjectRequest]::new()
-            $request.BucketName = $Bucket
-            $request.Key = $Key
-            $response = $Client.GetObjectAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
-            try {
-                $reader = [System.IO.StreamReader]::new($response.ResponseStream, [System.Text.Encoding]::UTF8)
-                $reader.ReadToEnd()
-            }
-            finally { $response.Dispose() }
-        }
-
-        function Remove-TestObject {
-            param([Parameter(Mandatory)] $Client, [Parameter(Mandatory)] [string] $Bucket, [Parameter(Mandatory)] [string] $Key)
-            $request = [Amazon.S3.Model.DeleteObjectRequest]::new()
-            $request.BucketName = $Bucket
-            $request.Key = $Key
-            $null = $Client.DeleteObjectAsync($request, [System.Threading.CancellationToken]::None).GetAwaiter().GetResult()
-        }
     }
 
     AfterAll {
