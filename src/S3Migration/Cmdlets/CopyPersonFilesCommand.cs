@@ -62,6 +62,10 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Notes { get; set; }
 
+        /// <summary>For inventory Conflicts: TargetDiffers may be replaced with -Force; SharedTarget never is.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string? ConflictKind { get; set; }
+
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
         public string WorkspacePath { get; set; } = "";
@@ -231,7 +235,10 @@ namespace S3Migration.Cmdlets
             // pipeline after an interruption resumes it.
             var copyable = string.IsNullOrEmpty(Status)
                            || string.Equals(Status, nameof(MigrationItemStatus.Planned), StringComparison.OrdinalIgnoreCase)
-                           || string.Equals(Status, nameof(MigrationItemStatus.Skipped), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(item.TargetKey);
+                           || string.Equals(Status, nameof(MigrationItemStatus.Skipped), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(item.TargetKey)
+                           // With -Force, a destination that holds other content may be replaced; two sources on one key never.
+                           || Force && string.Equals(Status, nameof(MigrationItemStatus.Conflict), StringComparison.OrdinalIgnoreCase)
+                              && string.Equals(ConflictKind, nameof(Planning.ConflictKind.TargetDiffers), StringComparison.OrdinalIgnoreCase);
             if (!copyable)
                 return $"inventory status {Status}" + (string.IsNullOrEmpty(Notes) ? "" : ": " + Notes);
             if (string.IsNullOrEmpty(item.TargetKey)) return "no target key";

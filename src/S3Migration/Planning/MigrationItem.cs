@@ -4,6 +4,12 @@ namespace S3Migration.Planning
 {
     public enum MigrationItemStatus { Planned, Orphan, Conflict, Skipped }
 
+    /// <summary>
+    /// Why an item is a Conflict: its target already holds different content (Copy-PersonFiles -Force may replace
+    /// it), or other sources would land on the same key (never copied: rename one of them).
+    /// </summary>
+    public enum ConflictKind { None, TargetDiffers, SharedTarget }
+
     /// <summary>Where an item's MD5 came from: nowhere yet, its ETag, or hashing its content.</summary>
     public enum Md5Source { None, ETag, Computed }
 
@@ -26,6 +32,7 @@ namespace S3Migration.Planning
         public string TargetBucket { get; set; } = "";
         public string TargetKey { get; set; } = "";
         public MigrationItemStatus Status { get; set; }
+        public ConflictKind ConflictKind { get; set; }
         public string Notes { get; set; } = "";
 
         /// <summary>True for storage classes whose objects must be restored before they can be read or copied.</summary>

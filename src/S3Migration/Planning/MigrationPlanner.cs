@@ -139,6 +139,7 @@ namespace S3Migration.Planning
                     foreach (var item in same)
                     {
                         item.Status = MigrationItemStatus.Conflict;
+                        item.ConflictKind = ConflictKind.SharedTarget;
                         item.AddNote($"sources {sources} would all land on '{item.TargetKey}'");
                     }
                 }
@@ -205,6 +206,7 @@ namespace S3Migration.Planning
                 else
                 {
                     item.Status = MigrationItemStatus.Conflict;
+                    item.ConflictKind = ConflictKind.TargetDiffers;
                     item.AddNote(size != obj.Size
                         ? $"destination '{target.TargetKey}' already holds different content ({size} bytes, source {obj.Size})"
                         : $"destination '{target.TargetKey}' already exists with ETag {destEtag}, source {etag}; equal content is not proven");

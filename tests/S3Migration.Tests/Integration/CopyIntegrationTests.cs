@@ -183,6 +183,28 @@ public class CopyIntegrationTests
     }
 
     [Fact]
+    public void Force_replaces_a_differing_destination_the_inventory_found_but_never_resolves_two_sources_on_one_key()
+    {
+        using var dir = new TempDir();
+        var b = Bucket("force-inventory");
+        b.Put("12_Lu/a.mp3", "the real file");
+        b.Put("audio/12_Lu_a.mp3", "a stale test file");
+        b.Put("12_Lu/x y.pdf", "one"); b.Put("12_Lu/x+y.pdf", "two");
+        var plain = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint",
+            ("bucket", b.Name), ("ws", dir.Path)).Objects<MigrationResult>().ToDictionary(r => r.SourceKey);
+        Assert.Equal(MigrationResultStatus.NotPlanned, plain["12_Lu/a.mp3"].Status);
+        Assert.Equal("a stale test file", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/12_Lu_a.mp3")));
+
+        var forced = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -Force",
+            ("bucket", b.Name), ("ws", dir.Path)).Objects<MigrationResult>().ToDictionary(r => r.SourceKey);
+        Assert.Equal(MigrationResultStatus.Verified, forced["12_Lu/a.mp3"].Status);
+        Assert.Equal("the real file", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/12_Lu_a.mp3")));
+        Assert.Equal(MigrationResultStatus.NotPlanned, forced["12_Lu/x y.pdf"].Status);
+        Assert.Equal(MigrationResultStatus.NotPlanned, forced["12_Lu/x+y.pdf"].Status);
+        Assert.False(CopyRun.Exists(_s3, b.Name, "documents/12_Lu_x_y.pdf"));
+    }
+
+    [Fact]
     public void A_glacier_source_fails_with_restore_first_and_is_not_retried()
     {
         using var dir = new TempDir();
