@@ -21,6 +21,10 @@
         'Test-MigrationIntegrity'
         'Undo-Migration'
         'New-MigrationCertificate'
+        'Backup-OutputCsv'
+        'Update-OutputCsv'
+        'Restore-OutputCsv'
+        'Test-OutputCsvUrl'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -28,7 +32,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('S3', 'AWS', 'Migration', 'Storage', 'PSEdition_Core')
-            ReleaseNotes = 'Get-MigrationInventory and Get-MigrationTargetKey: inventory and migration plan of a bucket.'
+            ReleaseNotes = 'Inventory and plan, verified resumable copy, integrity check, rollback and certificate, and the people CSV: backup, atomic URL rewrite, restore and URL checks.'
         }
     }
 }

@@ -43,7 +43,10 @@ namespace S3Migration.Cmdlets
         /// <summary>Stops the cmdlet with an error that says what to fix.</summary>
         protected void Terminate(MigrationException ex) => ThrowTerminatingError(ToErrorRecord(ex));
 
-        protected static ErrorRecord ToErrorRecord(MigrationException ex) =>
+        protected static ErrorRecord ToErrorRecord(MigrationException ex) => ToErrorRecordFor(ex);
+
+        /// <summary>The one mapping from MigrationException to ErrorRecord, for the cmdlets that need no connection too.</summary>
+        internal static ErrorRecord ToErrorRecordFor(MigrationException ex) =>
             new ErrorRecord(ex, ex.ErrorId, Category(ex.Kind), ex.Target);
 
         private static ErrorCategory Category(MigrationErrorKind kind) => kind switch

@@ -108,6 +108,17 @@ namespace S3Migration.Journal
     /// <summary>Reads migration_log.csv for re-runs and for the integrity check, streaming.</summary>
     public static class JournalReader
     {
+        /// <summary>The journal of a workspace, or an error that says to run the copy first.</summary>
+        public static List<JournalRow> ReadWorkspace(string workspace)
+        {
+            var path = System.IO.Path.Combine(workspace, MigrationJournal.FileName);
+            if (!File.Exists(path))
+                throw new Storage.MigrationException("JournalNotFound", Storage.MigrationErrorKind.NotFound,
+                    $"No {MigrationJournal.FileName} in '{workspace}': run Copy-PersonFiles with this -WorkspacePath first.", target: path);
+            try { return ReadFile(path); }
+            catch (InvalidDataException ex) { throw new Storage.MigrationException("JournalMalformed", Storage.MigrationErrorKind.InvalidData, ex.Message, ex, path); }
+        }
+
         public static List<JournalRow> ReadFile(string path)
         {
             var rows = new List<JournalRow>();

@@ -7,7 +7,7 @@ namespace S3Migration.Tests.Pipeline;
 [Collection(S3Collection.Name)]
 public class ModuleTests
 {
-    private static readonly string[] Cmdlets = { "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "Test-MigrationIntegrity", "Undo-Migration" };
+    private static readonly string[] Cmdlets = { "Backup-OutputCsv", "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "Restore-OutputCsv", "Test-MigrationIntegrity", "Test-OutputCsvUrl", "Undo-Migration", "Update-OutputCsv" };
 
     [Fact]
     public void The_manifest_is_valid_and_exports_exactly_the_cmdlets()
@@ -43,6 +43,10 @@ public class ModuleTests
     [InlineData("Test-MigrationIntegrity")]
     [InlineData("Undo-Migration")]
     [InlineData("New-MigrationCertificate")]
+    [InlineData("Backup-OutputCsv")]
+    [InlineData("Update-OutputCsv")]
+    [InlineData("Restore-OutputCsv")]
+    [InlineData("Test-OutputCsvUrl")]
     public void Every_cmdlet_has_full_help(string name)
     {
         var run = PowerShellHost.Run("""

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using S3Migration.Csv;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Backup-OutputCsv: the plan's phase-1 CSV backup. Copies the CSV to backups/output_YYYYMMDD_HHMMSS_pre_migration.csv
+    /// beside it, with an .md5 and a .gz, checks all three, and with -Bucket uploads them and checks the upload.
+    /// </summary>
+    [Cmdlet(VerbsData.Backup, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(CsvBackupInfo))]
+    public sealed class BackupOutputCsvCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("CsvPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>Where the backup goes; the backups folder beside the CSV by default (outputs/backups/).</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? BackupFolder { get; set; }
+
+        /// <summary>With -Bucket, the three files are uploaded under -Prefix and each upload is checked.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? Bucket { get; set; }
+        [Parameter] public string Prefix { get; set; } = "backups/";
+
+        protected override void EndProcessing()
+        {
+            var csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var folder = BackupFolder != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder) : CsvBackup.DefaultFolder(csv);
+            try
+            {
+                var bytes = CsvText.ReadLocked(csv);
+                var target = System.IO.Path.Combine(folder, CsvBackup.PreMigrationName(csv, DateTime.UtcNow));
+                var where = Bucket != null ? $" and upload it to s3://{Bucket}/{Planning.TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
+                if (!ShouldProcess(csv, $"Back up to '{target}' with .md5 and .gz{where}")) return;
+                var info = CsvBackup.Write(csv, bytes, target, gzip: true);
+                WriteVerbose($"Backed up '{csv}' to '{info.Path}' (md5 {info.Md5}, {info.Size} bytes) with '{info.Md5Path}' and '{info.GzipPath}'.");
+                if (Bucket != null)
+                {
+                    using var s3 = S3ClientFactory.Create(Connection);
+                    info.Uploaded = BackupUploader.UploadAsync(s3, Bucket, Prefix, new[] { info.Path, info.Md5Path, info.GzipPath! }, StopToken)
+                        .GetAwaiter().GetResult().ToArray();
+                    WriteVerbose($"Uploaded and checked {string.Join(", ", info.Uploaded)}.");
+                }
+                WriteObject(info);
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Terminate(new MigrationException("BackupWriteFailed", MigrationErrorKind.WriteError, $"Writing the backup into '{folder}' failed: {ex.Message}", ex, folder));
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && Bucket != null && (ex is Amazon.Runtime.AmazonClientException || S3Errors.IsConnectionFailure(ex)))
+            {
+                Terminate(S3Errors.ForBucket(ex, Bucket, S3ClientFactory.Describe(Connection)));
+            }
+        }
+    }
+}

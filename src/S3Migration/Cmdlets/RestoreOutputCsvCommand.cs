@@ -1,0 +1,63 @@
+using System;
+using System.Management.Automation;
+using S3Migration.Csv;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Restore-OutputCsv: puts the people CSV back from its backup after checking the backup's MD5. From a workspace it
+    /// takes the backup of the first Update-OutputCsv, the CSV as it was before any URL was rewritten.
+    /// </summary>
+    [Cmdlet(VerbsData.Restore, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
+    [OutputType(typeof(CsvRestoreResult))]
+    public sealed class RestoreOutputCsvCommand : PSCmdlet
+    {
+        private const string WorkspaceSet = "Workspace";
+        private const string BackupSet = "Backup";
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = WorkspaceSet)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = BackupSet)]
+        [Alias("CsvPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        [Parameter(Mandatory = true, ParameterSetName = BackupSet)]
+        [ValidateNotNullOrEmpty]
+        public string BackupPath { get; set; } = "";
+
+        [Parameter] public SwitchParameter Force { get; set; }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                string csv, backup;
+                string? updatedMd5 = null;
+                string? workspace = null;
+                if (ParameterSetName == WorkspaceSet)
+                {
+                    workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+                    (csv, backup, updatedMd5) = CsvRestore.FromWorkspace(workspace);
+                }
+                else
+                {
+                    csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                    backup = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+                }
+                if (!ShouldProcess(csv, $"Replace with the backup '{backup}' (after checking its MD5; the current file is saved first)")) return;
+                var result = CsvRestore.Restore(csv, backup, updatedMd5, Force);
+                if (workspace != null && result.Status == CsvRestoreStatus.Restored)
+                    CsvFileSwap.Append(workspace, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
+                WriteVerbose(result.Status == CsvRestoreStatus.Restored
+                    ? $"Restored '{csv}' from '{backup}' (md5 {result.Md5}); the file it replaced is in '{result.SavedCurrentAs}'."
+                    : $"'{csv}' already is the backup '{backup}' (md5 {result.Md5}); nothing was changed.");
+                WriteObject(result);
+            }
+            catch (MigrationException ex) { ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex)); }
+        }
+    }
+}

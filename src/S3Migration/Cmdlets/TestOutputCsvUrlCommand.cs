@@ -1,0 +1,119 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Net.Http;
+using S3Migration.Csv;
+using S3Migration.Journal;
+using S3Migration.Planning;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Test-OutputCsvUrl: checks every URL of the people CSV with a HEAD request (a GET and an MD5 comparison with
+    /// -Download) and says which person each failure belongs to (plan phases 3 and 4). Reads only.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "OutputCsvUrl", DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(UrlCheckResult))]
+    public sealed class TestOutputCsvUrlCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("CsvPath")]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>The copy's workspace: its journal gives the MD5 that -Download compares, and the buckets of the migration.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] public string? WorkspacePath { get; set; }
+        [Parameter] public Hashtable? UrlColumn { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? UrlDelimiter { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }
+        [Parameter] public SwitchParameter Download { get; set; }
+        [Parameter] public SwitchParameter Unsigned { get; set; }
+        [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
+
+        private string? _workspace;
+
+        protected override void ProcessRecord()
+        {
+            if (WorkspacePath != null && _workspace == null) _workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+        }
+
+        protected override void EndProcessing()
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            Amazon.S3.IAmazonS3? s3 = null;
+            HttpClient? http = null;
+            try
+            {
+                var journal = _workspace != null ? ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(_workspace)) : new List<ExpectedCopy>();
+                var targets = Targets(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), journal);
+                WriteVerbose($"Checking {targets.Count} URLs of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
+                if (targets.Count == 0) return;
+                s3 = S3ClientFactory.Create(Connection);
+                http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+                var checker = new UrlChecker(s3, http, new UrlCheckOptions { Download = Download, Unsigned = Unsigned, ThrottleLimit = ThrottleLimit });
+                var all = checker.CheckAllAsync(targets, StopToken);
+                var started = DateTime.UtcNow;
+                while (!all.Wait(250))
+                {
+                    var done = checker.Done;
+                    var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
+                    WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", $"{done} of {targets.Count} URLs, {rate:0.0}/s") { PercentComplete = 100 * done / targets.Count });
+                }
+                WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", "Done") { RecordType = ProgressRecordType.Completed });
+                var results = all.GetAwaiter().GetResult();
+                foreach (var r in results) WriteObject(r);
+                var failed = results.Where(r => r.Status != UrlCheckStatus.Ok).ToList();
+                if (failed.Count > 0)
+                    WriteWarning($"{failed.Count} of {results.Length} URLs failed; people affected: " +
+                                 string.Join("; ", failed.GroupBy(r => (r.RowId, r.PersonName)).Take(20).Select(g => $"{g.Key.RowId} {g.Key.PersonName} ({string.Join(", ", g.Select(r => $"{r.Column} {r.Status}"))})")));
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (ArgumentException ex) { Terminate(new MigrationException("InvalidParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
+            catch (AggregateException ex) when (ex.InnerException is OperationCanceledException) { }
+            finally { s3?.Dispose(); http?.Dispose(); }
+        }
+
+        /// <summary>Every non-empty URL of the URL columns, with the person it belongs to and the MD5 the journal recorded for its file.</summary>
+        private List<(UrlCheckResult, S3Url?, string)> Targets(CsvText csv, IReadOnlyDictionary<string, string> columns, List<ExpectedCopy> journal)
+        {
+            var header = csv.Header.Fields.Select(f => f.Value.Trim()).ToList();
+            var idColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn;
+            var idIndex = header.FindIndex(h => string.Equals(h, idColumn, StringComparison.OrdinalIgnoreCase));
+            if (idIndex < 0) throw CsvText.Malformed(csv.Path, 1, $"it has no '{idColumn}' column; name the row id column with -RowIdColumn");
+            var nameIndex = header.FindIndex(h => h.Equals("name", StringComparison.OrdinalIgnoreCase) || h.Equals("person_name", StringComparison.OrdinalIgnoreCase));
+            var urlColumns = header.Select((h, i) => (i, h)).Where(c => columns.ContainsKey(c.h)).ToList();
+            if (urlColumns.Count == 0)
+                throw new MigrationException("CsvNoUrlColumns", MigrationErrorKind.InvalidData, $"'{csv.Path}' has none of the URL columns {string.Join(", ", columns.Keys)}; name yours with -UrlColumn.", target: csv.Path);
+            var buckets = new HashSet<string>(journal.SelectMany(e => new[] { e.SourceBucket, e.TargetBucket }), StringComparer.Ordinal);
+            var md5 = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var e in journal.Where(e => e.Md5.Length > 0)) { md5[e.TargetBucket + "\n" + e.TargetKey] = e.Md5; md5[e.SourceBucket + "\n" + e.SourceKey] = e.Md5; }
+
+            var list = new List<(UrlCheckResult, S3Url?, string)>();
+            foreach (var row in csv.Rows)
+                foreach (var (index, column) in urlColumns)
+                    foreach (var piece in UrlDelimiter != null ? row.Fields[index].Value.Split(new[] { UrlDelimiter }, StringSplitOptions.None) : new[] { row.Fields[index].Value })
+                    {
+                        var text = piece.Trim();
+                        if (text.Length == 0) continue;
+                        var url = S3Url.Parse(text, buckets.Contains);
+                        var r = new UrlCheckResult
+                        {
+                            RowId = row.Fields[idIndex].Value.Trim(), PersonName = nameIndex >= 0 ? row.Fields[nameIndex].Value : "", Column = column, Line = row.Line,
+                            Url = url?.Redacted ?? Redact.Url(text), Bucket = url?.Bucket ?? "",
+                        };
+                        if (url != null)
+                        {
+                            // The key the journal knows, else the URL's most likely reading.
+                            var (key, _) = url.KeyCandidates.FirstOrDefault(c => md5.ContainsKey(url.Bucket + "\n" + c.Key));
+                            r.Key = key ?? url.KeyCandidates[0].Key;
+                            r.ExpectedMd5 = md5.TryGetValue(url.Bucket + "\n" + r.Key, out var m) ? m : "";
+                        }
+                        list.Add((r, url, text));
+                    }
+            return list;
+        }
+    }
+}
