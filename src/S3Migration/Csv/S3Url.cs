@@ -130,7 +130,15 @@ namespace S3Migration.Csv
             : model.Before + bucket + model.Between + (model.Form != S3UrlForm.S3Uri ? Encode(key) : key);
 
         /// <summary>The URL without its query, for messages: a signed URL's signature never reaches a log.</summary>
-        public string Redacted => Before + Bucket + Between + KeyText + (Query.Length > 0 ? "?…" : "");
+        public string Redacted
+        {
+            get
+            {
+                // An s3:// key may hold a '?', but a pasted signed URL would put its signature there: cut it all the same.
+                var key = KeyText.IndexOf('?') is var q && q >= 0 ? KeyText.Substring(0, q) : KeyText;
+                return Before + Bucket + Between + key + (Query.Length > 0 || q >= 0 ? "?…" : "");
+            }
+        }
 
         /// <summary>S3's percent-encoding of a key in a URL path: every byte but unreserved characters and '/'.</summary>
         public static string Encode(string key)

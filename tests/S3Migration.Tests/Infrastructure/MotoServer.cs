@@ -16,7 +16,11 @@ public sealed class MotoServer : IDisposable
     public const string SecretKey = "testing";
     private readonly Process _process;
 
-    public MotoServer()
+    public MotoServer() : this(null) { }
+
+    /// <summary>Not public: xUnit wants one public constructor on a fixture.</summary>
+    /// <param name="environment">extra variables for the server, such as moto's INITIAL_NO_AUTH_ACTION_COUNT</param>
+    internal MotoServer(IDictionary<string, string>? environment)
     {
         Port = FreePort();
         var python = Environment.GetEnvironmentVariable("S3MIGRATION_PYTHON") is { Length: > 0 } p ? p : "python3";
@@ -24,6 +28,7 @@ public sealed class MotoServer : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python} -m moto.server");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };
