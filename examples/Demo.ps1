@@ -4,9 +4,10 @@ Walks through the S3Migration pipeline on a bucket of made-up people.
 
 .DESCRIPTION
 Without -EndpointUrl it starts a local S3 server (moto, on a free loopback port), seeds a bucket in the old
-one-folder-per-person layout plus an outputs/output.csv, runs the pipeline as far as the module goes today
-(the inventory and plan, then the verified server-side copy, then the same copy again to show it resumes and
-skips), prints what it did, and stops the server. With -EndpointUrl it seeds a new
+one-folder-per-person layout plus an outputs/output.csv, and runs the plan: the CSV backup, the inventory and plan,
+the verified server-side copy (then the same copy again, to show it resumes and skips), the integrity check, the
+CSV URL rewrite and the URL checks, a tampered copy caught, the certificate, and dry runs of both rollbacks. It
+prints what it did, and stops the server. With -EndpointUrl it seeds a new
 bucket on that S3-compatible server instead, using your usual AWS credentials.
 
 Runs in pwsh 7.4+ (./build.ps1 -Task Demo) and, since it uses only core cmdlets and .NET, in a bare
@@ -49,6 +50,10 @@ try {
     $seed = Initialize-DemoBucket -Client $client -Bucket $Bucket -CsvPath $csvPath
     Say "Seeded s3://$Bucket with $($seed.Keys.Count) objects and wrote $csvPath."
     Say ''
+    Say '== Phase 1: backup of the people CSV (Backup-OutputCsv) =='
+    $backup = Backup-OutputCsv -Path $csvPath
+    Say "  $($backup.Path) (md5 $($backup.Md5)), with .md5 and .gz"
+    Say ''
     Say '== Phase 1: inventory and migration plan (Get-MigrationInventory; nothing is written to S3) =='
     $items = @(Get-MigrationInventory -Bucket $Bucket -CsvPath $csvPath -WorkspacePath $WorkspacePath @connection)
     foreach ($item in $items) {
@@ -81,15 +86,29 @@ try {
     Say "  $($summary.ToString())"
     foreach ($type in $summary.ByType.Keys) { Say ('  {0,-12} {1} of {2} verified' -f $type, $summary.ByType[$type].Item2, $summary.ByType[$type].Item1) }
     Say "  Reports: verification_report.csv, verification_combined.txt, rollback_plan.json in $WorkspacePath"
-    Say '  Tampering with one copy, as an application bug might:'
+    Say ''
+    Say '== Phase 3: the people CSV points at the new layout (Update-OutputCsv, Test-OutputCsvUrl) =='
+    $update = @(Update-OutputCsv -Path $csvPath -WorkspacePath $WorkspacePath)
+    foreach ($change in @($update | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] })) {
+        Say ('  {0,-4} {1,-18} {2} -> {3}' -f $change.RowId, $change.Column, $change.OldUrl, $change.NewUrl)
+    }
+    $comparison = $update[-1]
+    Say "  $($comparison.ToString())"
+    $urls = @(Test-OutputCsvUrl -Path $csvPath -WorkspacePath $WorkspacePath -Download @connection)
+    Say "  URL check with downloads: $(@($urls | Where-Object Status -eq 'Ok').Count) of $($urls.Count) answer 200 with the journal's MD5."
+    Say ''
+    Say '== Phase 4: tampering with one copy, as an application bug might =='
     $tampered = @($results | Where-Object Status -eq 'Verified')[0]
     $null = Write-LocalS3Object -Client $client -Bucket $Bucket -Key $tampered.TargetKey -Content ('x' * $tampered.Size)
     $after = @(Test-MigrationIntegrity -WorkspacePath $WorkspacePath -WarningAction SilentlyContinue @connection | Where-Object Status -ne 'Verified')
     foreach ($r in $after) { Say "  $($r.Status) $($r.TargetKey): $($r.Reason)" }
+    $urlsAfter = @(Test-OutputCsvUrl -Path $csvPath -WorkspacePath $WorkspacePath -Download -WarningAction SilentlyContinue @connection | Where-Object Status -ne 'Ok')
+    foreach ($u in $urlsAfter) { Say "  URL check: $($u.Status) for row $($u.RowId) ($($u.PersonName)), $($u.Column)" }
     $certificate = New-MigrationCertificate -WorkspacePath $WorkspacePath
     Say "  Certificate: $($certificate.MarkdownPath) and .html ($($certificate.FilesMigrated) files, $($certificate.BytesMigrated) bytes)"
-    Say '  Rollback, first as a dry run: Undo-Migration -WhatIf'
+    Say '  Rollback, first as dry runs: Undo-Migration -WhatIf and Restore-OutputCsv -WhatIf'
     $null = Undo-Migration -WorkspacePath $WorkspacePath -WhatIf @connection
+    $null = Restore-OutputCsv -WorkspacePath $WorkspacePath -WhatIf
     Say ''
     Say 'The upload path uses the same naming rule:'
     $example = Get-MigrationTargetKey -RowId 472 -Name 'Kaioxys_DarkMacro' -FileName 'youtube_69XL3TrD6mE.mp3'
@@ -108,6 +127,13 @@ try {
         AllVerified   = $summary.AllVerified
         CaughtTampering = @($after | Where-Object Status -eq 'Mismatch').Count
         CertifiedFiles = $certificate.FilesMigrated
+        CsvBackup     = $backup.Path
+        CsvRewritten  = $comparison.Rewritten
+        CsvFilled     = $comparison.Filled
+        PeopleCompleted = $comparison.PeopleCompleted
+        UrlsChecked   = $urls.Count
+        UrlsOk        = @($urls | Where-Object Status -eq 'Ok').Count
+        UrlMismatches = @($urlsAfter | Where-Object Status -eq 'Mismatch').Count
         WorkspacePath = $WorkspacePath
     }
 }

@@ -55,8 +55,8 @@ namespace S3Migration.Reports
                 w.WriteStringValue($"Undo-Migration -WorkspacePath '{workspace}'           # deletes each copy that is still exactly what was copied; asks first (ConfirmImpact High)");
                 w.WriteStringValue("Sources are never touched: the old person folders stay as they are until cleanup.");
                 w.WriteStringValue(backups.Count > 0
-                    ? $"Restore the people CSV from its backup after checking its .md5: {backups[0]}"
-                    : "Restore the people CSV from the backup Update-OutputCsv took (outputs/backups/), after checking its .md5.");
+                    ? $"Restore-OutputCsv -WorkspacePath '{workspace}'    # puts the people CSV back from {backups[0]} after checking its .md5"
+                    : "The people CSV has not been updated from this workspace; after Update-OutputCsv, Restore-OutputCsv -WorkspacePath undoes it.");
                 w.WriteEndArray();
                 w.WriteStartObject("csv");
                 w.WriteStartArray("backups");
@@ -99,14 +99,8 @@ namespace S3Migration.Reports
             }).ToList();
         }
 
-        /// <summary>CSV backups in the workspace or an outputs/backups folder beside it, newest first.</summary>
-        private static List<string> FindCsvBackups(string workspace)
-        {
-            var found = new List<string>();
-            foreach (var folder in new[] { Path.Combine(workspace, "backups"), Path.Combine(workspace, "outputs", "backups") })
-                if (Directory.Exists(folder))
-                    found.AddRange(Directory.GetFiles(folder, "output_*.csv"));
-            return found.OrderByDescending(f => f, StringComparer.Ordinal).ToList();
-        }
+        /// <summary>The CSV backups Update-OutputCsv took from this workspace (csv_update.json), first the one from before any rewrite.</summary>
+        private static List<string> FindCsvBackups(string workspace) =>
+            Csv.CsvFileSwap.Read(workspace).Where(u => u.Action == "update").Select(u => u.BackupPath).Distinct().ToList();
     }
 }

@@ -28,6 +28,15 @@ public class DemoTests
         Assert.True((bool)summary.Properties["AllVerified"].Value);
         Assert.Equal(1, Prop("CaughtTampering"));
         Assert.Equal(22, Prop("CertifiedFiles"));
+        // The CSV phase: 9 old URLs rewritten (people 101-103 have 3 each), their documents and images filled in, every URL answering.
+        Assert.Equal(9, Prop("CsvRewritten"));
+        Assert.Equal(4, Prop("PeopleCompleted"));   // 101-103, and 105, who has no files to wait for
+        Assert.True(Prop("CsvFilled") >= 3);
+        Assert.Equal(Prop("UrlsChecked"), Prop("UrlsOk"));
+        Assert.True(Prop("UrlsChecked") >= 12);
+        Assert.Equal(1, Prop("UrlMismatches"));   // the tampered copy is one of the URLs the CSV now names
+        Assert.True(File.Exists((string)summary.Properties["CsvBackup"].Value));
+        Assert.Contains("/audio/101_Ada_Lovelace_lecture.mp3", File.ReadAllText(Path.Combine(dir.Path, "outputs", "output.csv")));
         Assert.True(File.Exists(dir.File("migration_certificate.html")));
         Assert.True(File.Exists(dir.File("migration_log.csv")));
         Assert.True(File.Exists(dir.File("migration_summary.json")));
