@@ -14,7 +14,12 @@ using S3Migration.Tests.Infrastructure;
 // counts requests by kind. Each tool runs as a child process under getrusage, so CPU and peak memory are its own.
 // moto serves about 300 requests/s on one core: requests and CPU per object carry over to real S3, wall time does not.
 
+//        dotnet run -c Release --project bench/S3Migration.Bench -- csv [--rows 100000] [--out docs/csv-results.md]
+// The csv mode times Update-OutputCsv on a generated people CSV and journal (CsvBench.cs).
+
 if (args.Length > 0 && args[0] == "copy-child") return CopyChild.Run(args);
+if (args.Length > 0 && args[0] == "csv-child") return CsvBench.Child(args);
+if (args.Length > 0 && args[0] == "csv") return CsvBench.Main(args);
 
 var opt = Options.Parse(args);
 Console.WriteLine($"S3Migration copy benchmark: {opt.Objects} objects of {opt.Size} B + {opt.Multipart} multipart of {Options.MultipartBytes / 1048576.0:0.#} MiB, concurrency {opt.Throttle}");

@@ -58,7 +58,13 @@ namespace S3Migration.Csv
         public string Raw(CsvField f) => Text.Substring(f.Start, f.Length);
 
         /// <summary>The text with its encoding and BOM, as bytes for a file.</summary>
-        public byte[] Encode(string text) => Preamble.Concat(Encoding.GetBytes(text)).ToArray();
+        public byte[] Encode(string text)
+        {
+            var bytes = new byte[Preamble.Length + Encoding.GetByteCount(text)];
+            Buffer.BlockCopy(Preamble, 0, bytes, 0, Preamble.Length);
+            Encoding.GetBytes(text, 0, text.Length, bytes, Preamble.Length);
+            return bytes;
+        }
 
         public static CsvText Parse(byte[] bytes, string path)
         {

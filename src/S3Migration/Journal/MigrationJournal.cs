@@ -175,10 +175,39 @@ namespace S3Migration.Journal
         private static InvalidDataException NotAJournal() =>
             new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace? It was left as it is.");
 
+        /// <summary>
+        /// The fields of one complete record (RFC 4180: quoted fields with doubled quotes may hold commas and newlines).
+        /// Written by hand because the journal is read once per run and holds a row per attempt: a parser per row is slow.
+        /// </summary>
         private static string[]? ParseRecord(string text)
         {
-            using var parser = new CsvParser(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture) { BadDataFound = null });
-            return parser.Read() ? parser.Record : null;
+            var end = text.Length;
+            if (end > 0 && text[end - 1] == '\n') end--;
+            if (end > 0 && text[end - 1] == '\r') end--;
+            if (end == 0) return null;
+            var fields = new List<string>(JournalRow.Columns.Length);
+            var sb = new StringBuilder();
+            var i = 0;
+            while (true)
+            {
+                sb.Clear();
+                if (i < end && text[i] == '"')
+                {
+                    for (i++; i < end; i++)
+                    {
+                        if (text[i] != '"') { sb.Append(text[i]); continue; }
+                        if (i + 1 < end && text[i + 1] == '"') { sb.Append('"'); i++; continue; }
+                        i++;
+                        break;
+                    }
+                    while (i < end && text[i] != ',') sb.Append(text[i++]);
+                }
+                else
+                    while (i < end && text[i] != ',') sb.Append(text[i++]);
+                fields.Add(sb.ToString());
+                if (i >= end) return fields.ToArray();
+                i++; // the comma
+            }
         }
     }
 }

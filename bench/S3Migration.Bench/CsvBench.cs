@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+using System.Text.Json;
+using S3Migration.Journal;
+using S3Migration.Tests.Infrastructure;
+
+/// <summary>
+/// The CSV benchmark (issue: "a 100,000-row CSV updated"): generates a people CSV of N rows, three URLs each plus
+/// quoted text columns, and a journal with a verified copy behind every URL, then runs Update-OutputCsv in the
+/// PowerShell engine in a child process under getrusage, so its wall time, CPU and peak memory are its own. No S3
+/// server is involved: the update reads only the CSV and the journal.
+/// </summary>
+static class CsvBench
+{
+    public static int Main(string[] args)
+    {
+        var rows = 100_000;
+        string? outPath = null;
+        for (var i = 1; i + 1 < args.Length; i += 2)
+            switch (args[i])
+            {
+                case "--rows": rows = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--out": outPath = args[i + 1]; break;
+                default: throw new ArgumentException("unknown option " + args[i]);
+            }
+        var dir = Path.Combine(Path.GetTempPath(), "s3mig-csvbench-" + Guid.NewGuid().ToString("N")[..8]);
+        var ws = Path.Combine(dir, "migration");
+        Directory.CreateDirectory(ws);
+        var csv = Path.Combine(dir, "outputs", "output.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
+        var generate = Stopwatch.StartNew();
+        Generate(csv, ws, rows);
+        Console.WriteLine($"Generated {rows} rows ({new FileInfo(csv).Length / 1048576.0:0.0} MB) and a journal of {3 * rows} copies in {generate.Elapsed.TotalSeconds:0.0} s.");
+
+        var self = typeof(CsvBench).Assembly.Location;
+        var r = Rusage.Run("dotnet", new[] { self, "csv-child", csv, ws }, null);
+        var child = JsonDocument.Parse(r.Stdout.Trim().Split('\n').Last()).RootElement;
+        var md = new StringBuilder();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Data: {rows} rows, {new FileInfo(Path.Combine(dir, "outputs", "backups", "output_pre_url_update.csv")).Length / 1048576.0:0.0} MB, 3 URLs per row, all rewritten; a journal of {3 * rows} verified copies."));
+        md.AppendLine();
+        md.AppendLine("| rows | URLs rewritten | Update-OutputCsv s | process wall s | process CPU s | peak RSS MB |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rows} | {child.GetProperty("rewritten").GetInt32()} | {child.GetProperty("seconds").GetDouble():0.0} | {r.Wall:0.0} | {r.Cpu:0.0} | {r.MaxRssMb:0} |"));
+        Console.WriteLine();
+        Console.WriteLine(md);
+        if (outPath != null) File.WriteAllText(outPath, md.ToString());
+        if (Environment.GetEnvironmentVariable("KEEP") == null) Directory.Delete(dir, true); else Console.WriteLine(dir);
+        return child.GetProperty("rewritten").GetInt32() == 3 * rows ? 0 : 1;
+    }
+
+    private static void Generate(string csv, string ws, int rows)
+    {
+        using (var journal = MigrationJournal.Open(ws))
+        using (var w = new StreamWriter(csv, false, new UTF8Encoding(true)))
+        {
+            w.Write("row_id,name,bio,s3_audio_url,s3_video_url,s3_transcript_url,updated\r\n");
+            var now = DateTime.UtcNow;
+            for (var i = 1; i <= rows; i++)
+            {
+                var folder = $"{i}_Person_{i}";
+                w.Write($"{i},Person {i},\"Likes \"\"quotes\"\", commas, and\nnew lines\",s3://media/{folder}/talk.mp3,https://media.s3.eu-west-1.amazonaws.com/{folder}/talk.mp4,s3://media/{folder}/talk.srt,2025-01-{i % 28 + 1:00}\r\n");
+                foreach (var (file, type) in new[] { ("talk.mp3", "audio"), ("talk.mp4", "video"), ("talk.srt", "transcripts") })
+                    journal.Append(new JournalRow
+                    {
+                        RowId = i.ToString(CultureInfo.InvariantCulture), PersonName = $"Person_{i}", OldPath = $"s3://media/{folder}/{file}",
+                        NewPath = $"s3://media/{type}/{folder}_{file}", FileType = type, Size = 1024, Md5 = "0123456789abcdef0123456789abcdef",
+                        Timestamp = now, VerificationStatus = JournalRow.Verified, SourceETag = "0123456789abcdef0123456789abcdef",
+                        DestinationETag = "0123456789abcdef0123456789abcdef", ContentType = "application/octet-stream", VerifiedBy = "etag",
+                        Attempts = 1, Result = "Verified",
+                    });
+            }
+        }
+    }
+
+    /// <summary>The child: Update-OutputCsv in the engine, timed from the pipeline's start to its end.</summary>
+    public static int Child(string[] a)
+    {
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.Manifest);
+        ps.Invoke();
+        ps.Commands.Clear();
+        var clock = Stopwatch.StartNew();
+        ps.AddScript("@(Update-OutputCsv -Path $args[0] -WorkspacePath $args[1] -KeepSchema)[-1].Rewritten").AddArgument(a[1]).AddArgument(a[2]);
+        var result = ps.Invoke();
+        clock.Stop();
+        foreach (var e in ps.Streams.Error) Console.Error.WriteLine(e);
+        Console.WriteLine(JsonSerializer.Serialize(new { seconds = clock.Elapsed.TotalSeconds, rewritten = result.Count == 1 ? (int)result[0].BaseObject : -1 }));
+        return ps.HadErrors ? 1 : 0;
+    }
+}
