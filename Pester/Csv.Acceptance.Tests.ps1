@@ -137,7 +137,7 @@ Describe 'Update-OutputCsv' -Tag 'Acceptance' {
         It 'changes nothing with -WhatIf and says what it would do' {
             $before = (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash
             $dry = @(Update-OutputCsv -Path $m.Csv -WorkspacePath $m.Workspace -WhatIf)
-            @($dry | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] }).Count | Should -Be 9
+            @($dry | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] -and $_.Action -eq 'Rewritten' }).Count | Should -Be 9
             ($dry | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }).WhatIf | Should -BeTrue
             (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash | Should -Be $before
             Join-Path (Split-Path $m.Csv) 'backups' | Should -Not -Exist

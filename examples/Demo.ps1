@@ -98,7 +98,8 @@ try {
     Say "  URL check with downloads: $(@($urls | Where-Object Status -eq 'Ok').Count) of $($urls.Count) answer 200 with the journal's MD5."
     Say ''
     Say '== Phase 4: tampering with one copy, as an application bug might =='
-    $tampered = @($results | Where-Object Status -eq 'Verified')[0]
+    # Ada's lecture: a copy that the CSV now points at, so both the integrity check and the URL check must catch it.
+    $tampered = @($results | Where-Object { $_.Status -eq 'Verified' -and $_.SourceKey -eq '101_Ada_Lovelace/lecture.mp3' })[0]
     $null = Write-LocalS3Object -Client $client -Bucket $Bucket -Key $tampered.TargetKey -Content ('x' * $tampered.Size)
     $after = @(Test-MigrationIntegrity -WorkspacePath $WorkspacePath -WarningAction SilentlyContinue @connection | Where-Object Status -ne 'Verified')
     foreach ($r in $after) { Say "  $($r.Status) $($r.TargetKey): $($r.Reason)" }
