@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 using System.Text;
 using System.Text.Json;
 using S3Migration.Journal;
@@ -47,7 +45,7 @@ static class CsvBench
         Console.WriteLine();
         Console.WriteLine(md);
         if (outPath != null) File.WriteAllText(outPath, md.ToString());
-        if (Environment.GetEnvironmentVariable("KEEP") == null) Directory.Delete(dir, true); else Console.WriteLine(dir);
+        Directory.Delete(dir, true);
         return child.GetProperty("rewritten").GetInt32() == 3 * rows ? 0 : 1;
     }
 
@@ -78,13 +76,7 @@ static class CsvBench
     /// <summary>The child: Update-OutputCsv in the engine, timed from the pipeline's start to its end.</summary>
     public static int Child(string[] a)
     {
-        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        using var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.Manifest);
-        ps.Invoke();
-        ps.Commands.Clear();
+        using var ps = Engine.WithModule();
         var clock = Stopwatch.StartNew();
         // Streamed, as `| Export-Csv` or `| Out-Null` would: the figures are the cmdlet's, not those of an array of 300,000 results.
         ps.AddScript("Update-OutputCsv -Path $args[0] -WorkspacePath $args[1] -KeepSchema | ForEach-Object { $last = $_ }; $last.Rewritten").AddArgument(a[1]).AddArgument(a[2]);

@@ -215,13 +215,7 @@ static class CopyChild
     public static int Run(string[] a)
     {
         var (endpoint, bucket, ws, throttle) = (a[1], a[2], a[3], a[4]);
-        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        using var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.Manifest);
-        ps.Invoke();
-        ps.Commands.Clear();
+        using var ps = Engine.WithModule();
         var me = Process.GetCurrentProcess();
         var cpu0 = me.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -236,6 +230,22 @@ static class CopyChild
             pipeline_cpu = (me.TotalProcessorTime - cpu0).TotalSeconds, pipeline_wall = clock.Elapsed.TotalSeconds, not_verified = notVerified.Count,
         }));
         return notVerified.Count == 0 && !ps.HadErrors ? 0 : 1;
+    }
+}
+
+/// <summary>A PowerShell engine with the module imported through S3Migration.psd1, for the benchmark's children.</summary>
+static class Engine
+{
+    public static PowerShell WithModule()
+    {
+        var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.Manifest);
+        ps.Invoke();
+        ps.Commands.Clear();
+        return ps;
     }
 }
 

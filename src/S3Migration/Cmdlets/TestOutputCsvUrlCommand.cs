@@ -83,7 +83,7 @@ namespace S3Migration.Cmdlets
             var idColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn;
             var idIndex = header.FindIndex(h => string.Equals(h, idColumn, StringComparison.OrdinalIgnoreCase));
             if (idIndex < 0) throw CsvText.Malformed(csv.Path, 1, $"it has no '{idColumn}' column; name the row id column with -RowIdColumn");
-            var nameIndex = header.FindIndex(h => h.Equals("name", StringComparison.OrdinalIgnoreCase) || h.Equals("person_name", StringComparison.OrdinalIgnoreCase));
+            var nameIndex = header.FindIndex(h => PeopleCsvReader.NameColumns.Contains(h, StringComparer.OrdinalIgnoreCase));
             var urlColumns = header.Select((h, i) => (i, h)).Where(c => columns.ContainsKey(c.h)).ToList();
             if (urlColumns.Count == 0)
                 throw new MigrationException("CsvNoUrlColumns", MigrationErrorKind.InvalidData, $"'{csv.Path}' has none of the URL columns {string.Join(", ", columns.Keys)}; name yours with -UrlColumn.", target: csv.Path);

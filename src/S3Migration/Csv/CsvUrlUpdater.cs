@@ -39,8 +39,6 @@ namespace S3Migration.Csv
     /// </summary>
     public static class CsvUrlUpdater
     {
-        private static readonly string[] NameColumns = { "name", "person_name" };
-
         public static CsvUrlPlan Plan(string path, byte[] bytes, IReadOnlyList<ExpectedCopy> journal, CsvUpdateOptions o)
         {
             var csv = CsvText.Parse(bytes, path);
@@ -51,7 +49,7 @@ namespace S3Migration.Csv
             var idIndex = Find(o.RowIdColumn);
             if (idIndex < 0)
                 throw CsvText.Malformed(path, 1, $"it has no '{o.RowIdColumn}' column (columns: {string.Join(", ", header)}); name the row id column with -RowIdColumn");
-            var nameIndex = header.FindIndex(h => NameColumns.Contains(h, StringComparer.OrdinalIgnoreCase));
+            var nameIndex = header.FindIndex(h => PeopleCsvReader.NameColumns.Contains(h, StringComparer.OrdinalIgnoreCase));
             var urlColumns = header.Select((h, i) => (Index: i, Name: h, Type: o.Columns.TryGetValue(h, out var t) ? t : null))
                 .Where(c => c.Type != null).Select(c => (c.Index, c.Name, Type: c.Type!)).ToList();
             if (urlColumns.Count == 0)

@@ -17,7 +17,8 @@ namespace S3Migration.Csv
     public static class PeopleCsvReader
     {
         public const string DefaultRowIdColumn = "row_id";
-        private static readonly string[] NameColumns = { "name", "person_name" };
+        /// <summary>The columns that may hold the person's name, first match wins.</summary>
+        internal static readonly string[] NameColumns = { "name", "person_name" };
 
         public static IReadOnlyDictionary<string, PersonRow> Read(string path, string? rowIdColumn = null)
         {

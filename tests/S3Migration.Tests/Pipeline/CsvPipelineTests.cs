@@ -142,6 +142,13 @@ public class CsvPipelineTests
         var key = "backups/csv/" + Path.GetFileName(info.Path);
         Assert.True(File.ReadAllBytes(csv).SequenceEqual(CopyRun.Body(_s3, b.Name, key)));
 
+        // The phase-1 backup restores too, by path, after its MD5 is checked.
+        var original = File.ReadAllBytes(csv);
+        File.WriteAllText(csv, "row_id,name,s3_audio_url\r\n");
+        var restore = PowerShellHost.Run("Restore-OutputCsv -Path $csv -BackupPath $backup -Confirm:$false", new Dictionary<string, object?> { ["csv"] = csv, ["backup"] = info.Path });
+        Assert.Equal(CsvRestoreStatus.Restored, Assert.Single(restore.Objects<CsvRestoreResult>()).Status);
+        Assert.True(original.SequenceEqual(File.ReadAllBytes(csv)));
+
         var dry = CopyRun.Pipe(_moto, "Backup-OutputCsv -Path $csv -BackupFolder $folder -WhatIf", ("csv", csv), ("folder", dir.File("dry")));
         Assert.Empty(dry.Objects<CsvBackupInfo>());
         Assert.False(Directory.Exists(dir.File("dry")));

@@ -233,4 +233,16 @@ public class CsvUpdateTests
         Assert.Contains("s3://media/101_Ada_Lovelace/talk.mp4,", plan.NewText);
         Assert.EndsWith(",false\n", plan.NewText);
     }
+
+    [Fact]
+    public void UrlColumn_maps_an_operator_s_own_column_name()
+    {
+        using var dir = new TempDir();
+        var csv = dir.File("output.csv");
+        File.WriteAllText(csv, "row_id,name,Audio Link\n101,Ada,s3://media/101_Ada_Lovelace/lecture.mp3\n");
+        var options = new CsvUpdateOptions { Columns = CsvUpdateOptions.ColumnsWith(new System.Collections.Hashtable { ["Audio Link"] = "audio" }), KeepSchema = true };
+        var plan = CsvUrlUpdater.Plan(csv, File.ReadAllBytes(csv), Journal(), options);
+        Assert.Equal("row_id,name,Audio Link\n101,Ada,s3://media/audio/101_Ada_Lovelace_lecture.mp3\n", plan.NewText);
+        Assert.Throws<ArgumentException>(() => CsvUpdateOptions.ColumnsWith(new System.Collections.Hashtable { ["x"] = "" }));
+    }
 }
