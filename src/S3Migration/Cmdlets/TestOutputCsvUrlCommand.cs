@@ -73,6 +73,11 @@ namespace S3Migration.Cmdlets
             catch (MigrationException ex) { Terminate(ex); }
             catch (ArgumentException ex) { Terminate(new MigrationException("InvalidParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
             catch (AggregateException ex) when (ex.InnerException is OperationCanceledException) { }
+            catch (AggregateException ex) when (ex.InnerException != null)
+            {
+                // What no single URL explains, such as missing credentials or an unreachable endpoint, stops the command.
+                Terminate(S3Errors.ForBucket(ex.InnerException, "(the CSV's buckets)", S3ClientFactory.Describe(Connection)));
+            }
             finally { s3?.Dispose(); http?.Dispose(); }
         }
 

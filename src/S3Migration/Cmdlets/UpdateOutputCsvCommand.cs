@@ -47,6 +47,12 @@ namespace S3Migration.Cmdlets
             if (_workspaces.Count > 1)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
                     "SeveralWorkspaces", ErrorCategory.InvalidArgument, _workspaces));
+            if (_workspaces.Count == 0)
+            {
+                // An empty pipeline (say, a filter that let nothing through): no workspace, so nothing to update from.
+                WriteWarning("No workspace came through the pipeline, so the CSV was not updated. Give -WorkspacePath, or pipe Copy-PersonFiles results.");
+                return;
+            }
             var workspace = _workspaces[0];
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             try

@@ -46,6 +46,8 @@ namespace S3Migration.Csv
             var header = csv.Header.Fields.Select(f => f.Value.Trim()).ToList();
             int Find(string name) => header.FindIndex(h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase));
 
+            var twice = header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1 && (o.Columns.ContainsKey(g.Key) || string.Equals(g.Key, o.RowIdColumn, StringComparison.OrdinalIgnoreCase)));
+            if (twice != null) throw CsvText.Malformed(path, 1, $"the column '{twice.Key}' appears twice; which one the application reads is unclear, so neither is rewritten");
             var idIndex = Find(o.RowIdColumn);
             if (idIndex < 0)
                 throw CsvText.Malformed(path, 1, $"it has no '{o.RowIdColumn}' column (columns: {string.Join(", ", header)}); name the row id column with -RowIdColumn");

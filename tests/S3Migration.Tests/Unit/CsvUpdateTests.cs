@@ -174,6 +174,7 @@ public class CsvUpdateTests
     [InlineData("row_id,name,s3_audio_url\n101,Ada\n", "CsvMalformed", "line 2")]
     [InlineData("row_id,name,s3_audio_url\n101,\"Ada\"x,\n", "CsvMalformed", "stray quote")]
     [InlineData("row_id,name,notes\n101,Ada,x\n", "CsvNoUrlColumns", "s3_audio_url")]
+    [InlineData("row_id,s3_audio_url,S3_AUDIO_URL\n101,,\n", "CsvMalformed", "appears twice")]
     [InlineData("id,name,s3_audio_url\n101,Ada,\n", "CsvMalformed", "row_id")]
     [InlineData("row_id,name,s3_audio_url\nabc,Ada,\n", "CsvMalformed", "not a number")]
     [InlineData("row_id,name,s3_audio_url\n101,Ada,s3://other-bucket/101_Ada_Lovelace/lecture.mp3\n", "JournalMismatch", "other-bucket")]
