@@ -17,7 +17,7 @@ Tasks:
   Clean    Remove bin/, out/ and the bin/ and obj/ folders of the projects under src/ and tests/.
 
 CI does not use this script: pwsh is not installed on the CI machine, so CI calls dotnet build and
-dotnet test directly. This script is for developers and operators who have pwsh 7.4+.
+dotnet test directly. This script is for developers and operators who have pwsh 7.6+.
 
 The integration and acceptance tests need python3 with moto (pip install 'moto[server]'); set
 S3MIGRATION_PYTHON to use another python.

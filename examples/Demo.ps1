@@ -10,7 +10,7 @@ CSV URL rewrite and the URL checks, a tampered copy caught, the certificate, and
 prints what it did, and stops the server. With -EndpointUrl it seeds a new
 bucket on that S3-compatible server instead, using your usual AWS credentials.
 
-Runs in pwsh 7.4+ (./build.ps1 -Task Demo) and, since it uses only core cmdlets and .NET, in a bare
+Runs in pwsh 7.6+ (./build.ps1 -Task Demo) and, since it uses only core cmdlets and .NET, in a bare
 PowerShell engine too (the xUnit suite runs it that way).
 
 .EXAMPLE

@@ -22,6 +22,7 @@ public class ModuleTests
         // Scripts (and examples/LocalS3.psm1) use SDK types right after Import-Module, before any cmdlet has run.
         Assert.Contains(info.RequiredAssemblies, a => a.EndsWith("AWSSDK.S3.dll"));
         Assert.Equal(new[] { "Core" }, info.CompatiblePSEditions);
+        Assert.Equal(new Version(7, 6), info.PowerShellVersion);   // what the tests run on, and no less
 
         var loaded = PowerShellHost.Run("(Get-Module S3Migration).ExportedCmdlets.Keys | ForEach-Object { $_ }");
         Assert.Equal(Cmdlets, loaded.Output.Select(o => o.ToString()).OrderBy(k => k));
