@@ -62,7 +62,7 @@ public class CsvUrlCheckTests
     }
 
     private void MakePublic(string bucket, string key) =>
-        _s3.PutACLAsync(new Amazon.S3.Model.PutACLRequest { BucketName = bucket, Key = key, CannedACL = S3CannedACL.PublicRead }).GetAwaiter().GetResult();
+        _s3.PutObjectAclAsync(new Amazon.S3.Model.PutObjectAclRequest { BucketName = bucket, Key = key, ACL = S3CannedACL.PublicRead }).GetAwaiter().GetResult();
 
     [Fact]
     public void A_private_object_the_credentials_may_not_read_is_403_and_no_secret_is_shown()
