@@ -66,6 +66,9 @@ namespace S3Migration.Cmdlets
                 Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
                            || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
             });
+            // What the rollback plan keeps, when no journal tells (the journal's rows win): what the copy found already there, or replaced.
+            if (Notes != null && Notes.Contains(JournalRow.FoundIdenticalNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepFoundIdentical;
+            else if (Notes != null && Notes.Contains(JournalRow.OverwroteNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepOverwritten;
         }
 
         protected override void EndProcessing()
@@ -113,9 +116,7 @@ namespace S3Migration.Cmdlets
                 {
                     Workspace.AtomicFile.EnsureFolder(_workspace);
                     VerificationReport.Write(_workspace, results);
-                    RollbackPlan.Write(_workspace, expected.Where(e => e.Migrated)
-                        .Select(e => new RollbackEntry { SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey, Size = e.Size, DestinationETag = e.DestinationETag })
-                        .ToList());
+                    RollbackPlan.Write(_workspace, expected.Where(e => e.Migrated).Select(RollbackEntry.From).ToList());
                     summary.ReportPath = Path.Combine(_workspace, VerificationReport.CsvName);
                 }
                 WriteVerbose($"{summary} ({checker.Requests} S3 requests).");

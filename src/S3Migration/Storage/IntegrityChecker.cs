@@ -30,6 +30,14 @@ namespace S3Migration.Storage
         public string Notes { get; set; } = "";
         /// <summary>When the copy was made (or attempted).</summary>
         public DateTime Timestamp { get; set; }
+        /// <summary>
+        /// Why a rollback must keep the destination even while it is unchanged: the migration did not create it (it
+        /// already held identical content) or replaced other content there (-Force). Empty when the migration created it.
+        /// </summary>
+        public string Keep { get; set; } = "";
+
+        public const string KeepFoundIdentical = "it held identical content before the migration (Copy-PersonFiles found it and copied nothing), so it is not the migration's to delete";
+        public const string KeepOverwritten = "was overwritten by -Force; the earlier content cannot be restored, so the copy is kept";
 
         /// <summary>The copies of a journal: for each source, its last verified row, else its last row.</summary>
         public static List<ExpectedCopy> FromJournal(IEnumerable<JournalRow> rows)
@@ -41,7 +49,32 @@ namespace S3Migration.Storage
                 if (!last.TryGetValue(r.OldPath, out var seen)) { order.Add(r.OldPath); last[r.OldPath] = r; continue; }
                 if (r.VerificationStatus == JournalRow.Verified || seen.VerificationStatus != JournalRow.Verified) last[r.OldPath] = r;
             }
-            return order.Select(p => FromRow(last[p])).ToList();
+            var keep = KeepReasons(rows);
+            return order.Select(p =>
+            {
+                var e = FromRow(last[p]);
+                if (e.Migrated && keep.TryGetValue(last[p].NewPath, out var why)) e.Keep = why;
+                return e;
+            }).ToList();
+        }
+
+        /// <summary>
+        /// Per destination path, why a rollback must keep it, from its verified rows in journal order: a copy made
+        /// with If-None-Match (no -Force note) created the object; a comparison that found identical content
+        /// created nothing; a -Force copy replaced other content, unless the migration had created that content itself.
+        /// </summary>
+        private static Dictionary<string, string> KeepReasons(IEnumerable<JournalRow> rows)
+        {
+            var created = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var keep = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in rows.Where(r => r.VerificationStatus == JournalRow.Verified))
+            {
+                created.TryGetValue(r.NewPath, out var ours);
+                if (r.FoundIdentical) { if (!ours && !keep.ContainsKey(r.NewPath)) keep[r.NewPath] = KeepFoundIdentical; }
+                else if (r.Overwrote) { if (!ours) keep[r.NewPath] = KeepOverwritten; }
+                else { created[r.NewPath] = true; keep.Remove(r.NewPath); }
+            }
+            return keep;
         }
 
         private static ExpectedCopy FromRow(JournalRow r)

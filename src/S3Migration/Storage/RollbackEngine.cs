@@ -41,6 +41,13 @@ namespace S3Migration.Storage
             {
                 ct.ThrowIfCancellationRequested();
                 var r = new RollbackResult { TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey, SourceKey = entry.SourceKey, Size = entry.Size };
+                if (entry.Keep.Length > 0)
+                {
+                    r.Status = RollbackStatus.Kept;
+                    r.Reason = entry.Keep;
+                    yield return r;
+                    continue;
+                }
                 if (sources.Contains(entry.TargetBucket + "\n" + entry.TargetKey) || entry.TargetKey.Length == 0)
                 {
                     r.Status = RollbackStatus.Kept;

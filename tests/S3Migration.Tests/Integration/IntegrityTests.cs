@@ -176,6 +176,49 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void Rollback_keeps_a_destination_that_existed_before_the_migration_and_one_that_force_overwrote()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("keep"));
+        b.Put("1_Ann/a.mp3", "same"); b.Put("audio/1_Ann_a.mp3", "same");          // already there, identical
+        b.Put("1_Ann/b.mp3", "new b"); b.Put("audio/1_Ann_b.mp3", "the old b");     // different: replaced with -Force
+        b.Put("1_Ann/c.pdf", "c");                                                    // a plain copy
+        var copy = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -Force",
+            ("bucket", b.Name), ("ws", dir.Path));
+        var copied = copy.Objects<MigrationResult>().ToDictionary(r => r.SourceKey);
+        Assert.Equal(MigrationResultStatus.Skipped, copied["1_Ann/a.mp3"].Status);
+        Assert.Equal(MigrationResultStatus.Verified, copied["1_Ann/b.mp3"].Status);
+        Assert.Equal(MigrationResultStatus.Verified, copied["1_Ann/c.pdf"].Status);
+
+        // From the journal alone (no rollback_plan.json yet), then from the plan that the check writes.
+        var fromJournal = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -WhatIf", ("ws", dir.Path)).Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(RollbackStatus.Kept, fromJournal["audio/1_Ann_a.mp3"].Status);
+        Assert.Equal(RollbackStatus.Kept, fromJournal["audio/1_Ann_b.mp3"].Status);
+        Check(dir.Path);
+        using (var plan = JsonDocument.Parse(File.ReadAllText(dir.File(RollbackPlan.FileName))))
+        {
+            var actions = plan.RootElement.GetProperty("copies").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("destination").GetString()!, c => c.GetProperty("reverse").GetProperty("action").GetString());
+            Assert.Equal("Keep", actions[$"s3://{b.Name}/audio/1_Ann_a.mp3"]);
+            Assert.Equal("Keep", actions[$"s3://{b.Name}/audio/1_Ann_b.mp3"]);
+            Assert.Equal("DeleteObject", actions[$"s3://{b.Name}/documents/1_Ann_c.pdf"]);
+        }
+
+        var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(RollbackStatus.Kept, results["audio/1_Ann_a.mp3"].Status);
+        Assert.Contains("before the migration", results["audio/1_Ann_a.mp3"].Reason);
+        Assert.Equal(RollbackStatus.Kept, results["audio/1_Ann_b.mp3"].Status);
+        Assert.Contains("overwritten by -Force", results["audio/1_Ann_b.mp3"].Reason);
+        Assert.Equal(RollbackStatus.Deleted, results["documents/1_Ann_c.pdf"].Status);
+        Assert.Contains(run.Warnings, w => w.Contains("audio/1_Ann_a.mp3"));
+        Assert.Equal("same", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_Ann_a.mp3")));
+        Assert.Equal("new b", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_Ann_b.mp3")));
+        Assert.False(CopyRun.Exists(_s3, b.Name, "documents/1_Ann_c.pdf"));
+    }
+
+    [Fact]
     public void The_certificates_figures_are_the_journals()
     {
         using var dir = new TempDir();
