@@ -219,6 +219,26 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void Rollback_keeps_an_object_rewritten_between_its_check_and_its_deletion()
+    {
+        using var dir = new TempDir();
+        var b = Migrated("race", dir.Path, filesEach: 1);
+        var plan = RollbackPlan.FromJournal(dir.Path);
+        var target = plan.Single(p => p.TargetKey == "audio/1_P1_f0.mp3");
+        // The confirmation comes after the HEAD and before the DeleteObject: the application rewrites the object
+        // there (same size, other bytes). Only the If-Match of the delete can see it.
+        var results = new RollbackEngine(_s3).Run(new[] { target }, e =>
+        {
+            b.Put(e.TargetKey, "PERSON 1 FILE 0");
+            return true;
+        }, CancellationToken.None).ToList();
+        var r = Assert.Single(results);
+        Assert.Equal(RollbackStatus.Kept, r.Status);
+        Assert.Contains("412", r.Reason);
+        Assert.Equal("PERSON 1 FILE 0", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_P1_f0.mp3")));
+    }
+
+    [Fact]
     public void The_certificates_figures_are_the_journals()
     {
         using var dir = new TempDir();
