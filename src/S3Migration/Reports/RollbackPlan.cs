@@ -47,6 +47,16 @@ namespace S3Migration.Reports
             return ExpectedCopy.FromJournal(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(RollbackEntry.From).ToList();
         }
 
+        /// <summary>
+        /// The union of a rollback plan and the journal's copies, one entry per source: the journal's where both
+        /// have one (it is never older than the plan), then the plan's copies the journal does not record.
+        /// </summary>
+        public static List<RollbackEntry> Merge(IEnumerable<RollbackEntry> plan, IReadOnlyList<RollbackEntry> journal)
+        {
+            var inJournal = new HashSet<string>(journal.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
+            return journal.Concat(plan.Where(e => inJournal.Add(e.SourceBucket + "\n" + e.SourceKey))).ToList();
+        }
+
         public static void Write(string workspace, IReadOnlyList<RollbackEntry> copies)
         {
             var backups = FindCsvBackups(workspace);

@@ -239,6 +239,35 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void Rollback_also_undoes_copies_made_after_the_last_integrity_check()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("later"));
+        b.Put("1_Ann/a.mp3", "a"); b.Put("2_Bo/b.mp3", "b");
+        const string copy = "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Where-Object SourceKey -like $like | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint";
+        CopyRun.Pipe(_moto, copy, ("bucket", b.Name), ("ws", dir.Path), ("like", "1_*"));
+        Check(dir.Path); // rollback_plan.json: Ann's copy only
+        CopyRun.Pipe(_moto, copy, ("bucket", b.Name), ("ws", dir.Path), ("like", "2_*"));
+
+        var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(2, results.Count);
+        Assert.All(results.Values, r => Assert.Equal(RollbackStatus.Deleted, r.Status));
+        Assert.False(CopyRun.Exists(_s3, b.Name, "audio/2_Bo_b.mp3"));
+    }
+
+    [Fact]
+    public void A_rollback_plan_entry_is_superseded_by_the_journals_row_of_the_same_source()
+    {
+        var stale = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/a.mp3", TargetBucket = "b", TargetKey = "audio/1_A_a.mp3", Size = 1, DestinationETag = "old" };
+        var other = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/z.mp3", TargetBucket = "b", TargetKey = "audio/1_A_z.mp3", Size = 1, DestinationETag = "z" };
+        var fresh = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/a.mp3", TargetBucket = "b", TargetKey = "audio/1_A_a.mp3", Size = 2, DestinationETag = "new" };
+        var merged = RollbackPlan.Merge(new[] { stale, other }, new[] { fresh });
+        Assert.Equal(new[] { fresh, other }, merged);
+    }
+
+    [Fact]
     public void The_certificates_figures_are_the_journals()
     {
         using var dir = new TempDir();
