@@ -138,8 +138,14 @@ namespace S3Migration.Storage
 
         public long Requests => _calls.Requests + _lister.Requests;
 
-        public (List<IntegrityResult> Results, IntegritySummary Summary) Check(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        /// <param name="expected">the copies to check</param>
+        /// <param name="known">
+        /// every copy of the migration (the workspace's journal), when <paramref name="expected"/> may be part of it: its
+        /// targets are not Unexpected, and its sources are neither "never copied" nor new uploads; they are not checked.
+        /// </param>
+        public (List<IntegrityResult> Results, IntegritySummary Summary) Check(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct, IReadOnlyList<ExpectedCopy>? known = null)
         {
+            var all = known == null ? expected : expected.Concat(known).ToList();
             var migrated = expected.Where(e => e.Migrated).ToList();
             var destinations = ListDestinations(expected, ct);
             var sources = _o.SkipSourceCheck ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
@@ -156,7 +162,7 @@ namespace S3Migration.Storage
 
             foreach (var e in expected.Where(e => !e.Migrated))
                 list.Add(Result(e, IntegrityStatus.Missing, $"not migrated: {(e.Notes.Length > 0 ? e.Notes : "the copy did not verify")}"));
-            var expectedSources = new HashSet<string>(expected.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
+            var expectedSources = new HashSet<string>(all.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
             if (_o.Planned != null)
                 foreach (var p in _o.Planned.Where(p => !expectedSources.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
@@ -171,7 +177,7 @@ namespace S3Migration.Storage
                 }
 
             // Anything in a destination type folder that no copy of this migration put there.
-            var targets = new HashSet<string>(expected.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
+            var targets = new HashSet<string>(all.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
             foreach (var d in destinations.Where(d => !targets.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
             {
                 var (bucket, key) = (d.Key.Substring(0, d.Key.IndexOf('\n')), d.Key.Substring(d.Key.IndexOf('\n') + 1));
@@ -183,7 +189,7 @@ namespace S3Migration.Storage
             }
             // Other objects in the old person folders. Written after the migration began: new uploads, which should now
             // go to the new layout. Older: files that were there all along but were not migrated (left out of the copy).
-            var started = expected.Where(e => e.Timestamp != default).Select(e => e.Timestamp).DefaultIfEmpty(DateTime.MaxValue).Min();
+            var started = all.Where(e => e.Timestamp != default).Select(e => e.Timestamp).DefaultIfEmpty(DateTime.MaxValue).Min();
             foreach (var s in sources.Where(s => !expectedSources.Contains(s.Key) && (_o.Inventoried == null || !_o.Inventoried.Contains(s.Key))
                                                  && !s.Key.EndsWith("/", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal))
             {

@@ -122,6 +122,28 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void Piping_one_batch_checks_that_batch_and_knows_the_earlier_ones_from_the_journal()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("batches"));
+        b.Put("1_Ann/a.mp3", "a"); b.Put("1_Ann/b.pdf", "b"); b.Put("2_Bo/c.mp3", "c"); b.Put("2_Bo/d.pdf", "d");
+        CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Where-Object RowId -eq 1 | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint",
+            ("bucket", b.Name), ("ws", dir.Path));
+        var run = CopyRun.Pipe(_moto, """
+            Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Where-Object RowId -eq 2 |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint | Test-MigrationIntegrity -EndpointUrl $endpoint
+            """, ("bucket", b.Name), ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<IntegrityResult>().ToList();
+        Assert.Equal(new[] { "2_Bo/c.mp3", "2_Bo/d.pdf" }, results.Select(r => r.SourceKey).OrderBy(k => k, StringComparer.Ordinal));
+        Assert.All(results, r => Assert.Equal(IntegrityStatus.Verified, r.Status));
+        Assert.Empty(run.Warnings);
+
+        using var plan = JsonDocument.Parse(File.ReadAllText(dir.File(RollbackPlan.FileName)));
+        Assert.Equal(4, plan.RootElement.GetProperty("copies").GetArrayLength()); // both batches
+    }
+
+    [Fact]
     public void A_file_left_out_of_the_copy_is_missing_not_a_new_upload_even_without_an_inventory()
     {
         using var dir = new TempDir();
