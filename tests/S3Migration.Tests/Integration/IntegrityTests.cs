@@ -334,5 +334,15 @@ public class IntegrityTests
         var reports = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "verification_*.csv");
         Assert.True(reports.Length >= 1);
         Assert.Matches(@"verification_\d{8}_\d{6}\.csv$", reports[0]);
+
+        // Could not run: exit 2, whether the check itself fails (no journal) or writing the dated report does.
+        using var empty = new TempDir();
+        var noJournal = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint; $LASTEXITCODE", ("script", script), ("ws", empty.Path));
+        Assert.Equal(2, (int)noJournal.Output.Last().BaseObject);
+        File.WriteAllText(empty.File("not-a-folder"), "");
+        var unwritable = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint -ReportFolder $folder; $LASTEXITCODE",
+            ("script", script), ("ws", dir.Path), ("folder", Path.Combine(empty.File("not-a-folder"), "reports")));
+        Assert.Null(unwritable.Terminating);
+        Assert.Equal(2, (int)unwritable.Output.Last().BaseObject);
     }
 }
