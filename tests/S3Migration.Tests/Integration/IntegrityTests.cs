@@ -178,23 +178,43 @@ public class IntegrityTests
         var b = Migrated("rollback", dir.Path, filesEach: 2);
         Check(dir.Path); // writes rollback_plan.json
         b.Put("audio/2_P2_f0.mp3", "changed by the application");
+        b.Put("audio/3_P3_f0.mp3", "PERSON 3 FILE 0"); // other bytes, same size: only the ETag tells
 
+        var before = Listing(b.Name);
         var whatIf = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -WhatIf", ("ws", dir.Path));
         Assert.Null(whatIf.Terminating);
-        Assert.True(CopyRun.Exists(_s3, b.Name, "audio/1_P1_f0.mp3"));
+        Assert.Equal(before, Listing(b.Name));
 
         var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
         Assert.Null(run.Terminating);
         var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
         Assert.Equal(6, results.Count);
         Assert.Equal(RollbackStatus.Kept, results["audio/2_P2_f0.mp3"].Status);
+        Assert.Equal(RollbackStatus.Kept, results["audio/3_P3_f0.mp3"].Status);
         Assert.Contains(run.Warnings, w => w.Contains("audio/2_P2_f0.mp3"));
-        Assert.Equal(5, results.Values.Count(r => r.Status == RollbackStatus.Deleted));
+        Assert.Contains(run.Warnings, w => w.Contains("audio/3_P3_f0.mp3"));
+        Assert.Equal(4, results.Values.Count(r => r.Status == RollbackStatus.Deleted));
 
         var keys = new List<string>();
         var page = _s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = b.Name }).GetAwaiter().GetResult();
         keys.AddRange(page.S3Objects!.Select(o => o.Key));
-        Assert.Equal(new[] { "1_P1/f0.mp3", "1_P1/f1.pdf", "2_P2/f0.mp3", "2_P2/f1.pdf", "3_P3/f0.mp3", "3_P3/f1.pdf", "audio/2_P2_f0.mp3" }, keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new[] { "1_P1/f0.mp3", "1_P1/f1.pdf", "2_P2/f0.mp3", "2_P2/f1.pdf", "3_P3/f0.mp3", "3_P3/f1.pdf", "audio/2_P2_f0.mp3", "audio/3_P3_f0.mp3" }, keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal("PERSON 3 FILE 0", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/3_P3_f0.mp3")));
+    }
+
+    /// <summary>Every object of a bucket: key, size, ETag and last-modified time.</summary>
+    private List<string> Listing(string bucket)
+    {
+        var all = new List<string>();
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket };
+        Amazon.S3.Model.ListObjectsV2Response page;
+        do
+        {
+            page = _s3.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            all.AddRange((page.S3Objects ?? new List<Amazon.S3.Model.S3Object>()).Select(o => $"{o.Key} {o.Size} {o.ETag} {o.LastModified:o}"));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return all;
     }
 
     [Fact]
