@@ -372,7 +372,8 @@ namespace S3Migration.Cmdlets
                 MigrationResultStatus.Conflict => JournalRow.Conflict,
                 _ => JournalRow.Failed,
             },
-            Error = r.Status == MigrationResultStatus.Verified ? "" : r.Notes,
+            // A verified copy's notes are not journaled, except that it replaced other content (-Force): Undo keeps that one.
+            Error = r.Status != MigrationResultStatus.Verified || r.Notes.Contains(JournalRow.OverwroteNote) ? r.Notes : "",
             SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
             Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
         };

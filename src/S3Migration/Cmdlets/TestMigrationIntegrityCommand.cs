@@ -66,24 +66,36 @@ namespace S3Migration.Cmdlets
                 Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
                            || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
             });
+            // What the rollback plan keeps, when no journal tells (the journal's rows win): what the copy found already there, or replaced.
+            if (Notes != null && Notes.Contains(JournalRow.FoundIdenticalNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepFoundIdentical;
+            else if (Notes != null && Notes.Contains(JournalRow.OverwroteNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepOverwritten;
         }
 
         protected override void EndProcessing()
         {
             IReadOnlyList<ExpectedCopy> expected = _piped;
+            // The whole migration, as the workspace's journal records it: what is checked without pipeline input, and
+            // with it, what earlier runs copied (not Unexpected, not unplanned) and what the rollback plan lists.
+            List<ExpectedCopy>? journaled = null;
+            if (_piped.Count == 0 && _workspace == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pipe Copy-PersonFiles results in, or give -WorkspacePath to check the migration its journal records."),
+                    "NothingToCheck", ErrorCategory.InvalidArgument, null));
+            var journal = _workspace != null ? Path.Combine(_workspace, MigrationJournal.FileName) : null;
+            if (_piped.Count == 0 && !File.Exists(journal))
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No {MigrationJournal.FileName} in '{_workspace}': run Copy-PersonFiles with this -WorkspacePath first.", journal),
+                    "JournalNotFound", ErrorCategory.ObjectNotFound, journal));
+            if (journal != null && File.Exists(journal))
+            {
+                try { journaled = ExpectedCopy.FromJournal(JournalReader.ReadFile(journal)); }
+                catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, journal)); }
+            }
             if (_piped.Count == 0)
             {
-                if (_workspace == null)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pipe Copy-PersonFiles results in, or give -WorkspacePath to check the migration its journal records."),
-                        "NothingToCheck", ErrorCategory.InvalidArgument, null));
-                var journal = Path.Combine(_workspace!, MigrationJournal.FileName);
-                if (!File.Exists(journal))
-                    ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No {MigrationJournal.FileName} in '{_workspace}': run Copy-PersonFiles with this -WorkspacePath first.", journal),
-                        "JournalNotFound", ErrorCategory.ObjectNotFound, journal));
-                try { expected = ExpectedCopy.FromJournal(JournalReader.ReadFile(journal)); }
-                catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, journal)); }
+                expected = journaled!;
                 WriteVerbose($"Checking the {expected.Count} copies recorded in {journal}.");
             }
+            else if (journaled != null)
+                WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
 
             var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, ThrottleLimit = ThrottleLimit };
             try
@@ -107,15 +119,13 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
-                var (results, summary) = checker.Check(expected, StopToken);
+                var (results, summary) = checker.Check(expected, StopToken, _piped.Count > 0 ? journaled : null);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 if (_workspace != null)
                 {
                     Workspace.AtomicFile.EnsureFolder(_workspace);
                     VerificationReport.Write(_workspace, results);
-                    RollbackPlan.Write(_workspace, expected.Where(e => e.Migrated)
-                        .Select(e => new RollbackEntry { SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey, Size = e.Size, DestinationETag = e.DestinationETag })
-                        .ToList());
+                    RollbackPlan.Write(_workspace, (journaled ?? expected).Where(e => e.Migrated).Select(RollbackEntry.From).ToList());
                     summary.ReportPath = Path.Combine(_workspace, VerificationReport.CsvName);
                 }
                 WriteVerbose($"{summary} ({checker.Requests} S3 requests).");

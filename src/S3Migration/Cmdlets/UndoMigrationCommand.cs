@@ -7,7 +7,7 @@ using S3Migration.Storage;
 namespace S3Migration.Cmdlets
 {
     /// <summary>
-    /// Undo-Migration: executes rollback_plan.json (or, without one, the journal's verified copies). Deletes each
+    /// Undo-Migration: executes rollback_plan.json together with the journal's verified copies. Deletes each
     /// destination copy that is still exactly what was copied; keeps and reports anything changed since; never
     /// touches a source. ConfirmImpact High: it asks before each deletion unless -Confirm:$false.
     /// </summary>
@@ -23,10 +23,14 @@ namespace S3Migration.Cmdlets
         {
             var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
             var planPath = Path.Combine(workspace, RollbackPlan.FileName);
-            System.Collections.Generic.List<RollbackEntry> plan;
+            System.Collections.Generic.List<RollbackEntry> plan, fromPlan, fromJournal;
             try
             {
-                plan = File.Exists(planPath) ? RollbackPlan.Read(workspace) : RollbackPlan.FromJournal(workspace);
+                // The journal and the plan together: copies made after the last integrity check are only in the
+                // journal, and the journal's last verified row of a source is newer than any plan entry for it.
+                fromPlan = File.Exists(planPath) ? RollbackPlan.Read(workspace) : new System.Collections.Generic.List<RollbackEntry>();
+                fromJournal = RollbackPlan.FromJournal(workspace);
+                plan = RollbackPlan.Merge(fromPlan, fromJournal);
             }
             catch (Exception ex) when (ex is IOException || ex is System.Text.Json.JsonException || ex is InvalidDataException || ex is System.Collections.Generic.KeyNotFoundException)
             {
@@ -36,7 +40,7 @@ namespace S3Migration.Cmdlets
             if (plan.Count == 0)
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"'{workspace}' has no {RollbackPlan.FileName} and no verified copy in its journal: there is nothing to undo."),
                     "NothingToUndo", ErrorCategory.ObjectNotFound, workspace));
-            WriteVerbose($"Rolling back {plan.Count} copies from {(File.Exists(planPath) ? planPath : "the journal")}.");
+            WriteVerbose($"Rolling back {plan.Count} copies: {fromJournal.Count} from the journal, {plan.Count - fromJournal.Count} more from {planPath}.");
 
             Amazon.S3.IAmazonS3? s3 = null;
             try

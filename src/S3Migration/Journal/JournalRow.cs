@@ -17,6 +17,13 @@ namespace S3Migration.Journal
         public const string Verified = "verified";
         public const string Failed = "failed";
         public const string Conflict = "conflict";
+        /// <summary>
+        /// The note a -Force copy leaves in error_message of its verified row: the destination held other content
+        /// before, which the copy replaced. Undo-Migration keeps such a destination (the earlier content is gone).
+        /// </summary>
+        public const string OverwroteNote = "overwrote a destination with different content (-Force)";
+        /// <summary>The note of a destination that already held identical content, so nothing was copied.</summary>
+        public const string FoundIdenticalNote = "the destination already holds identical content; not copied";
 
         public string RowId { get; set; } = "";
         public string PersonName { get; set; } = "";
@@ -58,6 +65,15 @@ namespace S3Migration.Journal
                 VerifiedBy = f[13], Attempts = (int)L(14), Retries = (int)L(15), DurationMs = L(16), Result = f[17],
             };
         }
+
+        /// <summary>
+        /// A verified row of a destination that already held identical content: Copy-PersonFiles compared it and
+        /// wrote nothing (result Skipped; skips of what an earlier run verified are not journaled again).
+        /// </summary>
+        public bool FoundIdentical => VerificationStatus == Verified && Result == nameof(Planning.MigrationResultStatus.Skipped);
+
+        /// <summary>A verified row whose copy replaced a destination with other content (-Force).</summary>
+        public bool Overwrote => VerificationStatus == Verified && Error.IndexOf(OverwroteNote, StringComparison.Ordinal) >= 0;
 
         /// <summary>The plan's path form: s3://bucket/key.</summary>
         public static string S3Path(string bucket, string key) => $"s3://{bucket}/{key}";

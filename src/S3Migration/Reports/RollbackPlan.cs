@@ -18,6 +18,15 @@ namespace S3Migration.Reports
         public string TargetKey { get; set; } = "";
         public long Size { get; set; }
         public string DestinationETag { get; set; } = "";
+        /// <summary>Why the destination is kept, not deleted: the migration did not create it, or replaced other content there. Empty: delete it if unchanged.</summary>
+        public string Keep { get; set; } = "";
+
+        /// <summary>The rollback of one copy the journal or the input records as migrated.</summary>
+        public static RollbackEntry From(ExpectedCopy e) => new RollbackEntry
+        {
+            SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey,
+            Size = e.Size, DestinationETag = e.DestinationETag, Keep = e.Keep,
+        };
     }
 
     /// <summary>
@@ -27,17 +36,25 @@ namespace S3Migration.Reports
     public static class RollbackPlan
     {
         public const string FileName = "rollback_plan.json";
+        /// <summary>The reverse action of a destination that a rollback leaves as it is.</summary>
+        public const string KeepAction = "Keep";
 
         /// <summary>The copies of the journal that verified: the ones a rollback may undo.</summary>
         public static List<RollbackEntry> FromJournal(string workspace)
         {
             var path = Path.Combine(workspace, MigrationJournal.FileName);
             if (!File.Exists(path)) return new List<RollbackEntry>();
-            return ExpectedCopy.FromJournal(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(e => new RollbackEntry
-            {
-                SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey,
-                Size = e.Size, DestinationETag = e.DestinationETag,
-            }).ToList();
+            return ExpectedCopy.FromJournal(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(RollbackEntry.From).ToList();
+        }
+
+        /// <summary>
+        /// The union of a rollback plan and the journal's copies, one entry per source: the journal's where both
+        /// have one (it is never older than the plan), then the plan's copies the journal does not record.
+        /// </summary>
+        public static List<RollbackEntry> Merge(IEnumerable<RollbackEntry> plan, IReadOnlyList<RollbackEntry> journal)
+        {
+            var inJournal = new HashSet<string>(journal.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
+            return journal.Concat(plan.Where(e => inJournal.Add(e.SourceBucket + "\n" + e.SourceKey))).ToList();
         }
 
         public static void Write(string workspace, IReadOnlyList<RollbackEntry> copies)
@@ -72,10 +89,19 @@ namespace S3Migration.Reports
                     w.WriteNumber("size", c.Size);
                     w.WriteString("destination_etag", c.DestinationETag);
                     w.WriteStartObject("reverse");
-                    w.WriteString("action", "DeleteObject");
-                    w.WriteString("bucket", c.TargetBucket);
-                    w.WriteString("key", c.TargetKey);
-                    w.WriteString("only_if", $"size is {c.Size} and ETag is {c.DestinationETag}");
+                    if (c.Keep.Length > 0)
+                    {
+                        // Not created by the migration (or it replaced other content): a rollback leaves it.
+                        w.WriteString("action", KeepAction);
+                        w.WriteString("reason", c.Keep);
+                    }
+                    else
+                    {
+                        w.WriteString("action", "DeleteObject");
+                        w.WriteString("bucket", c.TargetBucket);
+                        w.WriteString("key", c.TargetKey);
+                        w.WriteString("only_if", $"size is {c.Size} and ETag is {c.DestinationETag}");
+                    }
                     w.WriteEndObject();
                     w.WriteEndObject();
                 }
@@ -91,10 +117,14 @@ namespace S3Migration.Reports
             {
                 var (sb, sk) = ExpectedCopy.SplitPath(c.GetProperty("source").GetString()!);
                 var (tb, tk) = ExpectedCopy.SplitPath(c.GetProperty("destination").GetString()!);
+                var reverse = c.TryGetProperty("reverse", out var rv) && rv.ValueKind == JsonValueKind.Object ? rv : default;
+                var action = reverse.ValueKind == JsonValueKind.Object && reverse.TryGetProperty("action", out var a) ? a.GetString() ?? "" : "DeleteObject";
                 return new RollbackEntry
                 {
                     SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
                     Size = c.GetProperty("size").GetInt64(), DestinationETag = c.GetProperty("destination_etag").GetString() ?? "",
+                    // Anything but a DeleteObject is kept (an older plan has only DeleteObject).
+                    Keep = action == "DeleteObject" ? "" : reverse.TryGetProperty("reason", out var why) && why.GetString() is { Length: > 0 } w ? w : $"the rollback plan says {action}",
                 };
             }).ToList();
         }

@@ -236,12 +236,12 @@ namespace S3Migration.Storage
                 r.Status = MigrationResultStatus.Skipped;
                 r.VerifiedBy = outcome.How;
                 r.DestinationETag = dst.ETag;
-                r.AddNote("the destination already holds identical content; not copied");
+                r.AddNote(JournalRow.FoundIdenticalNote);
                 return true;
             }
             if (_settings.Force)
             {
-                r.AddNote($"overwrote a destination with different content (-Force): {outcome.Why}");
+                r.AddNote($"{JournalRow.OverwroteNote}: {outcome.Why}");
                 return false;
             }
             r.Status = MigrationResultStatus.Conflict;

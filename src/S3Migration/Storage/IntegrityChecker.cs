@@ -30,6 +30,14 @@ namespace S3Migration.Storage
         public string Notes { get; set; } = "";
         /// <summary>When the copy was made (or attempted).</summary>
         public DateTime Timestamp { get; set; }
+        /// <summary>
+        /// Why a rollback must keep the destination even while it is unchanged: the migration did not create it (it
+        /// already held identical content) or replaced other content there (-Force). Empty when the migration created it.
+        /// </summary>
+        public string Keep { get; set; } = "";
+
+        public const string KeepFoundIdentical = "it held identical content before the migration (Copy-PersonFiles found it and copied nothing), so it is not the migration's to delete";
+        public const string KeepOverwritten = "was overwritten by -Force; the earlier content cannot be restored, so the copy is kept";
 
         /// <summary>The copies of a journal: for each source, its last verified row, else its last row.</summary>
         public static List<ExpectedCopy> FromJournal(IEnumerable<JournalRow> rows)
@@ -41,7 +49,32 @@ namespace S3Migration.Storage
                 if (!last.TryGetValue(r.OldPath, out var seen)) { order.Add(r.OldPath); last[r.OldPath] = r; continue; }
                 if (r.VerificationStatus == JournalRow.Verified || seen.VerificationStatus != JournalRow.Verified) last[r.OldPath] = r;
             }
-            return order.Select(p => FromRow(last[p])).ToList();
+            var keep = KeepReasons(rows);
+            return order.Select(p =>
+            {
+                var e = FromRow(last[p]);
+                if (e.Migrated && keep.TryGetValue(last[p].NewPath, out var why)) e.Keep = why;
+                return e;
+            }).ToList();
+        }
+
+        /// <summary>
+        /// Per destination path, why a rollback must keep it, from its verified rows in journal order: a copy made
+        /// with If-None-Match (no -Force note) created the object; a comparison that found identical content
+        /// created nothing; a -Force copy replaced other content, unless the migration had created that content itself.
+        /// </summary>
+        private static Dictionary<string, string> KeepReasons(IEnumerable<JournalRow> rows)
+        {
+            var created = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var keep = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var r in rows.Where(r => r.VerificationStatus == JournalRow.Verified))
+            {
+                created.TryGetValue(r.NewPath, out var ours);
+                if (r.FoundIdentical) { if (!ours && !keep.ContainsKey(r.NewPath)) keep[r.NewPath] = KeepFoundIdentical; }
+                else if (r.Overwrote) { if (!ours) keep[r.NewPath] = KeepOverwritten; }
+                else { created[r.NewPath] = true; keep.Remove(r.NewPath); }
+            }
+            return keep;
         }
 
         private static ExpectedCopy FromRow(JournalRow r)
@@ -105,8 +138,14 @@ namespace S3Migration.Storage
 
         public long Requests => _calls.Requests + _lister.Requests;
 
-        public (List<IntegrityResult> Results, IntegritySummary Summary) Check(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        /// <param name="expected">the copies to check</param>
+        /// <param name="known">
+        /// every copy of the migration (the workspace's journal), when <paramref name="expected"/> may be part of it: its
+        /// targets are not Unexpected, and its sources are neither "never copied" nor new uploads; they are not checked.
+        /// </param>
+        public (List<IntegrityResult> Results, IntegritySummary Summary) Check(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct, IReadOnlyList<ExpectedCopy>? known = null)
         {
+            var all = known == null ? expected : expected.Concat(known).ToList();
             var migrated = expected.Where(e => e.Migrated).ToList();
             var destinations = ListDestinations(expected, ct);
             var sources = _o.SkipSourceCheck ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
@@ -123,7 +162,7 @@ namespace S3Migration.Storage
 
             foreach (var e in expected.Where(e => !e.Migrated))
                 list.Add(Result(e, IntegrityStatus.Missing, $"not migrated: {(e.Notes.Length > 0 ? e.Notes : "the copy did not verify")}"));
-            var expectedSources = new HashSet<string>(expected.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
+            var expectedSources = new HashSet<string>(all.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
             if (_o.Planned != null)
                 foreach (var p in _o.Planned.Where(p => !expectedSources.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
@@ -138,7 +177,7 @@ namespace S3Migration.Storage
                 }
 
             // Anything in a destination type folder that no copy of this migration put there.
-            var targets = new HashSet<string>(expected.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
+            var targets = new HashSet<string>(all.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
             foreach (var d in destinations.Where(d => !targets.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
             {
                 var (bucket, key) = (d.Key.Substring(0, d.Key.IndexOf('\n')), d.Key.Substring(d.Key.IndexOf('\n') + 1));
@@ -150,7 +189,7 @@ namespace S3Migration.Storage
             }
             // Other objects in the old person folders. Written after the migration began: new uploads, which should now
             // go to the new layout. Older: files that were there all along but were not migrated (left out of the copy).
-            var started = expected.Where(e => e.Timestamp != default).Select(e => e.Timestamp).DefaultIfEmpty(DateTime.MaxValue).Min();
+            var started = all.Where(e => e.Timestamp != default).Select(e => e.Timestamp).DefaultIfEmpty(DateTime.MaxValue).Min();
             foreach (var s in sources.Where(s => !expectedSources.Contains(s.Key) && (_o.Inventoried == null || !_o.Inventoried.Contains(s.Key))
                                                  && !s.Key.EndsWith("/", StringComparison.Ordinal)).OrderBy(s => s.Key, StringComparer.Ordinal))
             {

@@ -24,7 +24,7 @@ namespace S3Migration.Storage
 
     /// <summary>
     /// Undoes copies: deletes a destination only while it is exactly what was copied (same size and ETag as the
-    /// journal verified). Anything changed since is kept and reported. A key that is also a source of the plan is
+    /// journal verified; the DeleteObject names that ETag in If-Match). Anything changed since is kept and reported. A key that is also a source of the plan is
     /// never deleted, so sources are never touched.
     /// </summary>
     public sealed class RollbackEngine
@@ -41,6 +41,13 @@ namespace S3Migration.Storage
             {
                 ct.ThrowIfCancellationRequested();
                 var r = new RollbackResult { TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey, SourceKey = entry.SourceKey, Size = entry.Size };
+                if (entry.Keep.Length > 0)
+                {
+                    r.Status = RollbackStatus.Kept;
+                    r.Reason = entry.Keep;
+                    yield return r;
+                    continue;
+                }
                 if (sources.Contains(entry.TargetBucket + "\n" + entry.TargetKey) || entry.TargetKey.Length == 0)
                 {
                     r.Status = RollbackStatus.Kept;
@@ -78,9 +85,21 @@ namespace S3Migration.Storage
                 {
                     try
                     {
-                        _calls.Run(() => _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = entry.TargetBucket, Key = entry.TargetKey }, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult();
+                        // If-Match: S3 refuses (412) if the object was rewritten between the HEAD above and this request.
+                        var delete = new DeleteObjectRequest { BucketName = entry.TargetBucket, Key = entry.TargetKey, IfMatch = "\"" + Planning.ETag.Clean(entry.DestinationETag) + "\"" };
+                        _calls.Run(() => _s3.DeleteObjectAsync(delete, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult();
                         r.Status = RollbackStatus.Deleted;
                         r.Reason = "deleted: it was exactly the migration's copy";
+                    }
+                    catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+                    {
+                        r.Status = RollbackStatus.Kept;
+                        r.Reason = "changed since the copy: it was rewritten after it was checked (S3 refused the conditional delete, 412 PreconditionFailed)";
+                    }
+                    catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        r.Status = RollbackStatus.AlreadyGone;
+                        r.Reason = "the destination no longer exists";
                     }
                     catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
                     {

@@ -122,6 +122,28 @@ public class IntegrityTests
     }
 
     [Fact]
+    public void Piping_one_batch_checks_that_batch_and_knows_the_earlier_ones_from_the_journal()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("batches"));
+        b.Put("1_Ann/a.mp3", "a"); b.Put("1_Ann/b.pdf", "b"); b.Put("2_Bo/c.mp3", "c"); b.Put("2_Bo/d.pdf", "d");
+        CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Where-Object RowId -eq 1 | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint",
+            ("bucket", b.Name), ("ws", dir.Path));
+        var run = CopyRun.Pipe(_moto, """
+            Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Where-Object RowId -eq 2 |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint | Test-MigrationIntegrity -EndpointUrl $endpoint
+            """, ("bucket", b.Name), ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<IntegrityResult>().ToList();
+        Assert.Equal(new[] { "2_Bo/c.mp3", "2_Bo/d.pdf" }, results.Select(r => r.SourceKey).OrderBy(k => k, StringComparer.Ordinal));
+        Assert.All(results, r => Assert.Equal(IntegrityStatus.Verified, r.Status));
+        Assert.Empty(run.Warnings);
+
+        using var plan = JsonDocument.Parse(File.ReadAllText(dir.File(RollbackPlan.FileName)));
+        Assert.Equal(4, plan.RootElement.GetProperty("copies").GetArrayLength()); // both batches
+    }
+
+    [Fact]
     public void A_file_left_out_of_the_copy_is_missing_not_a_new_upload_even_without_an_inventory()
     {
         using var dir = new TempDir();
@@ -156,23 +178,135 @@ public class IntegrityTests
         var b = Migrated("rollback", dir.Path, filesEach: 2);
         Check(dir.Path); // writes rollback_plan.json
         b.Put("audio/2_P2_f0.mp3", "changed by the application");
+        b.Put("audio/3_P3_f0.mp3", "PERSON 3 FILE 0"); // other bytes, same size: only the ETag tells
 
+        var before = Listing(b.Name);
         var whatIf = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -WhatIf", ("ws", dir.Path));
         Assert.Null(whatIf.Terminating);
-        Assert.True(CopyRun.Exists(_s3, b.Name, "audio/1_P1_f0.mp3"));
+        Assert.Equal(before, Listing(b.Name));
 
         var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
         Assert.Null(run.Terminating);
         var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
         Assert.Equal(6, results.Count);
         Assert.Equal(RollbackStatus.Kept, results["audio/2_P2_f0.mp3"].Status);
+        Assert.Equal(RollbackStatus.Kept, results["audio/3_P3_f0.mp3"].Status);
         Assert.Contains(run.Warnings, w => w.Contains("audio/2_P2_f0.mp3"));
-        Assert.Equal(5, results.Values.Count(r => r.Status == RollbackStatus.Deleted));
+        Assert.Contains(run.Warnings, w => w.Contains("audio/3_P3_f0.mp3"));
+        Assert.Equal(4, results.Values.Count(r => r.Status == RollbackStatus.Deleted));
 
         var keys = new List<string>();
         var page = _s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = b.Name }).GetAwaiter().GetResult();
         keys.AddRange(page.S3Objects!.Select(o => o.Key));
-        Assert.Equal(new[] { "1_P1/f0.mp3", "1_P1/f1.pdf", "2_P2/f0.mp3", "2_P2/f1.pdf", "3_P3/f0.mp3", "3_P3/f1.pdf", "audio/2_P2_f0.mp3" }, keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new[] { "1_P1/f0.mp3", "1_P1/f1.pdf", "2_P2/f0.mp3", "2_P2/f1.pdf", "3_P3/f0.mp3", "3_P3/f1.pdf", "audio/2_P2_f0.mp3", "audio/3_P3_f0.mp3" }, keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal("PERSON 3 FILE 0", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/3_P3_f0.mp3")));
+    }
+
+    /// <summary>Every object of a bucket: key, size, ETag and last-modified time.</summary>
+    private List<string> Listing(string bucket)
+    {
+        var all = new List<string>();
+        var request = new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket };
+        Amazon.S3.Model.ListObjectsV2Response page;
+        do
+        {
+            page = _s3.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            all.AddRange((page.S3Objects ?? new List<Amazon.S3.Model.S3Object>()).Select(o => $"{o.Key} {o.Size} {o.ETag} {o.LastModified:o}"));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return all;
+    }
+
+    [Fact]
+    public void Rollback_keeps_a_destination_that_existed_before_the_migration_and_one_that_force_overwrote()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("keep"));
+        b.Put("1_Ann/a.mp3", "same"); b.Put("audio/1_Ann_a.mp3", "same");          // already there, identical
+        b.Put("1_Ann/b.mp3", "new b"); b.Put("audio/1_Ann_b.mp3", "the old b");     // different: replaced with -Force
+        b.Put("1_Ann/c.pdf", "c");                                                    // a plain copy
+        var copy = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -Force",
+            ("bucket", b.Name), ("ws", dir.Path));
+        var copied = copy.Objects<MigrationResult>().ToDictionary(r => r.SourceKey);
+        Assert.Equal(MigrationResultStatus.Skipped, copied["1_Ann/a.mp3"].Status);
+        Assert.Equal(MigrationResultStatus.Verified, copied["1_Ann/b.mp3"].Status);
+        Assert.Equal(MigrationResultStatus.Verified, copied["1_Ann/c.pdf"].Status);
+
+        // From the journal alone (no rollback_plan.json yet), then from the plan that the check writes.
+        var fromJournal = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -WhatIf", ("ws", dir.Path)).Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(RollbackStatus.Kept, fromJournal["audio/1_Ann_a.mp3"].Status);
+        Assert.Equal(RollbackStatus.Kept, fromJournal["audio/1_Ann_b.mp3"].Status);
+        Check(dir.Path);
+        using (var plan = JsonDocument.Parse(File.ReadAllText(dir.File(RollbackPlan.FileName))))
+        {
+            var actions = plan.RootElement.GetProperty("copies").EnumerateArray()
+                .ToDictionary(c => c.GetProperty("destination").GetString()!, c => c.GetProperty("reverse").GetProperty("action").GetString());
+            Assert.Equal("Keep", actions[$"s3://{b.Name}/audio/1_Ann_a.mp3"]);
+            Assert.Equal("Keep", actions[$"s3://{b.Name}/audio/1_Ann_b.mp3"]);
+            Assert.Equal("DeleteObject", actions[$"s3://{b.Name}/documents/1_Ann_c.pdf"]);
+        }
+
+        var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(RollbackStatus.Kept, results["audio/1_Ann_a.mp3"].Status);
+        Assert.Contains("before the migration", results["audio/1_Ann_a.mp3"].Reason);
+        Assert.Equal(RollbackStatus.Kept, results["audio/1_Ann_b.mp3"].Status);
+        Assert.Contains("overwritten by -Force", results["audio/1_Ann_b.mp3"].Reason);
+        Assert.Equal(RollbackStatus.Deleted, results["documents/1_Ann_c.pdf"].Status);
+        Assert.Contains(run.Warnings, w => w.Contains("audio/1_Ann_a.mp3"));
+        Assert.Equal("same", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_Ann_a.mp3")));
+        Assert.Equal("new b", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_Ann_b.mp3")));
+        Assert.False(CopyRun.Exists(_s3, b.Name, "documents/1_Ann_c.pdf"));
+    }
+
+    [Fact]
+    public void Rollback_keeps_an_object_rewritten_between_its_check_and_its_deletion()
+    {
+        using var dir = new TempDir();
+        var b = Migrated("race", dir.Path, filesEach: 1);
+        var plan = RollbackPlan.FromJournal(dir.Path);
+        var target = plan.Single(p => p.TargetKey == "audio/1_P1_f0.mp3");
+        // The confirmation comes after the HEAD and before the DeleteObject: the application rewrites the object
+        // there (same size, other bytes). Only the If-Match of the delete can see it.
+        var results = new RollbackEngine(_s3).Run(new[] { target }, e =>
+        {
+            b.Put(e.TargetKey, "PERSON 1 FILE 0");
+            return true;
+        }, CancellationToken.None).ToList();
+        var r = Assert.Single(results);
+        Assert.Equal(RollbackStatus.Kept, r.Status);
+        Assert.Contains("412", r.Reason);
+        Assert.Equal("PERSON 1 FILE 0", System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, "audio/1_P1_f0.mp3")));
+    }
+
+    [Fact]
+    public void Rollback_also_undoes_copies_made_after_the_last_integrity_check()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("later"));
+        b.Put("1_Ann/a.mp3", "a"); b.Put("2_Bo/b.mp3", "b");
+        const string copy = "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Where-Object SourceKey -like $like | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint";
+        CopyRun.Pipe(_moto, copy, ("bucket", b.Name), ("ws", dir.Path), ("like", "1_*"));
+        Check(dir.Path); // rollback_plan.json: Ann's copy only
+        CopyRun.Pipe(_moto, copy, ("bucket", b.Name), ("ws", dir.Path), ("like", "2_*"));
+
+        var run = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
+        Assert.Null(run.Terminating);
+        var results = run.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        Assert.Equal(2, results.Count);
+        Assert.All(results.Values, r => Assert.Equal(RollbackStatus.Deleted, r.Status));
+        Assert.False(CopyRun.Exists(_s3, b.Name, "audio/2_Bo_b.mp3"));
+    }
+
+    [Fact]
+    public void A_rollback_plan_entry_is_superseded_by_the_journals_row_of_the_same_source()
+    {
+        var stale = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/a.mp3", TargetBucket = "b", TargetKey = "audio/1_A_a.mp3", Size = 1, DestinationETag = "old" };
+        var other = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/z.mp3", TargetBucket = "b", TargetKey = "audio/1_A_z.mp3", Size = 1, DestinationETag = "z" };
+        var fresh = new RollbackEntry { SourceBucket = "b", SourceKey = "1_A/a.mp3", TargetBucket = "b", TargetKey = "audio/1_A_a.mp3", Size = 2, DestinationETag = "new" };
+        var merged = RollbackPlan.Merge(new[] { stale, other }, new[] { fresh });
+        Assert.Equal(new[] { fresh, other }, merged);
     }
 
     [Fact]
@@ -220,5 +354,15 @@ public class IntegrityTests
         var reports = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "verification_*.csv");
         Assert.True(reports.Length >= 1);
         Assert.Matches(@"verification_\d{8}_\d{6}\.csv$", reports[0]);
+
+        // Could not run: exit 2, whether the check itself fails (no journal) or writing the dated report does.
+        using var empty = new TempDir();
+        var noJournal = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint; $LASTEXITCODE", ("script", script), ("ws", empty.Path));
+        Assert.Equal(2, (int)noJournal.Output.Last().BaseObject);
+        File.WriteAllText(empty.File("not-a-folder"), "");
+        var unwritable = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint -ReportFolder $folder; $LASTEXITCODE",
+            ("script", script), ("ws", dir.Path), ("folder", Path.Combine(empty.File("not-a-folder"), "reports")));
+        Assert.Null(unwritable.Terminating);
+        Assert.Equal(2, (int)unwritable.Output.Last().BaseObject);
     }
 }
