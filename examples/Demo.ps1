@@ -20,7 +20,8 @@ PowerShell engine too (the xUnit suite runs it that way).
 param(
     [string] $EndpointUrl,
     [string] $Bucket = ('s3migration-demo-' + [Guid]::NewGuid().ToString('N').Substring(0, 8)),
-    [string] $WorkspacePath = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), 's3migration-demo')
+    # A fresh folder per run by default: an earlier run's journal names a bucket on a server that is gone.
+    [string] $WorkspacePath
 )
 $ErrorActionPreference = 'Stop'
 $root = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..'))
@@ -29,6 +30,7 @@ Import-Module ([System.IO.Path]::Combine($PSScriptRoot, 'LocalS3.psm1')) -Force
 
 function Say([string] $Text = '') { [Console]::Out.WriteLine($Text) }
 
+if (-not $WorkspacePath) { $WorkspacePath = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), $Bucket) }
 $WorkspacePath = [System.IO.Path]::GetFullPath($WorkspacePath)
 $csvPath = [System.IO.Path]::Combine($WorkspacePath, 'outputs', 'output.csv')
 $server = $null

@@ -140,6 +140,7 @@ namespace S3Migration.Journal
             long good = 0, position = 0;
             var inQuotes = false;
             var header = true;
+            var line = 1;
             int n;
             while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
@@ -160,8 +161,17 @@ namespace S3Migration.Journal
                         good = position + 1;
                         continue;
                     }
-                    if (fields == null || fields.Length != JournalRow.Columns.Length) { stream.Seek(0, SeekOrigin.End); return good; }
-                    else onRow(JournalRow.FromFields(fields));
+                    line++;
+                    if (fields == null || fields.Length != JournalRow.Columns.Length)
+                    {
+                        // Only a torn tail is a crash's doing and cut off. A bad row with rows after it is damage (an
+                        // edit by hand, say): cutting there would delete every later row, so refuse and keep the file.
+                        if (position + 1 < stream.Length)
+                            throw new InvalidDataException($"{MigrationJournal.FileName} row {line - 1} (after the header) has {fields?.Length ?? 0} fields instead of {JournalRow.Columns.Length}, and rows follow it; repair that line. The journal was left as it is.");
+                        stream.Seek(0, SeekOrigin.End);
+                        return good;
+                    }
+                    onRow(JournalRow.FromFields(fields));
                     good = position + 1;
                 }
             }

@@ -44,4 +44,26 @@ public class DemoTests
         Assert.True(File.Exists(dir.File("inventory_checksums.csv")));
         Assert.True(File.Exists(Path.Combine(dir.Path, "outputs", "output.csv")));
     }
+
+    [Fact]
+    public void The_demo_without_a_workspace_runs_twice_in_a_row()
+    {
+        // The README's command, twice: each run takes a fresh workspace, so the second never reads the first's journal.
+        string? first = null;
+        var made = new List<string>();
+        try
+        {
+        for (var i = 0; i < 2; i++)
+        {
+            var run = PowerShellHost.Run("& $demo", new Dictionary<string, object?> { ["demo"] = Path.Combine(RepoPaths.Root, "examples", "Demo.ps1") });
+            Assert.Null(run.Terminating);
+            Assert.Empty(run.Errors);
+            var ws = (string)Assert.Single(run.Output).Properties["WorkspacePath"].Value;
+            made.Add(ws);
+            Assert.NotEqual(first, ws);
+            first = ws;
+        }
+        }
+        finally { foreach (var ws in made) try { Directory.Delete(ws, true); } catch (IOException) { } }
+    }
 }

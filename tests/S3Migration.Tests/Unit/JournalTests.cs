@@ -60,6 +60,21 @@ public class JournalTests
     }
 
     [Fact]
+    public void A_damaged_row_with_rows_after_it_is_refused_and_nothing_is_cut()
+    {
+        using var dir = new TempDir();
+        using (var j = MigrationJournal.Open(dir.Path)) { j.Append(Row("1_Ann/a.mp3")); j.Append(Row("1_Ann/b.mp3")); j.Append(Row("1_Ann/c.mp3")); j.Append(Row("1_Ann/d.mp3")); }
+        var path = dir.File(MigrationJournal.FileName);
+        var lines = File.ReadAllText(path).Split('\n').ToList();
+        lines[2] = "1,Ann,edited by hand";   // the second row loses its other columns
+        File.WriteAllText(path, string.Join("\n", lines));
+        var before = File.ReadAllBytes(path);
+        var ex = Assert.Throws<InvalidDataException>(() => MigrationJournal.Open(dir.Path).Dispose());
+        Assert.Contains("row 2", ex.Message);
+        Assert.True(before.SequenceEqual(File.ReadAllBytes(path)), "the journal was changed");
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_journal_is_refused()
     {
         using var dir = new TempDir();
