@@ -60,6 +60,18 @@ namespace S3Migration.Planning
     /// </summary>
     public static class VerificationRule
     {
+        /// <summary>
+        /// The source's MD5 as far as it can be trusted once the source's HEAD is known. The inventory takes the ETag for
+        /// the MD5 when the bucket's default encryption is not SSE-KMS, but one object may still be encrypted with
+        /// SSE-KMS or a customer key, and then its ETag is no MD5: that value is dropped, so verification falls back to
+        /// checksums or content, and no wrong md5_hash reaches the journal. Without one, a plain ETag is the MD5.
+        /// </summary>
+        public static string TrustedMd5(string inventoryMd5, ObjectFacts source)
+        {
+            if (!source.ETagIsMd5 && inventoryMd5 == source.ETag) return "";
+            return inventoryMd5.Length == 0 && source.ETagIsMd5 ? source.ETag : inventoryMd5;
+        }
+
         public static VerificationOutcome Compare(ObjectFacts source, string? sourceMd5, ObjectFacts destination)
         {
             if (destination.Size != source.Size)

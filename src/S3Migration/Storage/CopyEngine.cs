@@ -153,7 +153,7 @@ namespace S3Migration.Storage
                 return;
             }
             r.Size = src.Size; r.SourceETag = src.ETag; r.ContentType = src.ContentType;
-            if (r.Md5.Length == 0 && src.ETagIsMd5) r.Md5 = src.ETag;
+            r.Md5 = VerificationRule.TrustedMd5(r.Md5, src);
             if (src.NeedsRestore)
             {
                 Fail(r, $"the source is archived in {(src.ArchiveStatus.Length > 0 ? src.ArchiveStatus : src.StorageClass)}: restore it first (RestoreObject), then run the copy again");
