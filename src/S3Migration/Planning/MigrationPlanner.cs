@@ -208,8 +208,8 @@ namespace S3Migration.Planning
                     item.Status = MigrationItemStatus.Conflict;
                     item.ConflictKind = ConflictKind.TargetDiffers;
                     item.AddNote(size != obj.Size
-                        ? $"destination '{target.TargetKey}' already holds different content ({size} bytes, source {obj.Size})"
-                        : $"destination '{target.TargetKey}' already exists with ETag {destEtag}, source {etag}; equal content is not proven");
+                        ? $"destination '{target.TargetKey}' already holds different content ({size} bytes, source '{obj.Key}' {obj.Size})"
+                        : $"destination '{target.TargetKey}' already exists with ETag {destEtag}, source '{obj.Key}' {etag}; equal content is not proven");
                 }
                 return item;
             }

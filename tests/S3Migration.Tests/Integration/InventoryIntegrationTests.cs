@@ -163,6 +163,7 @@ public class InventoryIntegrationTests
         var items = Inventory(new InventoryOptions { Bucket = b.Name });
         Assert.Equal(MigrationItemStatus.Conflict, items["1_Ann/a.mp3"].Status);
         Assert.Contains("audio/1_Ann_a.mp3", items["1_Ann/a.mp3"].Notes);
+        Assert.Contains("'1_Ann/a.mp3'", items["1_Ann/a.mp3"].Notes);   // both keys, so the operator can compare them
     }
 
     [Fact]
