@@ -45,6 +45,8 @@ namespace S3Migration.Storage
         private readonly IReadOnlyDictionary<string, JournalRow> _verified;
         private readonly ServerSideCopier _copier;
         private readonly ContentHasher _hasher;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>> _sourceBuckets =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>>(StringComparer.Ordinal);
 
         public CopyEngine(IAmazonS3 s3, CopySettings settings, S3Calls calls, DestinationCatalog catalog, IReadOnlyDictionary<string, JournalRow> verified)
         {
@@ -146,7 +148,15 @@ namespace S3Migration.Storage
 
             // 2. The source as it is now.
             var src = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.SourceBucket, item.SourceKey, ct), retries, ct).ConfigureAwait(false);
-            if (src == null) { Fail(r, "the source no longer exists"); return; }
+            if (src == null)
+            {
+                // A 404 on the HEAD is also what a missing bucket answers: that stops the run, not just this item.
+                if (!await SourceBucketExistsAsync(item.SourceBucket, ct).ConfigureAwait(false))
+                    throw new MigrationException("BucketNotFound", MigrationErrorKind.NotFound,
+                        $"Source bucket '{item.SourceBucket}' does not exist. Check the input's SourceBucket, -Region and -EndpointUrl.", target: item.SourceBucket);
+                Fail(r, "the source no longer exists");
+                return;
+            }
             if ((r.SourceETag.Length > 0 && src.ETag != r.SourceETag) || (item.Size.HasValue && src.Size != item.Size.Value))
             {
                 Fail(r, $"the source changed since the inventory (now {src.Size} bytes, ETag {src.ETag}); run Get-MigrationInventory again");
@@ -220,6 +230,21 @@ namespace S3Migration.Storage
             }
 
             Fail(r, "the copy did not verify twice"); // the unverified copy is removed on the way out (CopyAsync)
+        }
+
+        /// <summary>Whether a source bucket exists: asked once per bucket (a 1-key listing), when a source HEAD says not found.</summary>
+        private Task<bool> SourceBucketExistsAsync(string bucket, CancellationToken ct) =>
+            _sourceBuckets.GetOrAdd(bucket, b => new Lazy<Task<bool>>(() => ListsAsync(b, ct))).Value;
+
+        private async Task<bool> ListsAsync(string bucket, CancellationToken ct)
+        {
+            try
+            {
+                await _calls.Run(() => _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucket") { return false; }
+            catch (AmazonS3Exception) { return true; } // cannot tell (say, no s3:ListBucket): the item alone fails
         }
 
         /// <summary>

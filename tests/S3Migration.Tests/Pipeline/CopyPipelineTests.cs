@@ -87,4 +87,36 @@ public class CopyPipelineTests
         Assert.Contains("no-such-destination-x", error.Exception.Message);
         Assert.Equal("failed", CopyRun.Summary(dir.Path).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public void A_missing_source_bucket_stops_the_copy_instead_of_failing_each_item()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("nosrc"));
+        b.Put("1_Ann/a.mp3", "a");
+        var run = CopyRun.Pipe(_moto, """
+            $missing = 'no-such-source-bucket-x'
+            @(
+                [pscustomobject]@{ SourceBucket = $missing; SourceKey = '1_Ann/a.mp3'; TargetKey = 'audio/1_Ann_a.mp3'; RowId = '1'; PersonName = 'Ann'; FileType = 'audio' }
+                [pscustomobject]@{ SourceBucket = $missing; SourceKey = '1_Ann/b.mp3'; TargetKey = 'audio/1_Ann_b.mp3'; RowId = '1'; PersonName = 'Ann'; FileType = 'audio' }
+            ) | Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws -EndpointUrl $endpoint
+            """, ("bucket", b.Name), ("ws", dir.Path));
+        var error = Assert.IsType<ErrorRecord>(run.StoppingError);
+        Assert.StartsWith("BucketNotFound", error.FullyQualifiedErrorId);
+        Assert.Contains("no-such-source-bucket-x", error.Exception.Message);
+        Assert.DoesNotContain(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("CopyFailed"));
+        Assert.Equal("failed", CopyRun.Summary(dir.Path).GetProperty("state").GetString());
+
+        // A missing key in a bucket that exists still fails only that item.
+        using var dir2 = new TempDir();
+        var one = CopyRun.Pipe(_moto, """
+            [pscustomobject]@{ SourceBucket = $bucket; SourceKey = '1_Ann/gone.mp3'; TargetKey = 'audio/1_Ann_gone.mp3' } |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint
+            """, ("bucket", b.Name), ("ws", dir2.Path));
+        Assert.Null(one.Terminating);
+        var r = Assert.Single(one.Objects<MigrationResult>());
+        Assert.Equal(MigrationResultStatus.Failed, r.Status);
+        Assert.Contains("no longer exists", r.Notes);
+        Assert.StartsWith("CopyFailed", Assert.Single(one.Errors).FullyQualifiedErrorId);
+    }
 }
