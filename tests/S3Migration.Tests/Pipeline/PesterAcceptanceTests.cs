@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;
@@ -22,7 +23,29 @@ public class PesterAcceptanceTests
                      + "$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration $c";
         var (exit, output) = Run(pwsh!, $"-NoProfile -NonInteractive -Command \"{script}\"", TimeSpan.FromMinutes(10));
         Assert.True(exit == 0, "Pester failed:\n" + output);
-        Assert.Contains("Tests Passed:", output);
+        AssertPesterPassed(output);
+    }
+
+    [Theory]
+    [InlineData("Tests Passed: 0, Failed: 0, Skipped: 0, Inconclusive: 0, NotRun: 0", false)]       // nothing ran
+    [InlineData("Tests Passed: 7, Failed: 1, Skipped: 0, Inconclusive: 0, NotRun: 0", false)]
+    [InlineData("Tests Passed: ", false)]
+    [InlineData("\u001b[32mTests Passed: 12, \u001b[0m\u001b[90mFailed: 0, \u001b[0m\u001b[90mSkipped: 1, \u001b[0m", true)] // pwsh colours it
+    [InlineData("Tests Passed: 12, Failed: 0, Skipped: 0, Inconclusive: 0, NotRun: 0", true)]
+    public void The_pester_summary_must_show_tests_passed_and_none_failed(string output, bool passes)
+    {
+        var ex = Record.Exception(() => AssertPesterPassed(output));
+        Assert.True(passes == (ex == null), ex?.Message ?? "accepted");
+    }
+
+    /// <summary>Pester's summary line, "Tests Passed: N, Failed: M, ...": at least one test passed and none failed.</summary>
+    internal static void AssertPesterPassed(string output)
+    {
+        var plain = Regex.Replace(output, "\u001b\\[[0-9;]*[A-Za-z]", ""); // pwsh colours the summary
+        var m = Regex.Match(plain, @"Tests Passed: (\d+), Failed: (\d+)");
+        Assert.True(m.Success, "Pester printed no summary line:\n" + output);
+        var (passed, failed) = (int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+        Assert.True(passed > 0 && failed == 0, $"Pester: {passed} passed, {failed} failed:\n" + output);
     }
 
     private static string? FindOnPath(string name) =>
