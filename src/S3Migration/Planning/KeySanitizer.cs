@@ -6,7 +6,7 @@ namespace S3Migration.Planning
     /// <summary>
     /// The one sanitizing rule for target key segments (README, "Naming rules"):
     /// 1. normalize to Unicode NFC, so a name typed as NFD and one typed as NFC give the same key;
-    /// 2. keep letters and digits of any script, '-', '_' and '.';
+    /// 2. keep letters and digits of any script with their combining marks (Mn, Mc), '-', '_' and '.';
     /// 3. replace every run of other characters (spaces, tabs, '+', '#', '%', '?', '/', emoji, punctuation) by one '_'.
     /// The rule is deterministic and idempotent: sanitizing a sanitized segment changes nothing.
     /// </summary>
