@@ -99,7 +99,7 @@ namespace S3Migration.Cmdlets
             var list = new List<(UrlCheckResult, S3Url?, string)>();
             foreach (var row in csv.Rows)
                 foreach (var (index, column) in urlColumns)
-                    foreach (var piece in UrlDelimiter != null ? row.Fields[index].Value.Split(new[] { UrlDelimiter }, StringSplitOptions.None) : new[] { row.Fields[index].Value })
+                    foreach (var piece in CsvUrlUpdater.Pieces(row.Fields[index].Value, UrlDelimiter))
                     {
                         var text = piece.Trim();
                         if (text.Length == 0) continue;

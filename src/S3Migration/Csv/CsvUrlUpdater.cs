@@ -296,7 +296,8 @@ namespace S3Migration.Csv
 
         private static string Name(string csvName, ExpectedCopy copy) => csvName.Length > 0 ? csvName : copy.PersonName;
 
-        private static List<string> Pieces(string value, string? delimiter) =>
+        /// <summary>The URLs of one cell: split at the delimiter, or the whole cell when there is none.</summary>
+        internal static List<string> Pieces(string value, string? delimiter) =>
             delimiter == null || delimiter.Length == 0 ? new List<string> { value } : value.Split(new[] { delimiter }, StringSplitOptions.None).ToList();
 
         private static Dictionary<string, ExpectedCopy> Index(IEnumerable<ExpectedCopy> copies, Func<ExpectedCopy, string> bucket, Func<ExpectedCopy, string> key)
