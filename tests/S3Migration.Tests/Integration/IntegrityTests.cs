@@ -351,9 +351,14 @@ public class IntegrityTests
         _s3.DeleteObjectAsync(b.Name, "audio/1_P1_f0.mp3").GetAwaiter().GetResult();
         var bad = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint; $LASTEXITCODE", ("script", script), ("ws", dir.Path));
         Assert.Equal(1, (int)bad.Output.Last().BaseObject);
-        var reports = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "verification_*.csv");
+        var reports = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "daily_*.csv");
         Assert.True(reports.Length >= 1);
-        Assert.Matches(@"verification_\d{8}_\d{6}\.csv$", reports[0]);
+        Assert.Matches(@"daily_\d{8}_\d{6}\.csv$", reports[0]);
+        // Two runs in one second keep both reports: the second gets a suffix instead of overwriting the first.
+        var texts = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "daily_*.txt").Select(File.ReadAllText).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.Single(texts, t => t.Contains("Result: OK"));
+        Assert.Single(texts, t => t.Contains("Result: PROBLEMS FOUND") && t.Contains("Missing: s3://" + b.Name + "/1_P1/f0.mp3"));
 
         // Could not run: exit 2, whether the check itself fails (no journal) or writing the dated report does.
         using var empty = new TempDir();

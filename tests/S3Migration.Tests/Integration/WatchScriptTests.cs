@@ -1,0 +1,53 @@
+using Amazon.S3;
+using S3Migration.Tests.Infrastructure;
+
+namespace S3Migration.Tests.Integration;
+
+/// <summary>The weekly scheduled-task script of the 30-day watch: deep check, CSV URLs, dated report, exit code.</summary>
+[Collection(S3Collection.Name)]
+public class WatchScriptTests
+{
+    private readonly MotoServer _moto;
+    private readonly IAmazonS3 _s3;
+    public WatchScriptTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
+
+    [Fact]
+    public void The_weekly_check_requests_every_CSV_URL_and_exits_1_naming_the_person_whose_file_is_gone()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("weekly"));
+        b.Put("1_Ann/a.mp3", "ann audio"); b.Put("1_Ann/c.mp4", "ann video"); b.Put("2_Bo/t.vtt", "bo transcript");
+        var ws = dir.File("ws");
+        var csv = dir.File("output.csv");
+        File.WriteAllText(csv, "row_id,name,s3_audio_url,s3_video_url,s3_transcript_url\n" +
+                               $"1,Ann,s3://{b.Name}/1_Ann/a.mp3,s3://{b.Name}/1_Ann/c.mp4,\n" +
+                               $"2,Bo,,,s3://{b.Name}/2_Bo/t.vtt\n");
+        var setup = CopyRun.Pipe(_moto, """
+            Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -CsvPath $csv | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            Update-OutputCsv -Path $csv -WorkspacePath $ws | Out-Null
+            """, ("bucket", b.Name), ("ws", ws), ("csv", csv));
+        Assert.Null(setup.Terminating);
+        Assert.Empty(setup.Errors);
+
+        var script = Path.Combine(RepoPaths.Root, "examples", "Invoke-WeeklyIntegrityCheck.ps1");
+        int Weekly() => (int)CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -CsvPath $csv -EndpointUrl $endpoint; $LASTEXITCODE",
+            ("script", script), ("ws", ws), ("csv", csv)).Output.Last().BaseObject;
+        string LatestReport() => File.ReadAllText(Directory.GetFiles(Path.Combine(ws, "reports"), "weekly_*.txt").OrderBy(File.GetLastWriteTimeUtc).Last());
+
+        Assert.Equal(0, Weekly());
+        var clean = LatestReport();
+        Assert.Contains("(deep: contents hashed)", clean);
+        Assert.Contains("CSV URLs: 3 checked, 0 not answering 200.", clean);
+        Assert.Contains("Day 1 of the 30-day watch", clean);
+        Assert.Contains("Result: OK", clean);
+
+        _s3.DeleteObjectAsync(b.Name, "transcripts/2_Bo_t.vtt").GetAwaiter().GetResult();
+        Assert.Equal(1, Weekly());
+        var broken = LatestReport();
+        Assert.Contains("CSV URLs: 3 checked, 1 not answering 200.", broken);
+        Assert.Contains("404 NotFound", broken);
+        Assert.Contains("(row 2 Bo)", broken);
+        Assert.Contains("Result: PROBLEMS FOUND", broken);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(ws, "reports"), "weekly_*.csv").Length);
+    }
+}
