@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Amazon.S3.Transfer;
 using S3Migration.Csv;
 using S3Migration.Planning;
 
@@ -52,6 +53,106 @@ namespace S3Migration.Storage
             }
             return uploaded;
         }
+
+        /// <summary>Single PutObject up to this size; larger files go up in parts (S3's single-request limit is 5 GiB).</summary>
+        public const long SinglePartLimit = 5L * 1024 * 1024 * 1024;
+        /// <summary>The part size of multipart uploads, fixed so the expected multipart ETag can be computed locally.</summary>
+        public const long UploadPartSize = 64L * 1024 * 1024;
+
+        /// <summary>
+        /// Uploads one file in <paramref name="storageClass"/> and proves it as the backups are proved: a single-part
+        /// upload carries Content-MD5 (S3 refuses a damaged body) and a HEAD must show the file's size and its MD5 as
+        /// ETag; a multipart upload (above <paramref name="singlePartLimit"/>) must show the multipart ETag computed
+        /// from the file's part MD5s. With SSE-KMS the ETag is no MD5, so only the size and S3's Content-MD5 check stand
+        /// (said in the returned note). An existing object of that key with other content is never overwritten.
+        /// </summary>
+        /// <returns>the HEAD of the uploaded object and a note on how it was verified</returns>
+        public static async Task<(ObjectFacts Head, string Note)> UploadFileAsync(IAmazonS3 s3, string bucket, string key, string file, string storageClass,
+            string contentType, CancellationToken ct, long singlePartLimit = SinglePartLimit, long partSize = UploadPartSize)
+        {
+            var size = new FileInfo(file).Length;
+            var multipart = size > singlePartLimit;
+            var (md5, partsEtag) = FileMd5s(file, partSize);
+            var expected = multipart ? partsEtag : md5;
+            try
+            {
+                if (await ObjectHead.GetAsync(s3, bucket, key, ct).ConfigureAwait(false) is { } existing)
+                {
+                    if (existing.Size == size && (existing.ETag == md5 || existing.ETag == partsEtag))
+                        return (existing, "already uploaded with the same content; not uploaded again");
+                    throw new MigrationException("UploadExists", MigrationErrorKind.WriteError, $"s3://{bucket}/{key} already exists with other content; it is never overwritten.", target: key);
+                }
+                if (!multipart)
+                {
+                    using var body = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
+                    await s3.PutObjectAsync(new PutObjectRequest
+                    {
+                        BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false, ContentType = contentType,
+                        StorageClass = S3StorageClass.FindValue(storageClass), MD5Digest = Convert.ToBase64String(HexToBytes(md5)),
+                    }, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    using var transfer = new TransferUtility(s3, new TransferUtilityConfig { MinSizeBeforePartUpload = singlePartLimit });
+                    await transfer.UploadAsync(new TransferUtilityUploadRequest
+                    {
+                        BucketName = bucket, Key = key, FilePath = file, PartSize = partSize, ContentType = contentType,
+                        StorageClass = S3StorageClass.FindValue(storageClass),
+                    }, ct).ConfigureAwait(false);
+                }
+                var head = await ObjectHead.GetAsync(s3, bucket, key, ct).ConfigureAwait(false);
+                if (head == null || head.Size != size)
+                    throw new MigrationException("UploadUnverified", MigrationErrorKind.WriteError,
+                        $"s3://{bucket}/{key} does not show the file's size after the upload ({head?.Size} bytes, expected {size}).", target: key);
+                if (head.ETag == expected)
+                    return (head, multipart ? $"verified: size and multipart ETag {expected} computed from the file" : "verified: size and ETag equal to the file's MD5");
+                if (head.Encryption.StartsWith("aws:kms", StringComparison.Ordinal) || head.CustomerKey)
+                    return (head, $"verified by size only plus S3's Content-MD5 check on receipt: with {head.Encryption} encryption the ETag is no MD5");
+                throw new MigrationException("UploadUnverified", MigrationErrorKind.WriteError,
+                    $"s3://{bucket}/{key} shows ETag {head.ETag} after the upload, not the file's {expected}.", target: key);
+            }
+            catch (AmazonS3Exception ex)
+            {
+                throw S3Errors.ForBucket(ex, bucket, "the upload location");
+            }
+        }
+
+        /// <summary>The file's MD5 and its multipart ETag for <paramref name="partSize"/> parts (MD5 of the part MD5s, "-N"), in one read.</summary>
+        public static (string Md5, string MultipartETag) FileMd5s(string file, long partSize)
+        {
+            using var whole = System.Security.Cryptography.MD5.Create();
+            using var ofParts = System.Security.Cryptography.MD5.Create();
+            var part = System.Security.Cryptography.MD5.Create();
+            var buffer = new byte[1 << 16];
+            long inPart = 0; var parts = 0;
+            using (var st = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                int n;
+                while ((n = st.Read(buffer, 0, (int)Math.Min(buffer.Length, partSize - inPart))) > 0)
+                {
+                    whole.TransformBlock(buffer, 0, n, null, 0);
+                    part.TransformBlock(buffer, 0, n, null, 0);
+                    inPart += n;
+                    if (inPart == partSize) { EndPart(); }
+                }
+            }
+            if (inPart > 0 || parts == 0) EndPart();
+            part.Dispose();
+            whole.TransformFinalBlock(buffer, 0, 0);
+            ofParts.TransformFinalBlock(buffer, 0, 0);
+            return (Hex(whole.Hash!), Hex(ofParts.Hash!) + "-" + parts);
+
+            void EndPart()
+            {
+                part.TransformFinalBlock(buffer, 0, 0);
+                ofParts.TransformBlock(part.Hash!, 0, part.Hash!.Length, null, 0);
+                part.Dispose();
+                part = System.Security.Cryptography.MD5.Create();
+                inPart = 0; parts++;
+            }
+        }
+
+        private static string Hex(byte[] b) => BitConverter.ToString(b).Replace("-", "").ToLowerInvariant();
 
         private static byte[] HexToBytes(string hex)
         {
