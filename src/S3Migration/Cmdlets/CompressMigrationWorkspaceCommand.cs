@@ -1,0 +1,92 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using S3Migration.Storage;
+using S3Migration.Workspace;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Compress-MigrationWorkspace: plan phase 5, "archive migration logs". Zips the workspace (journals, reports,
+    /// CSV backups, certificate, manifests) with a SHA256SUMS entry and a .sha256 side file, and with -UploadBucket
+    /// uploads the zip in a cold storage class and verifies it. The rules live in WorkspaceArchive and BackupUploader.
+    /// </summary>
+    [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(ArchiveResult))]
+    public sealed class CompressMigrationWorkspaceCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        /// <summary>The zip to write; archive/migration_workspace_YYYYMMDD_HHMMSS.zip in the workspace by default.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? DestinationPath { get; set; }
+
+        [Parameter] [ValidateNotNullOrEmpty] public string? UploadBucket { get; set; }
+
+        /// <summary>The object key; migration-archives/&lt;file name&gt; by default.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? UploadKey { get; set; }
+
+        [Parameter]
+        [ValidateSet("GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "STANDARD_IA")]
+        public string StorageClass { get; set; } = "GLACIER";
+
+        public const string DefaultKeyPrefix = "migration-archives/";
+
+        private bool _done;
+
+        protected override void ProcessRecord()
+        {
+            // Piped results of one workspace make one archive.
+            if (_done) return;
+            _done = true;
+            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            var destination = DestinationPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(DestinationPath)
+                : WorkspaceArchive.DefaultPath(workspace, DateTime.UtcNow);
+            var key = UploadKey ?? DefaultKeyPrefix + Path.GetFileName(destination);
+            var upload = UploadBucket != null ? $" and upload it to s3://{UploadBucket}/{key} in {StorageClass}" : "";
+            if (!ShouldProcess(workspace, $"Archive into '{destination}' with '{WorkspaceArchive.SideFile(destination)}'{upload}")) return;
+            ArchiveResult result;
+            try
+            {
+                result = WorkspaceArchive.Create(workspace, destination);
+                WriteVerbose($"Archived {result.FileCount} files ({Bytes(result.ContentBytes)}) of '{workspace}' into '{result.Path}' ({Bytes(result.Size)}, sha256 {result.Sha256}).");
+            }
+            catch (MigrationException ex) { Terminate(ex); return; }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                Terminate(new MigrationException("ArchiveWriteFailed", MigrationErrorKind.WriteError, $"Writing the archive '{destination}' failed: {ex.Message}", ex, destination));
+                return;
+            }
+
+            if (UploadBucket != null)
+            {
+                result.StorageClass = StorageClass;
+                try
+                {
+                    using var s3 = S3ClientFactory.Create(Connection);
+                    WriteVerbose($"Uploading '{result.Path}' to s3://{UploadBucket}/{key} in {StorageClass} at {S3ClientFactory.Describe(Connection)}.");
+                    var (head, note) = BackupUploader.UploadFileAsync(s3, UploadBucket, key, result.Path, StorageClass, "application/zip", StopToken).GetAwaiter().GetResult();
+                    result.UploadedTo = $"s3://{UploadBucket}/{key}";
+                    result.StorageClass = head.StorageClass;
+                    result.Status = ArchiveResult.Verified;
+                    result.Notes = note;
+                    if (!string.Equals(head.StorageClass, StorageClass, StringComparison.Ordinal))
+                        WriteWarning($"s3://{UploadBucket}/{key} reports storage class {head.StorageClass}, not {StorageClass} (an S3-compatible server may ignore it).");
+                    WriteVerbose($"Uploaded and verified {result.UploadedTo}: {note}.");
+                }
+                catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
+                {
+                    // The archive stays on disk whatever went wrong with the upload: it is the only copy.
+                    var m = ex as MigrationException ?? S3Errors.ForBucket(ex, UploadBucket, S3ClientFactory.Describe(Connection));
+                    result.Status = ArchiveResult.Failed;
+                    result.Notes = $"upload failed; the local archive '{result.Path}' is kept: {m.Message}";
+                    WriteObject(result);
+                    Terminate(new MigrationException(m.ErrorId, m.Kind, result.Notes, m, result.Path));
+                    return;
+                }
+            }
+            WriteObject(result);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using S3Migration.Storage;
+using S3Migration.Workspace;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Test-MigrationArchive: proves an archive made by Compress-MigrationWorkspace, years later if need be: the zip
+    /// against its .sha256 side file and every entry against SHA256SUMS. Reads only.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationArchive")]
+    [OutputType(typeof(ArchiveVerification), typeof(ArchiveEntryCheck))]
+    public sealed class TestMigrationArchiveCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = "";
+
+        /// <summary>One result per entry instead of the summary.</summary>
+        [Parameter] public SwitchParameter Detailed { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            try
+            {
+                var v = WorkspaceArchive.Verify(path);
+                WriteVerbose($"{v.Path}: sha256 {v.Sha256}, {v.FilesVerified} of {v.FileCount} entries verified. {v.Notes}");
+                if (Detailed) WriteObject(v.Entries, true);
+                else WriteObject(v);
+            }
+            catch (MigrationException ex) { WriteError(S3CmdletBase.ToErrorRecordFor(ex)); }
+        }
+    }
+}
