@@ -26,6 +26,8 @@
         'Update-OutputCsv'
         'Restore-OutputCsv'
         'Test-OutputCsvUrl'
+        'Compress-MigrationWorkspace'
+        'Test-MigrationArchive'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
