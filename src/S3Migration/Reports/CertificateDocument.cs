@@ -12,6 +12,7 @@ namespace S3Migration.Reports
         private sealed class Heading : Block { public int Level; public string Text = ""; }
         private sealed class Para : Block { public string Text = ""; }
         private sealed class Table : Block { public string[] Headers = new string[0]; public List<string[]> Rows = new List<string[]>(); }
+        private sealed class Bullets : Block { public List<string> Items = new List<string>(); }
 
         private readonly List<Block> _blocks = new List<Block>();
         public string Title { get; }
@@ -20,6 +21,8 @@ namespace S3Migration.Reports
         public CertificateDocument H(int level, string text) { _blocks.Add(new Heading { Level = level, Text = text }); return this; }
         public CertificateDocument P(string text) { _blocks.Add(new Para { Text = text }); return this; }
         public CertificateDocument T(string[] headers, IEnumerable<string[]> rows) { _blocks.Add(new Table { Headers = headers, Rows = rows.ToList() }); return this; }
+        /// <summary>A bulleted list (the final report's lists and the lines people fill in).</summary>
+        public CertificateDocument L(IEnumerable<string> items) { _blocks.Add(new Bullets { Items = items.ToList() }); return this; }
 
         public string ToMarkdown()
         {
@@ -34,6 +37,10 @@ namespace S3Migration.Reports
                         sb.Append("| ").Append(string.Join(" | ", t.Headers.Select(Cell))).Append(" |\n");
                         sb.Append("|").Append(string.Concat(t.Headers.Select(_ => "---|"))).Append('\n');
                         foreach (var r in t.Rows) sb.Append("| ").Append(string.Join(" | ", r.Select(Cell))).Append(" |\n");
+                        sb.Append('\n');
+                        break;
+                    case Bullets l:
+                        foreach (var i in l.Items) sb.Append("- ").Append(i.Replace("\r", " ").Replace("\n", " ")).Append('\n');
                         sb.Append('\n');
                         break;
                 }
@@ -55,6 +62,9 @@ namespace S3Migration.Reports
                         sb.Append("<table><tr>").Append(string.Concat(t.Headers.Select(x => "<th>" + E(x) + "</th>"))).Append("</tr>\n");
                         foreach (var r in t.Rows) sb.Append("<tr>").Append(string.Concat(r.Select(x => "<td>" + E(x) + "</td>"))).Append("</tr>\n");
                         sb.Append("</table>\n");
+                        break;
+                    case Bullets l:
+                        sb.Append("<ul>").Append(string.Concat(l.Items.Select(x => "<li>" + E(x) + "</li>"))).Append("</ul>\n");
                         break;
                 }
             return sb.Append("</body></html>\n").ToString();

@@ -36,6 +36,22 @@ namespace S3Migration.Reports
         /// <summary>Computes the figures and writes migration_certificate.md and .html into the workspace.</summary>
         public static MigrationCertificate Create(string workspace, string title)
         {
+            var (c, doc) = Build(workspace, title);
+            AddSignOff(doc);
+            c.MarkdownPath = Path.Combine(workspace, MarkdownName);
+            c.HtmlPath = Path.Combine(workspace, HtmlName);
+            var utf8 = new UTF8Encoding(false);
+            AtomicFile.Write(c.MarkdownPath, st => { var b = utf8.GetBytes(doc.ToMarkdown()); st.Write(b, 0, b.Length); });
+            AtomicFile.Write(c.HtmlPath, st => { var b = utf8.GetBytes(doc.ToHtml()); st.Write(b, 0, b.Length); });
+            return c;
+        }
+
+        /// <summary>
+        /// The figures and the certificate's sections up to (not including) the sign-off, written nowhere: the
+        /// certificate adds its sign-off table, the final report (FinalReport) adds its own sections after them.
+        /// </summary>
+        public static (MigrationCertificate Certificate, CertificateDocument Document) Build(string workspace, string title)
+        {
             var journalPath = Path.Combine(workspace, MigrationJournal.FileName);
             if (!File.Exists(journalPath))
                 throw new MigrationException("JournalNotFound", MigrationErrorKind.NotFound, $"No {MigrationJournal.FileName} in '{workspace}': the certificate is made from the copy's journal.", target: workspace);
@@ -104,18 +120,17 @@ namespace S3Migration.Reports
                     new[] { "Bytes per second", Str(s, "bytes_per_second") }, new[] { "S3 requests", Str(s, "requests") }, new[] { "Retries", Str(s, "retries") },
                 });
             else doc.P($"No {MigrationSummary.FileName} in the workspace.");
+            return (c, doc);
+        }
+
+        /// <summary>The sign-off table: who signs, with empty cells to fill in.</summary>
+        public static void AddSignOff(CertificateDocument doc)
+        {
             doc.H(2, "Sign-off");
             doc.T(new[] { "Role", "Name", "Date", "Signature" }, new[]
             {
                 new[] { "Migration operator", "", "", "" }, new[] { "Data owner", "", "", "" }, new[] { "Application owner", "", "", "" },
             });
-
-            c.MarkdownPath = Path.Combine(workspace, MarkdownName);
-            c.HtmlPath = Path.Combine(workspace, HtmlName);
-            var utf8 = new UTF8Encoding(false);
-            AtomicFile.Write(c.MarkdownPath, st => { var b = utf8.GetBytes(doc.ToMarkdown()); st.Write(b, 0, b.Length); });
-            AtomicFile.Write(c.HtmlPath, st => { var b = utf8.GetBytes(doc.ToHtml()); st.Write(b, 0, b.Length); });
-            return c;
         }
 
         private static Dictionary<string, JournalRow> LatestVerified(IEnumerable<JournalRow> rows)
@@ -134,16 +149,17 @@ namespace S3Migration.Reports
             _ => by,
         };
 
-        private static JsonElement? ReadJson(string path)
+        internal static JsonElement? ReadJson(string path)
         {
             if (!File.Exists(path)) return null;
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             return doc.RootElement.Clone();
         }
 
-        private static string Str(JsonElement e, string name) =>
+        /// <summary>A JSON property as text: strings as they are, numbers and booleans as written, missing or null as "".</summary>
+        internal static string Str(JsonElement e, string name) =>
             e.TryGetProperty(name, out var v) ? (v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : v.ValueKind == JsonValueKind.Null ? "" : v.GetRawText()) : "";
 
-        private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+        internal static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
     }
 }
