@@ -1,0 +1,57 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using S3Migration.Reports;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// New-MigrationFinalReport: the closing report of plan phase 5. The certificate, extended with the backup and
+    /// deletion figures, the verdict, and lessons learned from the journal (FinalReport, LessonsLearned).
+    /// </summary>
+    [Cmdlet(VerbsCommon.New, "MigrationFinalReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(FinalReport))]
+    public sealed class NewMigrationFinalReportCommand : PSCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        /// <summary>The report file; final_report.md in the workspace by default.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }
+
+        [Parameter] [ValidateNotNullOrEmpty] public string Title { get; set; } = "S3 migration final report";
+
+        /// <summary>Replace an existing report (it holds what people wrote under the headings, so not by default).</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+
+        private readonly System.Collections.Generic.HashSet<string> _done = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
+
+        protected override void ProcessRecord()
+        {
+            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            // Piped results all carry their workspace: one report per workspace.
+            if (!_done.Add(workspace)) return;
+            var path = Path != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path) : System.IO.Path.Combine(workspace, FinalReport.FileName);
+            if (File.Exists(path) && !Force)
+            {
+                WriteError(S3CmdletBase.ToErrorRecordFor(new MigrationException("FinalReportExists", MigrationErrorKind.WriteError,
+                    $"'{path}' already exists and may hold what people wrote in it; pass -Force to replace it, or -Path for another file.", target: path)));
+                return;
+            }
+            if (!ShouldProcess(path, "Write the final report")) return;
+            try
+            {
+                var report = FinalReport.Create(workspace, path, Title);
+                WriteVerbose($"Wrote '{report.Path}': {report.Verdict}");
+                WriteObject(report);
+            }
+            catch (MigrationException ex) { WriteError(S3CmdletBase.ToErrorRecordFor(ex)); }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                WriteError(S3CmdletBase.ToErrorRecordFor(new MigrationException("FinalReportWriteFailed", MigrationErrorKind.WriteError, $"Writing '{path}' failed: {ex.Message}", ex, path)));
+            }
+        }
+    }
+}
