@@ -28,6 +28,7 @@
         'Test-OutputCsvUrl'
         'Compress-MigrationWorkspace'
         'Test-MigrationArchive'
+        'New-MigrationFinalReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
