@@ -26,6 +26,7 @@
         'Update-OutputCsv'
         'Restore-OutputCsv'
         'Test-OutputCsvUrl'
+        'Remove-MigrationSource'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -7,7 +7,7 @@ namespace S3Migration.Tests.Pipeline;
 [Collection(S3Collection.Name)]
 public class ModuleTests
 {
-    private static readonly string[] Cmdlets = { "Backup-OutputCsv", "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "Restore-OutputCsv", "Test-MigrationIntegrity", "Test-OutputCsvUrl", "Undo-Migration", "Update-OutputCsv" };
+    private static readonly string[] Cmdlets = { "Backup-OutputCsv", "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "Remove-MigrationSource", "Restore-OutputCsv", "Test-MigrationIntegrity", "Test-OutputCsvUrl", "Undo-Migration", "Update-OutputCsv" };
 
     [Fact]
     public void The_manifest_is_valid_and_exports_exactly_the_cmdlets()
@@ -48,6 +48,7 @@ public class ModuleTests
     [InlineData("Update-OutputCsv")]
     [InlineData("Restore-OutputCsv")]
     [InlineData("Test-OutputCsvUrl")]
+    [InlineData("Remove-MigrationSource")]
     public void Every_cmdlet_has_full_help(string name)
     {
         var run = PowerShellHost.Run("""
