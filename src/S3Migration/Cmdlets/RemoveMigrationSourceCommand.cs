@@ -68,7 +68,6 @@ namespace S3Migration.Cmdlets
                     WriteObject(r);
                 }
                 foreach (var w in run.Warnings) WriteWarning(w);
-                if (!options.DryRun) run.Summary.Write(workspace);
                 var s = run.Summary;
                 WriteVerbose($"Done: {s.ObjectsDeleted} deleted, {s.DeleteMarkers} delete markers, {s.ObjectsKept} kept, {s.ObjectsFailed} failed; " +
                              $"{Bytes(s.BytesReclaimed)} reclaimed ({s.BytesReclaimed} bytes), listing {(s.ListingVerified ? "confirmed every deletion" : "did NOT confirm every deletion")}." +

@@ -305,6 +305,7 @@ namespace S3Migration.Storage
                                  "remain as noncurrent versions (recoverable, still billed, 0 bytes reclaimed). A NoncurrentVersionExpiration lifecycle rule, " +
                                  "or a run with -PermanentlyDeleteVersion, reclaims the space.");
             Count(run);
+            run.Summary.Write(workspace);
             return run;
         }
 
@@ -457,7 +458,7 @@ namespace S3Migration.Storage
         /// </summary>
         private void DeleteBatch(string bucket, List<RemovalResult> items, bool versioned, CancellationToken ct)
         {
-            var request = new DeleteObjectsRequest { BucketName = bucket, Quiet = false };
+            var request = new DeleteObjectsRequest { BucketName = bucket, Quiet = false, Objects = new List<KeyVersion>() };
             foreach (var r in items)
                 request.Objects.Add(versioned && _o.PermanentlyDeleteVersion && r.VersionId.Length > 0
                     ? new KeyVersion { Key = r.SourceKey, VersionId = r.VersionId }
