@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -316,6 +317,56 @@ public class RemovalTests
         Assert.Equal(3, proxy.ByKind.GetValueOrDefault("POST"));
     }
 
+    [Fact]
+    public void A_key_that_DeleteObjects_refuses_fails_alone_and_the_rest_are_deleted()
+    {
+        using var dir = new TempDir();
+        var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, stem: "rmrefuse");
+        var s3 = RefusingDeletes.Wrap(_s3, "1_Ann/b.pdf");
+        var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0 }).Run(w.Workspace, _ => true, null, CancellationToken.None);
+
+        var b = Of(run, "1_Ann/b.pdf");
+        Assert.Equal(RemovalStatus.Failed, b.Status);
+        Assert.Contains("AccessDenied", b.Notes);
+        Assert.True(w.Exists("1_Ann/b.pdf"));
+        Assert.Equal(3, run.Summary.ObjectsDeleted);
+        Assert.Equal(1, run.Summary.ObjectsFailed);
+        Assert.False(run.Summary.BytesByType.ContainsKey("documents"));
+        Assert.True(run.Summary.ListingVerified); // every delete S3 accepted is gone
+        Assert.Contains(w.DeletionLog(), r => r["source_path"].EndsWith("1_Ann/b.pdf") && r["status"] == "failed" && r["deleted_at"] == "");
+    }
+
     private List<S3ObjectVersion> Versions(MigratedWorkspace w, string key) =>
         _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = w.Bucket.Name, Prefix = key }).GetAwaiter().GetResult().Versions.Where(v => v.Key == key).ToList();
+}
+
+/// <summary>An S3 client that forwards everything to moto, except that DeleteObjects refuses one key (AccessDenied), as S3 reports it.</summary>
+public class RefusingDeletes : DispatchProxy
+{
+    private IAmazonS3 _inner = null!;
+    private string _key = "";
+
+    public static IAmazonS3 Wrap(IAmazonS3 inner, string refusedKey)
+    {
+        var proxy = Create<IAmazonS3, RefusingDeletes>();
+        var self = (RefusingDeletes)(object)proxy;
+        self._inner = inner; self._key = refusedKey;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? method, object?[]? args)
+    {
+        if (method!.Name == nameof(IAmazonS3.DeleteObjectsAsync) && args![0] is DeleteObjectsRequest request)
+        {
+            var refused = request.Objects.Where(o => o.Key == _key).ToList();
+            request.Objects.RemoveAll(o => o.Key == _key);
+            var response = _inner.DeleteObjectsAsync(request, (CancellationToken)args[1]!).GetAwaiter().GetResult();
+            response.DeleteErrors ??= new List<DeleteError>();
+            response.DeleteErrors.AddRange(refused.Select(o => new DeleteError { Key = o.Key, Code = "AccessDenied", Message = "Access Denied" }));
+            // The SDK throws DeleteObjectsException, with the whole answer, when some keys were not deleted.
+            return refused.Count > 0 ? Task.FromException<DeleteObjectsResponse>(new DeleteObjectsException(response)) : Task.FromResult(response);
+        }
+        try { return method.Invoke(_inner, args); }
+        catch (TargetInvocationException ex) { throw ex.InnerException!; }
+    }
 }
