@@ -257,8 +257,11 @@ public class RemovalTests
         Assert.Contains("-SkipBackupCheck", ex.Message);
         foreach (var key in Files.Keys) Assert.True(w.Exists(key));
 
-        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, SkipBackupCheck = true });
-        Assert.Equal(4, run.Summary.ObjectsDeleted);
+        // A source the operator declines at the prompt is kept.
+        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, SkipBackupCheck = true }, confirm: r => r.SourceKey != "2_Bo/c.mp4");
+        Assert.Equal(3, run.Summary.ObjectsDeleted);
+        Assert.Equal((RemovalStatus.Kept, "not confirmed: the operator declined the deletion"), (Of(run, "2_Bo/c.mp4").Status, Of(run, "2_Bo/c.mp4").Notes));
+        Assert.True(w.Exists("2_Bo/c.mp4"));
         Assert.Contains(run.Warnings, m => m.Contains("-SkipBackupCheck"));
     }
 
