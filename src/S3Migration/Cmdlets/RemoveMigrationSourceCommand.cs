@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using S3Migration.Journal;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Remove-MigrationSource: phase 5's cleanup. Deletes the old per-person source objects whose copy is verified in
+    /// the journal, whose destination is identical right now and whose backup is verified, after the grace period.
+    /// The rules are in SourceRemoval; this binds parameters, asks ShouldProcess per object and writes the output.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(RemovalResult))]
+    public sealed class RemoveMigrationSourceCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        /// <summary>With SourceKey, from the pipeline (e.g. Test-MigrationIntegrity results): limits the run to these sources.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
+
+        [Parameter] [ValidateRange(0, 3650)] public int GracePeriodDays { get; set; } = 30;
+        /// <summary>Skips the grace period only, never a safety check.</summary>
+        [Parameter] public SwitchParameter Force { get; set; }
+        [Parameter] public SwitchParameter SkipBackupCheck { get; set; }
+        [Parameter] [ValidateRange(1, 1000)] public int BatchSize { get; set; } = 1000;
+        [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
+        [Parameter] [ValidateRange(0, 20)] public int MaxRetries { get; set; } = 5;
+        [Parameter] public SwitchParameter PermanentlyDeleteVersion { get; set; }
+
+        private HashSet<string>? _only;
+
+        protected override void ProcessRecord()
+        {
+            if (string.IsNullOrEmpty(SourceBucket) || string.IsNullOrEmpty(SourceKey)) return;
+            (_only ??= new HashSet<string>(StringComparer.Ordinal)).Add(JournalRow.S3Path(SourceBucket!, SourceKey!));
+        }
+
+        protected override void EndProcessing()
+        {
+            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            var options = new RemovalOptions
+            {
+                GracePeriodDays = GracePeriodDays, Force = Force, SkipBackupCheck = SkipBackupCheck, BatchSize = BatchSize,
+                ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries, PermanentlyDeleteVersion = PermanentlyDeleteVersion, Only = _only,
+                DryRun = IsWhatIf(),
+            };
+            Amazon.S3.IAmazonS3? s3 = null;
+            try
+            {
+                s3 = S3ClientFactory.Create(Connection);
+                var engine = new SourceRemoval(s3, options);
+                var action = SkipBackupCheck ? SourceRemoval.ActionWithoutBackup : SourceRemoval.ActionWithBackup;
+                var run = engine.Run(workspace, r => ShouldProcess(r.SourcePath, action), (activity, done, total, bytes) =>
+                    WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", $"{activity}: {done} of {total} sources, {Bytes(bytes)}")
+                        { PercentComplete = total > 0 ? Math.Min(100, 100 * done / total) : 0 }), StopToken);
+                WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", "Done") { RecordType = ProgressRecordType.Completed });
+                foreach (var v in run.Verbose) WriteVerbose(v);
+                foreach (var r in run.Results)
+                {
+                    if (r.Status == RemovalStatus.Kept) WriteWarning($"Kept {r.SourcePath}: {r.Notes}");
+                    if (r.Status == RemovalStatus.Failed)
+                        WriteError(new ErrorRecord(new InvalidOperationException($"{r.SourcePath}: {r.Notes}"), "SourceDeleteFailed", ErrorCategory.WriteError, r));
+                    WriteObject(r);
+                }
+                foreach (var w in run.Warnings) WriteWarning(w);
+                var s = run.Summary;
+                WriteVerbose($"Done: {s.ObjectsDeleted} deleted, {s.DeleteMarkers} delete markers, {s.ObjectsKept} kept, {s.ObjectsFailed} failed; " +
+                             $"{Bytes(s.BytesReclaimed)} reclaimed ({s.BytesReclaimed} bytes), listing {(s.ListingVerified ? "confirmed every deletion" : "did NOT confirm every deletion")}." +
+                             (options.DryRun ? " -WhatIf: nothing was deleted or written." : $" See {DeletionJournal.FileName} and {RemovalSummary.FileName} in {workspace}."));
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            finally { s3?.Dispose(); }
+        }
+
+        /// <summary>-WhatIf on the command line or $WhatIfPreference in scope: nothing may be deleted or written.</summary>
+        private bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)) return LanguagePrimitives.IsTrue(w);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+    }
+}
