@@ -244,6 +244,8 @@ namespace S3Migration.Storage
             if (already > 0) run.Verbose.Add($"{already} sources were deleted by an earlier run (deletion_log.csv) and are skipped.");
             CheckGracePeriod(candidates, _o.GracePeriodDays, _o.Force, _o.Now);
             var manifest = LoadManifest(workspace, _o.SkipBackupCheck);
+            // Opened before any check, so a second run on the same workspace stops here, not after its checks.
+            using var journal = _o.DryRun ? null : OpenJournal(workspace);
             run.Results.AddRange(notEligible);
             if (_o.SkipBackupCheck) run.Warnings.Add("-SkipBackupCheck: sources are deleted without a verified backup; only the destination copy will remain.");
 
@@ -271,8 +273,7 @@ namespace S3Migration.Storage
                 return run;
             }
 
-            using var journal = DeletionJournal.Open(workspace);
-            foreach (var r in run.Results) journal.Append(r.ToRow());
+            foreach (var r in run.Results) journal!.Append(r.ToRow());
             var deletedBytes = 0L;
             var done = 0;
             foreach (var bucket in ready.GroupBy(r => r.SourceBucket, StringComparer.Ordinal))
@@ -283,7 +284,7 @@ namespace S3Migration.Storage
                     ct.ThrowIfCancellationRequested();
                     var items = batch.ToList();
                     DeleteBatch(bucket.Key, items, versioned, ct);
-                    foreach (var r in items) { journal.Append(r.ToRow()); run.Results.Add(r); if (r.Status != RemovalStatus.Failed) deletedBytes += r.Size; }
+                    foreach (var r in items) { journal!.Append(r.ToRow()); run.Results.Add(r); if (r.Status != RemovalStatus.Failed) deletedBytes += r.Size; }
                     done += items.Count;
                     progress?.Invoke("Deleting", done, ready.Count, deletedBytes);
                 }
@@ -296,7 +297,7 @@ namespace S3Migration.Storage
             {
                 var versioned = versioning[bucket.Key].Length > 0;
                 foreach (var r in VerifyByListing(bucket.Key, bucket.ToList(), versioned, ct))
-                    journal.Append(r.ToRow()); // a correction row: the listing disagreed with what DeleteObjects answered
+                    journal!.Append(r.ToRow()); // a correction row: the listing disagreed with what DeleteObjects answered
             }
             // True when every delete S3 accepted is confirmed by the listing (so also when nothing was deleted).
             run.Summary.ListingVerified = accepted.All(r => r.Status != RemovalStatus.Failed);
@@ -307,6 +308,17 @@ namespace S3Migration.Storage
             Count(run);
             run.Summary.Write(workspace);
             return run;
+        }
+
+        private static DeletionJournal OpenJournal(string workspace)
+        {
+            try { return DeletionJournal.Open(workspace); }
+            catch (IOException ex)
+            {
+                throw new MigrationException("DeletionLogInUse", MigrationErrorKind.ResourceUnavailable,
+                    $"{DeletionJournal.FileName} in '{workspace}' could not be opened for writing ({ex.Message}); is another Remove-MigrationSource running on this workspace? Nothing was deleted.",
+                    ex, DeletionJournal.PathIn(workspace));
+            }
         }
 
         private static void Count(RemovalRun run)
