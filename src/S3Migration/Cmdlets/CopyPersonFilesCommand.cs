@@ -287,7 +287,7 @@ namespace S3Migration.Cmdlets
         private void Complete(MigrationResult r, string person)
         {
             r.WorkspacePath = _workspace;
-            if (!r.FromJournal) _journal!.Append(ToRow(r));
+            if (!r.FromJournal) _journal!.Append(JournalRow.From(r));
             _summary!.Add(r);
             var p = _persons[person];
             _persons[person] = (p.Pending - 1, p.Verified + (r.Status == MigrationResultStatus.Verified || r.Status == MigrationResultStatus.Skipped ? 1 : 0),
@@ -361,23 +361,6 @@ namespace S3Migration.Cmdlets
             _journal?.Dispose();
         }
 
-        private static JournalRow ToRow(MigrationResult r) => new JournalRow
-        {
-            RowId = r.RowId, PersonName = r.PersonName, OldPath = JournalRow.S3Path(r.SourceBucket, r.SourceKey),
-            NewPath = JournalRow.S3Path(r.TargetBucket, r.TargetKey), FileType = r.FileType, Size = r.Size, Md5 = r.Md5,
-            Timestamp = r.Timestamp,
-            VerificationStatus = r.Status switch
-            {
-                MigrationResultStatus.Verified or MigrationResultStatus.Skipped => JournalRow.Verified,
-                MigrationResultStatus.Conflict => JournalRow.Conflict,
-                _ => JournalRow.Failed,
-            },
-            // A verified copy's notes are not journaled, except that it replaced other content (-Force): Undo keeps that one.
-            Error = r.Status != MigrationResultStatus.Verified || r.Notes.Contains(JournalRow.OverwroteNote) ? r.Notes : "",
-            SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
-            Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
-        };
-
         /// <summary>
         /// Runs when the pipeline ends, also after Ctrl+C (StopProcessing cancels the in-flight copies): copies that
         /// completed are journaled, the summary says "cancelled", and the journal is closed consistent.
@@ -401,7 +384,7 @@ namespace S3Migration.Cmdlets
             catch (AggregateException) { /* cancelled or failed copies have no result to journal */ }
             foreach (var (task, _) in _inFlight.Where(f => f.Task.Status == TaskStatus.RanToCompletion))
             {
-                if (!task.Result.FromJournal) _journal!.Append(ToRow(task.Result));
+                if (!task.Result.FromJournal) _journal!.Append(JournalRow.From(task.Result));
                 _summary!.Add(task.Result);
             }
             _inFlight.Clear();

@@ -77,5 +77,23 @@ namespace S3Migration.Journal
 
         /// <summary>The plan's path form: s3://bucket/key.</summary>
         public static string S3Path(string bucket, string key) => $"s3://{bucket}/{key}";
+
+        /// <summary>The journal row of one copy result: the one mapping, for Copy-PersonFiles and Backup-MigrationSource.</summary>
+        public static JournalRow From(Planning.MigrationResult r) => new JournalRow
+        {
+            RowId = r.RowId, PersonName = r.PersonName, OldPath = JournalRow.S3Path(r.SourceBucket, r.SourceKey),
+            NewPath = JournalRow.S3Path(r.TargetBucket, r.TargetKey), FileType = r.FileType, Size = r.Size, Md5 = r.Md5,
+            Timestamp = r.Timestamp,
+            VerificationStatus = r.Status switch
+            {
+                Planning.MigrationResultStatus.Verified or Planning.MigrationResultStatus.Skipped => JournalRow.Verified,
+                Planning.MigrationResultStatus.Conflict => JournalRow.Conflict,
+                _ => JournalRow.Failed,
+            },
+            // A verified copy's notes are not journaled, except that it replaced other content (-Force): Undo keeps that one.
+            Error = r.Status != Planning.MigrationResultStatus.Verified || r.Notes.Contains(JournalRow.OverwroteNote) ? r.Notes : "",
+            SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
+            Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
+        };
     }
 }

@@ -54,12 +54,17 @@ namespace S3Migration.Journal
         public long TornBytes { get; }
 
         /// <summary>Opens (or creates) the journal in a workspace folder.</summary>
-        public static MigrationJournal Open(string workspace)
+        /// <param name="fileName">
+        /// the journal's file name: migration_log.csv for the copy; another for a run that must not mix its rows with
+        /// the copy's (backup_log.csv of Backup-MigrationSource). Its lock file is the same name with .lock.
+        /// </param>
+        public static MigrationJournal Open(string workspace, string fileName = FileName)
         {
-            var path = System.IO.Path.Combine(workspace, FileName);
-            // One writer per workspace: an exclusive lock file (flock on Unix), held until Dispose, so a second run
+            var path = System.IO.Path.Combine(workspace, fileName);
+            // One writer per journal: an exclusive lock file (flock on Unix), held until Dispose, so a second run
             // fails here instead of interleaving rows. Readers of the journal itself are not blocked.
-            var lockFile = new FileStream(System.IO.Path.Combine(workspace, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            var lockName = fileName == FileName ? LockFileName : System.IO.Path.ChangeExtension(fileName, ".lock");
+            var lockFile = new FileStream(System.IO.Path.Combine(workspace, lockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             FileStream? stream = null;
             try
             {
