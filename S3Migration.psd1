@@ -29,6 +29,7 @@
         'Compress-MigrationWorkspace'
         'Test-MigrationArchive'
         'New-MigrationFinalReport'
+        'Backup-MigrationSource'
         'Remove-MigrationSource'
     )
     FunctionsToExport    = @()

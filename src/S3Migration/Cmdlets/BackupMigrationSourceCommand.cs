@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using Amazon.S3;
+using S3Migration.Planning;
+using S3Migration.Reports;
+using S3Migration.Storage;
+
+namespace S3Migration.Cmdlets
+{
+    /// <summary>
+    /// Backup-MigrationSource: the full backup of plan phase 1, server-side copies of every source object into a cold
+    /// storage class, keys kept. The work is SourceBackup's; this class binds parameters, asks ShouldProcess, and
+    /// writes results, errors and progress from the pipeline thread.
+    /// </summary>
+    [Cmdlet(VerbsData.Backup, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [OutputType(typeof(BackupResult))]
+    public sealed class BackupMigrationSourceCommand : S3CmdletBase
+    {
+        [Parameter(Mandatory = true, Position = 0)]
+        [Alias("Bucket")]
+        [ValidateNotNullOrEmpty]
+        public string SourceBucket { get; set; } = "";
+
+        [Parameter]
+        [Alias("Prefix")]
+        public string? SourcePrefix { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string BackupBucket { get; set; } = "";
+
+        [Parameter]
+        public string? BackupPrefix { get; set; }
+
+        [Parameter]
+        [ValidateSet("GLACIER", "DEEP_ARCHIVE", "GLACIER_IR")]
+        public string StorageClass { get; set; } = "GLACIER";
+
+        /// <summary>Write in STANDARD and let a lifecycle rule move the backup to -StorageClass after this many days.</summary>
+        [Parameter]
+        [ValidateRange(0, 36500)]
+        public int? TransitionAfterDays { get; set; }
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string WorkspacePath { get; set; } = "";
+
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = 16;
+
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaxRetries { get; set; } = 5;
+
+        private const int ProgressId = 5;
+
+        protected override void EndProcessing()
+        {
+            var options = new BackupOptions
+            {
+                SourceBucket = SourceBucket, SourcePrefix = SourcePrefix ?? "", BackupBucket = BackupBucket,
+                BackupPrefix = SourceBackup.NormalizePrefix(BackupPrefix), StorageClass = StorageClass,
+                TransitionAfterDays = TransitionAfterDays, ThrottleLimit = ThrottleLimit,
+                Workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath),
+            };
+            IAmazonS3? s3 = null;
+            try
+            {
+                SourceBackup.CheckLocations(options);
+                s3 = S3ClientFactory.Create(Connection, sdkRetries: false);
+                var backup = new SourceBackup(s3, S3ClientFactory.Describe(Connection), options, MaxRetries);
+                backup.CheckBuckets(StopToken);
+                WriteVerbose($"Listing {options.SourceUrl} ...");
+                var sources = backup.ListSource(StopToken);
+                WriteVerbose($"{sources.Count} source objects, {Bytes(sources.Sum(s => (double)s.Size))}; backing up to {options.BackupUrl} in {options.WriteClass}"
+                             + (TransitionAfterDays.HasValue ? $", moved to {StorageClass} after {TransitionAfterDays} days by a lifecycle rule." : "."));
+
+                // Asked per object, so -WhatIf lists every copy it would make and -Confirm can decline one. Nothing is
+                // written (no copy, no workspace file, no lifecycle rule) unless at least one is approved.
+                var approved = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var s in sources)
+                    if (ShouldProcess($"s3://{options.BackupBucket}/{SourceBackup.BackupKey(options, s.Key)}", $"Back up s3://{options.SourceBucket}/{s.Key} ({s.Size} bytes) in {options.WriteClass}"))
+                        approved.Add(s.Key);
+                if (approved.Count == 0) return;
+
+                string? ruleId = null;
+                if (TransitionAfterDays.HasValue
+                    && ShouldProcess($"s3://{options.BackupBucket}", $"Merge a lifecycle rule moving {options.BackupUrl} to {StorageClass} after {TransitionAfterDays} days"))
+                {
+                    ruleId = backup.ApplyLifecycle(StopToken);
+                    WriteVerbose($"Lifecycle rule '{ruleId}' is in place on {options.BackupBucket} (read back); the bucket's other rules are kept.");
+                }
+
+                var lastProgress = DateTime.MinValue;
+                var outcome = backup.Run(sources, approved, ruleId, r =>
+                {
+                    WriteObject(r);
+                    if (r.Status == BackupResultStatus.Failed) WriteBackupError(r);
+                }, p =>
+                {
+                    if (DateTime.UtcNow - lastProgress < TimeSpan.FromMilliseconds(250)) return;
+                    lastProgress = DateTime.UtcNow;
+                    var seconds = Math.Max(p.Elapsed.TotalSeconds, 0.001);
+                    WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}",
+                        $"{p.Done:N0} of {p.Total:N0} objects ({p.Verified:N0} copied, {p.Skipped:N0} already there, {p.Failed:N0} failed), {Bytes(p.Bytes)}; "
+                        + $"{p.Done / seconds:N1} objects/s, {Bytes(p.Bytes / seconds)}/s")
+                    {
+                        PercentComplete = p.Total > 0 ? (int)Math.Min(100, 100L * p.Done / p.Total) : -1,
+                    });
+                }, StopToken);
+                WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}", "Done") { RecordType = ProgressRecordType.Completed });
+
+                if (outcome.TornJournalBytes > 0)
+                    WriteWarning($"{SourceBackup.JournalFileName} ended with a row torn by an interrupted run ({outcome.TornJournalBytes} bytes); it was cut off and those objects were checked again.");
+                foreach (var late in outcome.LateFailures) WriteBackupError(late);
+                WriteVerbose($"Backup {(outcome.Complete ? "complete" : "INCOMPLETE")}: {outcome.Verified} of {outcome.SourceObjects} source objects verified in the backup, "
+                             + $"{outcome.Failed} not; {outcome.BackedUpObjects} objects and {outcome.BackedUpBytes:N0} of {outcome.SourceBytes:N0} bytes listed there; "
+                             + $"{outcome.Requests} S3 requests, {outcome.Retries} retries. Manifest: {BackupManifest.PathIn(options.Workspace)}, restore guide: {RestoreGuide.PathIn(options.Workspace)}");
+                if (!outcome.Complete)
+                    WriteWarning($"The backup of {options.SourceUrl} is incomplete: {outcome.Failed} of {outcome.SourceObjects} objects have no verified backup (see {BackupManifest.FileName}). Remove-MigrationSource keeps their sources.");
+            }
+            catch (MigrationException ex) { Terminate(ex); }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { /* Ctrl+C: the journal holds what finished */ }
+            catch (IOException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(new IOException($"{SourceBackup.JournalFileName} in '{options.Workspace}' could not be opened or written: {ex.Message} Is another backup running on this workspace?", ex),
+                    "BackupJournalUnavailable", ErrorCategory.ResourceUnavailable, options.Workspace));
+            }
+            catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, options.Workspace)); }
+            finally { s3?.Dispose(); }
+        }
+
+        private void WriteBackupError(BackupResult r) =>
+            WriteError(new ErrorRecord(new InvalidOperationException($"Backing up s3://{r.SourceBucket}/{r.SourceKey} to s3://{r.BackupBucket}/{r.BackupKey} failed: {r.Notes}"),
+                r.ErrorId.Length > 0 ? r.ErrorId : "BackupFailed", r.ErrorId == "SourceArchived" ? ErrorCategory.ResourceUnavailable : ErrorCategory.WriteError, r));
+    }
+}
