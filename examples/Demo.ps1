@@ -6,7 +6,9 @@ Walks through the S3Migration pipeline on a bucket of made-up people.
 Without -EndpointUrl it starts a local S3 server (moto, on a free loopback port), seeds a bucket in the old
 one-folder-per-person layout plus an outputs/output.csv, and runs the plan: the CSV backup, the inventory and plan,
 the verified server-side copy (then the same copy again, to show it resumes and skips), the integrity check, the
-CSV URL rewrite and the URL checks, a tampered copy caught, the certificate, and dry runs of both rollbacks. It
+CSV URL rewrite and the URL checks, a tampered copy caught, the certificate, dry runs of both rollbacks, and the
+cleanup: a full Glacier backup first, then the deletion of the old layout (the tampered copy's source is kept),
+the workspace archive and the final report. It
 prints what it did, and stops the server. With -EndpointUrl it seeds a new
 bucket on that S3-compatible server instead, using your usual AWS credentials.
 
@@ -55,6 +57,13 @@ try {
     Say '== Phase 1: backup of the people CSV (Backup-OutputCsv) =='
     $backup = Backup-OutputCsv -Path $csvPath
     Say "  $($backup.Path) (md5 $($backup.Md5)), with .md5 and .gz"
+    Say ''
+    Say '== Phase 1: full backup of the bucket to Glacier (Backup-MigrationSource) =='
+    $backupBucket = "$Bucket-backup"
+    $null = $client.PutBucketAsync($backupBucket).GetAwaiter().GetResult()
+    $backups = @(Backup-MigrationSource -SourceBucket $Bucket -BackupBucket $backupBucket -StorageClass GLACIER -WorkspacePath $WorkspacePath @connection)
+    $backedUp = @($backups | Where-Object { $_.Status -in 'Verified', 'Skipped' }).Count
+    Say "  $backedUp of $($backups.Count) objects in s3://$backupBucket (GLACIER), keys kept; backup_manifest.csv and RESTORE.md in the workspace"
     Say ''
     Say '== Phase 1: inventory and migration plan (Get-MigrationInventory; nothing is written to S3) =='
     $items = @(Get-MigrationInventory -Bucket $Bucket -CsvPath $csvPath -WorkspacePath $WorkspacePath @connection)
@@ -113,6 +122,17 @@ try {
     $null = Undo-Migration -WorkspacePath $WorkspacePath -WhatIf @connection
     $null = Restore-OutputCsv -WorkspacePath $WorkspacePath -WhatIf
     Say ''
+    Say '== Phase 5: cleanup of the old layout (Remove-MigrationSource), archive and final report =='
+    # -Force skips the 30-day grace period, which only a demo or a test bucket may do; every safety check still runs.
+    $removed = @(Remove-MigrationSource -WorkspacePath $WorkspacePath -Force -Confirm:$false -WarningAction SilentlyContinue @connection)
+    $deleted = @($removed | Where-Object Status -eq 'Deleted').Count
+    Say "  Deleted $deleted old objects (destination verified now, backup verified); kept:"
+    foreach ($r in @($removed | Where-Object Status -ne 'Deleted')) { Say "  $($r.Status) $($r.SourceKey): $($r.Notes)" }
+    $archive = Compress-MigrationWorkspace -WorkspacePath $WorkspacePath -UploadBucket $backupBucket @connection
+    Say "  Workspace archive: $($archive.Path) ($($archive.FileCount) files, sha256 $($archive.Sha256)), $($archive.Status) at $($archive.UploadedTo)"
+    $final = New-MigrationFinalReport -WorkspacePath $WorkspacePath
+    Say "  Final report: $($final.Path): $($final.Verdict)"
+    Say ''
     Say 'The upload path uses the same naming rule:'
     $example = Get-MigrationTargetKey -RowId 472 -Name 'Kaioxys_DarkMacro' -FileName 'youtube_69XL3TrD6mE.mp3'
     Say "  Get-MigrationTargetKey -RowId 472 -Name Kaioxys_DarkMacro -FileName youtube_69XL3TrD6mE.mp3 -> $($example.TargetKey)"
@@ -137,6 +157,12 @@ try {
         UrlsChecked   = $urls.Count
         UrlsOk        = @($urls | Where-Object Status -eq 'Ok').Count
         UrlMismatches = @($urlsAfter | Where-Object Status -eq 'Mismatch').Count
+        BackedUp      = $backedUp
+        BackupObjects = $backups.Count
+        Deleted       = $deleted
+        KeptAtCleanup = @($removed | Where-Object Status -eq 'Kept' | ForEach-Object SourceKey)
+        ArchiveStatus = $archive.Status
+        FinalStatus   = $final.Status
         WorkspacePath = $WorkspacePath
     }
 }

@@ -35,6 +35,16 @@ public class DemoTests
         Assert.Equal(Prop("UrlsChecked"), Prop("UrlsOk"));
         Assert.True(Prop("UrlsChecked") >= 12);
         Assert.Equal(1, Prop("UrlMismatches"));   // the tampered copy is one of the URLs the CSV now names
+        // The cleanup: the whole bucket backed up first, every copied source deleted except the tampered copy's, and the
+        // final report not closed because of it.
+        Assert.Equal(26, Prop("BackupObjects"));
+        Assert.Equal(26, Prop("BackedUp"));
+        Assert.Equal(21, Prop("Deleted"));
+        Assert.Equal(new object[] { "101_Ada_Lovelace/lecture.mp3" }, ((object[])summary.Properties["KeptAtCleanup"].Value).Select(o => o is PSObject p ? p.BaseObject : o));
+        Assert.Equal("Verified", (string)summary.Properties["ArchiveStatus"].Value);
+        Assert.Equal("NotClosed", (string)summary.Properties["FinalStatus"].Value);
+        Assert.True(File.Exists(dir.File("RESTORE.md")));
+        Assert.True(File.Exists(dir.File("final_report.md")));
         Assert.True(File.Exists((string)summary.Properties["CsvBackup"].Value));
         Assert.Contains("/audio/101_Ada_Lovelace_lecture.mp3", File.ReadAllText(Path.Combine(dir.Path, "outputs", "output.csv")));
         Assert.True(File.Exists(dir.File("migration_certificate.html")));
