@@ -38,7 +38,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('S3', 'AWS', 'Migration', 'Storage', 'PSEdition_Core')
-            ReleaseNotes = 'Inventory and plan, verified resumable copy, integrity check, rollback and certificate, and the people CSV: backup, atomic URL rewrite, restore and URL checks.'
+            ReleaseNotes = 'Inventory and plan, verified resumable copy, integrity check, rollback and certificate, and the people CSV: backup, atomic URL rewrite, restore and URL checks; the Glacier backup of the source, the safe removal of the old layout, the workspace archive and the final report.'
         }
     }
 }
