@@ -163,4 +163,36 @@ public class BackupTests
         Assert.Equal(2, after.Count);
         Assert.Contains("lifecycle", File.ReadAllText(Path.Combine(dir.Path, "RESTORE.md")), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void A_run_that_died_midway_resumes_copying_only_what_its_journal_does_not_hold()
+    {
+        using var dir = new TempDir();
+        var (src, bak) = Buckets("resume");
+        for (var i = 0; i < 12; i++) src.Put($"3_Cy/f{i}.mp3", new string('c', 100 + i));
+        Assert.Empty(CopyRun.Pipe(_moto, Backup, ("bucket", src.Name), ("backup", bak.Name), ("ws", dir.Path)).Errors);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "migration_log.csv"))); // the backup keeps its own journal
+
+        // As if the process had died after 6 copies, in the middle of writing the 7th row: the journal holds 6 rows and a
+        // torn tail, and the objects after them were never copied.
+        var journal = Path.Combine(dir.Path, SourceBackup.JournalFileName);
+        var lines = File.ReadAllLines(journal);
+        File.WriteAllText(journal, string.Join("\n", lines.Take(7)) + "\n" + lines[7][..20]);
+        var done = JournalReaderRows(dir.Path).Select(r => r.OldPath).ToHashSet();
+        Assert.Equal(6, done.Count);
+        foreach (var row in lines.Skip(7)) _s3.DeleteObjectAsync(bak.Name, row.Split(',')[3].Substring($"s3://{bak.Name}/".Length)).GetAwaiter().GetResult();
+
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl);
+        var resumed = CopyRun.Pipe(_moto, Backup.Replace("$endpoint", "$proxy"), ("bucket", src.Name), ("backup", bak.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        Assert.Empty(resumed.Errors);
+        Assert.Contains(resumed.Warnings, w => w.Contains("torn"));
+        var results = resumed.Objects<BackupResult>().ToList();
+        Assert.Equal(15, results.Count);
+        Assert.All(results, r => Assert.Equal(done.Contains($"s3://{r.SourceBucket}/{r.SourceKey}") ? BackupResultStatus.Skipped : BackupResultStatus.Verified, r.Status));
+        Assert.Equal(9, proxy.ByKind.GetValueOrDefault("PUT copy"));
+        Assert.All(BackupManifest.Read(dir.Path)!, e => Assert.True(e.IsVerified, e.SourceKey));
+    }
+
+    private static List<S3Migration.Journal.JournalRow> JournalReaderRows(string ws) =>
+        S3Migration.Journal.JournalReader.ReadFile(Path.Combine(ws, SourceBackup.JournalFileName));
 }
