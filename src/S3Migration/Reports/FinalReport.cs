@@ -148,8 +148,8 @@ namespace S3Migration.Reports
             if (s.TryGetProperty("bytes_by_type", out var byType) && byType.ValueKind == JsonValueKind.Object)
                 doc.T(new[] { "File type", "Bytes reclaimed" }, byType.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
                     .Select(p => new[] { p.Name, p.Value.TryGetInt64(out var n) ? MigrationCertificate.N(n) : p.Value.GetRawText() }));
-            if (ObjectsKept > 0) Reasons.Add($"{ObjectsKept} objects of the old structure were kept");
-            if (ObjectsFailed > 0) Reasons.Add($"{ObjectsFailed} deletions failed");
+            if (ObjectsKept > 0) Reasons.Add(ObjectsKept == 1 ? "1 object of the old structure was kept" : $"{ObjectsKept} objects of the old structure were kept");
+            if (ObjectsFailed > 0) Reasons.Add(ObjectsFailed == 1 ? "1 deletion failed" : $"{ObjectsFailed} deletions failed");
             if (!(s.TryGetProperty("listing_verified", out var lv) && lv.ValueKind == JsonValueKind.True))
                 Reasons.Add("the listing after the deletion was not verified");
 

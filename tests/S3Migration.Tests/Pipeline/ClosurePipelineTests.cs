@@ -45,7 +45,7 @@ public class ClosurePipelineTests
         var r = Assert.Single(run.Objects<FinalReport>());
         Assert.Equal((FinalReport.NotClosed, 2, 1), (r.Status, r.FilesMigrated, r.FailuresUnresolved));
         Assert.Contains(r.Reasons, x => x.Contains("1 copy failures are unresolved"));
-        Assert.Contains(r.Reasons, x => x.Contains("1 objects of the old structure were kept"));
+        Assert.Contains(r.Reasons, x => x.Contains("1 object of the old structure was kept"));
         Assert.Equal(Path.Combine(ws, "final_report.md"), r.Path);
         var md = File.ReadAllText(r.Path);
         Assert.Contains($"| archived source | 1 | 1 | 1 | s3://{bucket}/2_Bo/c.mp4 |", md);

@@ -112,7 +112,7 @@ public class FinalReportTests
         var r = FinalReport.Create(dir.Path, dir.File("final_report.md"), "Final");
         Assert.Equal(FinalReport.NotClosed, r.Status);
         Assert.Contains(r.Reasons, x => x.Contains("25 objects of the old structure were kept"));
-        Assert.Contains(r.Reasons, x => x.Contains("1 deletions failed"));
+        Assert.Contains(r.Reasons, x => x.Contains("1 deletion failed"));
         var md = File.ReadAllText(r.Path);
         Assert.Contains("### Objects kept", md);
         Assert.Contains("| s3://src/9_Kept/f19.mp3 |  | 1 | no verified backup, kept |", md);
