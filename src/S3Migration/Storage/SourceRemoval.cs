@@ -474,7 +474,9 @@ namespace S3Migration.Storage
             foreach (var r in items)
                 request.Objects.Add(versioned && _o.PermanentlyDeleteVersion && r.VersionId.Length > 0
                     ? new KeyVersion { Key = r.SourceKey, VersionId = r.VersionId }
-                    : new KeyVersion { Key = r.SourceKey });
+                    // Conditional on the ETag the check saw (S3's conditional delete): a source rewritten between the
+                    // check and this request is refused for that key (PreconditionFailed), not deleted.
+                    : new KeyVersion { Key = r.SourceKey, ETag = "\"" + ETag.Clean(r.SourceETag) + "\"" });
             DeleteObjectsResponse response;
             try
             {
