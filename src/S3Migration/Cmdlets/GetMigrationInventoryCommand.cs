@@ -71,6 +71,9 @@ namespace S3Migration.Cmdlets
             Amazon.S3.IAmazonS3 s3;
             try
             {
+                // The workspace remembers which people CSV this migration serves (the cleanup and the restore check it).
+                if (options.WorkspacePath != null && options.CsvPath != null)
+                    Workspace.MigrationState.RecordCsv(options.WorkspacePath, options.CsvPath);
                 s3 = S3ClientFactory.Create(Connection);
                 scanner = new InventoryScanner(s3, options, where);
             }
