@@ -3,7 +3,13 @@ using System.Collections.Generic;
 
 namespace S3Migration.Planning
 {
-    public enum IntegrityStatus { Verified, Missing, Mismatch, SourceChanged, Unexpected }
+    /// <summary>
+    /// Verified, Missing, Mismatch, SourceChanged and Unexpected are the check's findings (all but Verified are alarms).
+    /// Excluded: planned by the inventory but left out of the copy by the operator's choice (a filter in the pipeline),
+    /// recorded in the workspace; not an alarm, and not counted Missing. NewUpload: a new object in a destination type
+    /// folder whose key follows the naming rule (the application's normal upload); information, not an alarm.
+    /// </summary>
+    public enum IntegrityStatus { Verified, Missing, Mismatch, SourceChanged, Unexpected, Excluded, NewUpload }
 
     /// <summary>What Test-MigrationIntegrity found for one file.</summary>
     public sealed class IntegrityResult
