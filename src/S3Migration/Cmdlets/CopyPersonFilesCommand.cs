@@ -114,6 +114,7 @@ namespace S3Migration.Cmdlets
 
         private IAmazonS3? _s3;
         private MigrationJournal? _journal;
+        private string _migrationId = "";
         private MigrationSummary? _summary;
         private CopyEngine? _engine;
         private S3Calls? _calls;
@@ -194,7 +195,9 @@ namespace S3Migration.Cmdlets
             {
                 AtomicFile.EnsureFolder(_workspace);
                 _journal = MigrationJournal.Open(_workspace);
+                _migrationId = MigrationState.Ensure(_workspace).MigrationId;
             }
+            catch (MigrationException ex) { Terminate(ex); }
             catch (IOException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(new IOException($"The journal in '{_workspace}' could not be opened: {ex.Message} Is another copy running on this workspace?", ex),
@@ -218,7 +221,7 @@ namespace S3Migration.Cmdlets
             {
                 ServerSideEncryption = ServerSideEncryption, KmsKeyId = KmsKeyId, StorageClass = StorageClass, CannedAcl = CannedAcl,
                 MigrationTags = !NoMigrationTags, Force = Force, MultipartThreshold = MultipartThreshold, PartSize = PartSize,
-                MigrationDate = DateTime.UtcNow,
+                MigrationDate = DateTime.UtcNow, MigrationId = _migrationId,
             };
             _lister = new S3Lister(_s3!, S3ClientFactory.Describe(Connection), retry);
             _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified);

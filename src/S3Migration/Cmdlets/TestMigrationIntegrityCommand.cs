@@ -29,6 +29,10 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceETag { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? DestinationETag { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ContentType { get; set; }
+        /// <summary>The digest of the source's preserved headers and user metadata, as Copy-PersonFiles recorded it.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? HeadersDigest { get; set; }
+        /// <summary>How many tags the copy gave the destination.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public int? TagCount { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? RowId { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? PersonName { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? FileType { get; set; }
@@ -62,6 +66,7 @@ namespace S3Migration.Cmdlets
             {
                 SourceBucket = SourceBucket!, SourceKey = SourceKey!, TargetBucket = TargetBucket ?? SourceBucket!, TargetKey = TargetKey ?? "",
                 Size = Size ?? 0, Md5 = Md5 ?? "", SourceETag = SourceETag ?? "", DestinationETag = DestinationETag ?? "", ContentType = ContentType ?? "",
+                HeadersDigest = HeadersDigest ?? "", TagCount = TagCount,
                 RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "", Timestamp = Timestamp ?? default,
                 Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
                            || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),

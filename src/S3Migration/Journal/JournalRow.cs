@@ -12,7 +12,14 @@ namespace S3Migration.Journal
             "row_id", "person_name", "old_s3_path", "new_s3_path", "file_type", "file_size", "md5_hash", "copy_timestamp",
             "verification_status", "error_message",
             "source_etag", "destination_etag", "content_type", "verified_by", "attempts", "retries", "duration_ms", "result",
+            "headers_digest", "tag_count",
         };
+
+        /// <summary>
+        /// The columns of journals written before headers_digest and tag_count: still read, and appended to in their own
+        /// shape (their rows then carry no digest, and the integrity check compares Content-Type and content only).
+        /// </summary>
+        public const int FirstVersionColumns = 18;
 
         public const string Verified = "verified";
         public const string Failed = "failed";
@@ -22,6 +29,11 @@ namespace S3Migration.Journal
         /// before, which the copy replaced. Undo-Migration keeps such a destination (the earlier content is gone).
         /// </summary>
         public const string OverwroteNote = "overwrote a destination with different content (-Force)";
+        /// <summary>
+        /// The note of a copy found in place that carries this migration's migration-id tag: an earlier run made it and was
+        /// killed before journaling it. Journaled as Verified (the migration created it), so Undo-Migration removes it.
+        /// </summary>
+        public const string MadeEarlierNote = "made by an earlier run of this migration (its migration-id tag) that ended before journaling it";
         /// <summary>The note of a destination that already held identical content, so nothing was copied.</summary>
         public const string FoundIdenticalNote = "the destination already holds identical content; not copied";
 
@@ -45,6 +57,10 @@ namespace S3Migration.Journal
         public long DurationMs { get; set; }
         /// <summary>The MigrationResult status: Verified, Skipped, Failed or Conflict.</summary>
         public string Result { get; set; } = "";
+        /// <summary>The source's preserved headers and user metadata as one digest (CopyProof.HeadersDigestOf); "" in old journals.</summary>
+        public string HeadersDigest { get; set; } = "";
+        /// <summary>How many tags the copy gave the destination; null when unknown.</summary>
+        public int? TagCount { get; set; }
 
         public string[] ToFields() => new[]
         {
@@ -52,6 +68,7 @@ namespace S3Migration.Journal
             Timestamp.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture), VerificationStatus, Error,
             SourceETag, DestinationETag, ContentType, VerifiedBy, Attempts.ToString(CultureInfo.InvariantCulture),
             Retries.ToString(CultureInfo.InvariantCulture), DurationMs.ToString(CultureInfo.InvariantCulture), Result,
+            HeadersDigest, TagCount?.ToString(CultureInfo.InvariantCulture) ?? "",
         };
 
         public static JournalRow FromFields(string[] f)
@@ -63,6 +80,8 @@ namespace S3Migration.Journal
                 Timestamp = DateTime.TryParse(f[7], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : default,
                 VerificationStatus = f[8], Error = f[9], SourceETag = f[10], DestinationETag = f[11], ContentType = f[12],
                 VerifiedBy = f[13], Attempts = (int)L(14), Retries = (int)L(15), DurationMs = L(16), Result = f[17],
+                HeadersDigest = f.Length > 18 ? f[18] : "",
+                TagCount = f.Length > 19 && int.TryParse(f[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tc) ? tc : (int?)null,
             };
         }
 
@@ -94,6 +113,10 @@ namespace S3Migration.Journal
             Error = r.Status != Planning.MigrationResultStatus.Verified || r.Notes.Contains(JournalRow.OverwroteNote) ? r.Notes : "",
             SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
             Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
+            HeadersDigest = r.HeadersDigest, TagCount = r.TagCount,
         };
+
+        /// <summary>What this verified row says the destination must still match (the one rule's input after the copy).</summary>
+        public Planning.CopyProof ToProof() => Planning.CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount);
     }
 }

@@ -25,9 +25,12 @@ namespace S3Migration.Journal
         private readonly CsvWriter _csv;
         private DateTime _lastSync = DateTime.UtcNow;
         private FileStream? _lock;
+        /// <summary>Fields per row: an older journal is appended to in its own shape, so every row matches its header.</summary>
+        private readonly int _width;
 
-        private MigrationJournal(string path, FileStream stream, long good, Dictionary<string, JournalRow> verified, int rows, long tornBytes)
+        private MigrationJournal(string path, FileStream stream, long good, Dictionary<string, JournalRow> verified, int rows, long tornBytes, int width)
         {
+            _width = width == 0 ? JournalRow.Columns.Length : width;
             Path = path;
             Verified = verified;
             EarlierRows = rows;
@@ -77,8 +80,8 @@ namespace S3Migration.Journal
                     // A later failed or conflicting attempt (say, the source changed) withdraws an earlier verification.
                     if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = row;
                     else verified.Remove(row.OldPath);
-                });
-                return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good) { _lock = lockFile };
+                }, out var width);
+                return new MigrationJournal(path, stream, good, verified, rows, stream.Length - good, good == 0 ? 0 : width) { _lock = lockFile };
             }
             catch
             {
@@ -90,7 +93,7 @@ namespace S3Migration.Journal
 
         public void Append(JournalRow row)
         {
-            foreach (var f in row.ToFields()) _csv.WriteField(f);
+            foreach (var f in row.ToFields().Take(_width)) _csv.WriteField(f);
             _csv.NextRecord();
             Flush(DateTime.UtcNow - _lastSync > TimeSpan.FromSeconds(1));
         }
@@ -137,8 +140,12 @@ namespace S3Migration.Journal
         /// complete rows. A row is complete when it ends with a newline outside quotes and has every column, so a
         /// crash mid-row is never mistaken for data.
         /// </summary>
-        public static long Read(Stream stream, Action<JournalRow> onRow)
+        public static long Read(Stream stream, Action<JournalRow> onRow) => Read(stream, onRow, out _);
+
+        /// <param name="width">the journal's column count: JournalRow.Columns, or the first version's 18 (0 for an empty file)</param>
+        public static long Read(Stream stream, Action<JournalRow> onRow, out int width)
         {
+            width = 0;
             stream.Seek(0, SeekOrigin.Begin);
             var buffer = new byte[1 << 16];
             var record = new MemoryStream();
@@ -161,18 +168,19 @@ namespace S3Migration.Journal
                     if (header)
                     {
                         // Never cut a file that is not a journal: only a journal's own torn tail is cut off.
-                        if (fields == null || !fields.SequenceEqual(JournalRow.Columns)) throw NotAJournal();
+                        if (fields == null || !IsHeader(fields)) throw NotAJournal();
+                        width = fields.Length;
                         header = false;
                         good = position + 1;
                         continue;
                     }
                     line++;
-                    if (fields == null || fields.Length != JournalRow.Columns.Length)
+                    if (fields == null || fields.Length != width)
                     {
                         // Only a torn tail is a crash's doing and cut off. A bad row with rows after it is damage (an
                         // edit by hand, say): cutting there would delete every later row, so refuse and keep the file.
                         if (position + 1 < stream.Length)
-                            throw new InvalidDataException($"{MigrationJournal.FileName} row {line - 1} (after the header) has {fields?.Length ?? 0} fields instead of {JournalRow.Columns.Length}, and rows follow it; repair that line. The journal was left as it is.");
+                            throw new InvalidDataException($"{MigrationJournal.FileName} row {line - 1} (after the header) has {fields?.Length ?? 0} fields instead of {width}, and rows follow it; repair that line. The journal was left as it is.");
                         stream.Seek(0, SeekOrigin.End);
                         return good;
                     }
@@ -186,6 +194,10 @@ namespace S3Migration.Journal
             stream.Seek(0, SeekOrigin.End);
             return good;
         }
+
+        /// <summary>The current header, or the first version's (its first 18 columns).</summary>
+        private static bool IsHeader(string[] fields) =>
+            fields.SequenceEqual(JournalRow.Columns) || fields.SequenceEqual(JournalRow.Columns.Take(JournalRow.FirstVersionColumns));
 
         private static InvalidDataException NotAJournal() =>
             new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace? It was left as it is.");

@@ -197,8 +197,7 @@ namespace S3Migration.Planning
                     item.AddNote("already migrated: the destination holds the same size and ETag");
                 }
                 else if (_s.Verified != null && _s.Verified.TryGetValue($"s3://{_s.SourceBucket}/{obj.Key}", out var v)
-                         && v.NewPath == $"s3://{_s.TargetBucket}/{target.TargetKey}" && v.Size == size && ETag.Clean(v.ETag) == destEtag
-                         && ETag.Clean(v.SourceETag) == etag && obj.Size == size)
+                         && VerificationRule.StillAsJournaled(v.NewPath, v.Size, v.SourceETag, v.ETag, $"s3://{_s.TargetBucket}/{target.TargetKey}", obj.Size, etag, size, destEtag))
                 {
                     item.Status = MigrationItemStatus.Skipped;
                     item.AddNote("already migrated: the journal verified this destination copy");

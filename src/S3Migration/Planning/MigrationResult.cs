@@ -19,6 +19,10 @@ namespace S3Migration.Planning
         public string SourceETag { get; set; } = "";
         public string DestinationETag { get; set; } = "";
         public string ContentType { get; set; } = "";
+        /// <summary>The source's preserved headers and user metadata as one digest, journaled so later checks can compare them.</summary>
+        public string HeadersDigest { get; set; } = "";
+        /// <summary>How many tags the copy gave the destination (the source's plus the migration's); null when unknown.</summary>
+        public int? TagCount { get; set; }
         public MigrationResultStatus Status { get; set; }
         /// <summary>How equality was proven: etag, md5, checksum, or content (both sides hashed).</summary>
         public string VerifiedBy { get; set; } = "";

@@ -50,13 +50,20 @@ namespace S3Migration.Planning
     }
 
     /// <summary>
-    /// When a copy counts as verified (DESIGN.md, "What verified means"), in one place: the destination exists,
-    /// its size equals the source's, its Content-Type, Cache-Control, Content-Disposition, Content-Encoding,
-    /// Content-Language and user metadata equal the source's, and its content is proven equal by
-    /// 1. equal ETags, both MD5s or both multipart ETags (the MD5 of the parts' MD5s, so the same parts), or
-    /// 2. the destination's MD5 ETag equal to the source's known MD5 (from the inventory or a computed one), or
-    /// 3. equal S3 full-object checksums of the same algorithm.
-    /// Otherwise the content is Unproven, and the caller hashes the content (CopyEngine) before deciding.
+    /// When a copy counts as verified (DESIGN.md, "What verified means"), in one place, for the copy, the integrity check,
+    /// the backup, the cleanup and the planner alike. The destination matches a <see cref="CopyProof"/> (the live source's,
+    /// or the journal's record of it) when:
+    /// - its size equals the source's;
+    /// - its Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and user metadata equal
+    ///   the source's (compared one by one against a live source, by digest against the journal);
+    /// - it carries as many tags as the copy gave it (the source's plus the migration's), where that is known;
+    /// - it still has the ETag the copy verified, once a copy was recorded (any rewrite changes the ETag);
+    /// - its content is proven equal by
+    ///   1. equal ETags, both MD5s or both multipart ETags (the MD5 of the parts' MD5s, so the same parts), or
+    ///   2. the destination's MD5 ETag equal to the source's known MD5 (from the inventory or a computed one), or
+    ///   3. equal S3 full-object checksums of the same algorithm, or
+    ///   4. the ETag the copy verified (when the copy itself proved the content), unless the caller wants content read.
+    /// Otherwise the content is Unproven, and the caller hashes both sides (<see cref="CompareContent"/>) before deciding.
     /// </summary>
     public static class VerificationRule
     {
@@ -72,19 +79,33 @@ namespace S3Migration.Planning
             return inventoryMd5.Length == 0 && source.ETagIsMd5 ? source.ETag : inventoryMd5;
         }
 
-        public static VerificationOutcome Compare(ObjectFacts source, string? sourceMd5, ObjectFacts destination)
+        /// <summary>The rule against a live source (copy time, or a destination found in place).</summary>
+        public static VerificationOutcome Compare(ObjectFacts source, string? sourceMd5, ObjectFacts destination, int? tagCount = null) =>
+            Compare(CopyProof.FromSource(source, sourceMd5, tagCount), destination, readContent: false);
+
+        /// <param name="readContent">
+        /// -Deep: an ETag that is no MD5 (multipart, SSE-KMS) proves only that nothing rewrote the object since the copy;
+        /// return Unproven instead, so the caller hashes both contents.
+        /// </param>
+        public static VerificationOutcome Compare(CopyProof expected, ObjectFacts destination, bool readContent)
         {
-            if (destination.Size != source.Size)
-                return new VerificationOutcome(Verdict.Mismatch, "", $"size {destination.Size}, source {source.Size}");
-            var headers = DifferentHeaders(source, destination);
+            if (destination.Size != expected.Size)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"size {destination.Size}, source {expected.Size}");
+            // A rewrite changes the ETag: said first, since new headers or tags would only be its consequence.
+            var dstEtag = ETag.Clean(destination.ETag);
+            var recorded = ETag.Clean(expected.DestinationETag);
+            if (recorded.Length > 0 && dstEtag != recorded)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"ETag {dstEtag}, the copy verified {recorded}: the object was rewritten");
+            var headers = DifferentHeaders(expected, destination);
             if (headers.Count > 0)
                 return new VerificationOutcome(Verdict.Mismatch, "", "not preserved: " + string.Join(", ", headers));
+            if (expected.TagCount.HasValue && (destination.TagCount ?? 0) != expected.TagCount.Value)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"tags: it carries {destination.TagCount ?? 0}, the copy gave it {expected.TagCount.Value} (tags removed or replaced)");
 
-            var srcEtag = ETag.Clean(source.ETag);
-            var dstEtag = ETag.Clean(destination.ETag);
-            var bothPlain = source.ETagIsMd5 && destination.ETagIsMd5;
-            var bothMultipart = ETag.IsMultipart(srcEtag) && ETag.IsMultipart(dstEtag) && !destination.CustomerKey && !source.CustomerKey
-                                && !source.Encryption.StartsWith("aws:kms", StringComparison.Ordinal) && !destination.Encryption.StartsWith("aws:kms", StringComparison.Ordinal);
+            var srcEtag = ETag.Clean(expected.SourceETag);
+            var bothPlain = expected.SourceETagIsMd5 && destination.ETagIsMd5;
+            var bothMultipart = ETag.IsMultipart(srcEtag) && ETag.IsMultipart(dstEtag) && !destination.CustomerKey && !expected.SourceEncryptedByKey
+                                && !destination.Encryption.StartsWith("aws:kms", StringComparison.Ordinal);
             if (bothPlain || bothMultipart)
                 return srcEtag == dstEtag
                     ? new VerificationOutcome(Verdict.Verified, "etag", "")
@@ -92,20 +113,39 @@ namespace S3Migration.Planning
                         ? new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {srcEtag}")
                         : new VerificationOutcome(Verdict.Unproven, "", "multipart ETags with different part layouts");
 
-            var md5 = ETag.Clean(sourceMd5);
+            var md5 = ETag.Clean(expected.Md5);
             if (destination.ETagIsMd5 && ETag.LooksLikeMd5(md5))
                 return dstEtag == md5
                     ? new VerificationOutcome(Verdict.Verified, "md5", "")
                     : new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {md5}");
 
-            if (source.FullObjectChecksum.Length > 0 && destination.FullObjectChecksum.Length > 0
-                && Algorithm(source.FullObjectChecksum) == Algorithm(destination.FullObjectChecksum))
-                return source.FullObjectChecksum == destination.FullObjectChecksum
+            if (expected.FullObjectChecksum.Length > 0 && destination.FullObjectChecksum.Length > 0
+                && Algorithm(expected.FullObjectChecksum) == Algorithm(destination.FullObjectChecksum))
+                return expected.FullObjectChecksum == destination.FullObjectChecksum
                     ? new VerificationOutcome(Verdict.Verified, "checksum", "")
                     : new VerificationOutcome(Verdict.Mismatch, "", $"{Algorithm(destination.FullObjectChecksum)} checksum differs");
 
-            return new VerificationOutcome(Verdict.Unproven, "", "no ETag or checksum proves the content (encryption or part layout)");
+            if (recorded.Length > 0 && !readContent)
+                return new VerificationOutcome(Verdict.Verified, "etag", "");
+            return new VerificationOutcome(Verdict.Unproven, "", recorded.Length > 0
+                ? "its ETag proves only that it is unchanged since the copy; hashing both contents"
+                : "no ETag or checksum proves the content (encryption or part layout)");
         }
+
+        /// <summary>
+        /// "Already migrated?": whether the journal's verified row still describes the same source and the same
+        /// destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so nothing
+        /// needs copying again. Asked by the planner, the copy and the backup.
+        /// </summary>
+        public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, long sourceSize, string sourceETag, long destinationSize, string destinationETag) =>
+            done.VerificationStatus == Journal.JournalRow.Verified
+            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, sourceSize, sourceETag, destinationSize, destinationETag);
+
+        /// <summary>The same question of a verified row's four facts (the planner keeps only these per source).</summary>
+        public static bool StillAsJournaled(string doneNewPath, long doneSize, string doneSourceETag, string doneDestinationETag,
+            string targetPath, long sourceSize, string sourceETag, long destinationSize, string destinationETag) =>
+            doneNewPath == targetPath && destinationSize == doneSize && sourceSize == doneSize
+            && ETag.Clean(destinationETag) == ETag.Clean(doneDestinationETag) && ETag.Clean(sourceETag) == ETag.Clean(doneSourceETag);
 
         /// <summary>Compares two MD5s computed by reading both contents.</summary>
         public static VerificationOutcome CompareContent(string sourceMd5, string destinationMd5) =>
@@ -113,17 +153,26 @@ namespace S3Migration.Planning
                 ? new VerificationOutcome(Verdict.Verified, "content", "")
                 : new VerificationOutcome(Verdict.Mismatch, "", $"content MD5 {destinationMd5}, source {sourceMd5}");
 
-        private static List<string> DifferentHeaders(ObjectFacts s, ObjectFacts d)
+        private static List<string> DifferentHeaders(CopyProof expected, ObjectFacts d)
         {
             var diff = new List<string>();
-            if (!string.Equals(s.ContentType, d.ContentType, StringComparison.Ordinal)) diff.Add($"Content-Type '{d.ContentType}' (source '{s.ContentType}')");
-            if (s.CacheControl != d.CacheControl) diff.Add("Cache-Control");
-            if (s.ContentDisposition != d.ContentDisposition) diff.Add("Content-Disposition");
-            if (s.ContentEncoding != d.ContentEncoding) diff.Add("Content-Encoding");
-            if (s.ContentLanguage != d.ContentLanguage) diff.Add("Content-Language");
-            var missing = s.Metadata.Where(m => !d.Metadata.TryGetValue(m.Key, out var v) || v != m.Value).Select(m => m.Key)
-                .Concat(d.Metadata.Keys.Where(k => !s.Metadata.ContainsKey(k))).ToList();
-            if (missing.Count > 0) diff.Add("metadata " + string.Join(", ", missing));
+            if (expected.Headers is { } s)
+            {
+                if (!string.Equals(s.ContentType, d.ContentType, StringComparison.Ordinal)) diff.Add($"Content-Type '{d.ContentType}' (source '{s.ContentType}')");
+                if (s.CacheControl != d.CacheControl) diff.Add("Cache-Control");
+                if (s.ContentDisposition != d.ContentDisposition) diff.Add("Content-Disposition");
+                if (s.ContentEncoding != d.ContentEncoding) diff.Add("Content-Encoding");
+                if (s.ContentLanguage != d.ContentLanguage) diff.Add("Content-Language");
+                var missing = s.Metadata.Where(m => !d.Metadata.TryGetValue(m.Key, out var v) || v != m.Value).Select(m => m.Key)
+                    .Concat(d.Metadata.Keys.Where(k => !s.Metadata.ContainsKey(k))).ToList();
+                if (missing.Count > 0) diff.Add("metadata " + string.Join(", ", missing));
+                return diff;
+            }
+            // From the journal: the Content-Type by value, the rest by digest (journals from before the digest have none).
+            if (expected.ContentType.Length > 0 && !string.Equals(expected.ContentType, d.ContentType, StringComparison.Ordinal))
+                diff.Add($"Content-Type '{d.ContentType}', recorded '{expected.ContentType}'");
+            else if (expected.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(d) != expected.HeadersDigest)
+                diff.Add("Cache-Control, Content-Disposition, Content-Encoding, Content-Language or user metadata changed since the copy");
             return diff;
         }
 

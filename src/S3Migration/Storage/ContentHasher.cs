@@ -18,6 +18,21 @@ namespace S3Migration.Storage
         /// <summary>Bytes hashed so far, for progress.</summary>
         public long BytesHashed => Interlocked.Read(ref _bytes);
 
+        /// <summary>
+        /// The one rule, completed: where ETags and checksums cannot prove the content (Unproven), both contents are read
+        /// and hashed (the source's known MD5 stands in for reading it). The copy and the integrity check (-Deep) share it.
+        /// </summary>
+        public async Task<VerificationOutcome> VerifyAsync(CopyProof expected, ObjectFacts destination, string sourceBucket, string sourceKey,
+            string targetBucket, string targetKey, bool readContent, S3Calls calls, StrongBox<int> retries, CancellationToken ct)
+        {
+            var outcome = VerificationRule.Compare(expected, destination, readContent);
+            if (outcome.Verdict != Verdict.Unproven) return outcome;
+            var sourceMd5 = ETag.LooksLikeMd5(expected.Md5) ? ETag.Clean(expected.Md5)
+                : await calls.Run(() => ComputeMd5Async(sourceBucket, sourceKey, expected.Size, ct), retries, ct).ConfigureAwait(false);
+            var destinationMd5 = await calls.Run(() => ComputeMd5Async(targetBucket, targetKey, destination.Size, ct), retries, ct).ConfigureAwait(false);
+            return VerificationRule.CompareContent(sourceMd5, destinationMd5);
+        }
+
         public async Task<string> ComputeMd5Async(string bucket, string key, long expectedSize, CancellationToken ct)
         {
             using var response = await _s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct).ConfigureAwait(false);

@@ -172,12 +172,11 @@ namespace S3Migration.Storage
 
             // 3. Verified by an earlier run, the source is still the one that run copied, and the destination is
             //    still what it verified (the folder listing shows): nothing to copy, nothing to add to the journal.
-            if (_verified.TryGetValue(sourcePath, out var done) && done.NewPath == targetPath && existing is { } e
-                && e.ETag == ETag.Clean(done.DestinationETag) && e.Size == done.Size
-                && src.ETag == ETag.Clean(done.SourceETag) && src.Size == done.Size)
+            if (_verified.TryGetValue(sourcePath, out var done) && existing is { } e
+                && VerificationRule.StillAsJournaled(done, targetPath, src.Size, src.ETag, e.Size, e.ETag))
             {
                 r.Status = MigrationResultStatus.Skipped;
-                r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy;
+                r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.HeadersDigest = done.HeadersDigest; r.TagCount = done.TagCount;
                 if (r.Md5.Length == 0) r.Md5 = done.Md5;
                 r.AddNote($"verified by an earlier run ({done.Timestamp:u}); not copied again");
                 r.FromJournal = true;
@@ -195,6 +194,10 @@ namespace S3Migration.Storage
 
             // 5. Copy, verify, copy once more on a mismatch.
             var tags = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+            // The journal keeps what the one rule needs to be asked again after the source is gone.
+            r.HeadersDigest = CopyProof.HeadersDigestOf(src);
+            r.TagCount = tags != null ? tags.Count : src.TagCount;
+            var proof = CopyProof.FromSource(src, r.Md5, r.TagCount);
             for (var attempt = 1; attempt <= 2; attempt++)
             {
                 r.Attempts = attempt;
@@ -215,7 +218,7 @@ namespace S3Migration.Storage
                 var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
                 var outcome = dst == null
                     ? new VerificationOutcome(Verdict.Mismatch, "", "the destination is missing after the copy")
-                    : await DecideAsync(item, src, r.Md5, dst, retries, ct).ConfigureAwait(false);
+                    : await _hasher.VerifyAsync(proof, dst, item.SourceBucket, item.SourceKey, item.TargetBucket, item.TargetKey, false, _calls, retries, ct).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Verified)
                 {
                     written.Value = null;
@@ -248,19 +251,31 @@ namespace S3Migration.Storage
         }
 
         /// <summary>
-        /// Compares what is at the target key with the source. True when that settles the item: identical content
-        /// is Skipped (and journaled as verified), different content a Conflict. False when -Force lets the copy overwrite it.
+        /// Compares what is at the target key with the source. True when that settles the item: identical content made
+        /// by this migration (its migration-id tag: a run killed before it journaled the copy) is Verified as the
+        /// migration's own; other identical content is Skipped (journaled as verified, found in place); different content
+        /// a Conflict. False when -Force lets the copy overwrite it.
         /// </summary>
         private async Task<bool> CompareExistingAsync(CopyItem item, ObjectFacts src, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
         {
             var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
             if (dst == null) return false;
-            var outcome = await DecideAsync(item, src, r.Md5, dst, retries, ct).ConfigureAwait(false);
+            var outcome = await _hasher.VerifyAsync(CopyProof.FromSource(src, r.Md5, null), dst, item.SourceBucket, item.SourceKey, item.TargetBucket, item.TargetKey,
+                false, _calls, retries, ct).ConfigureAwait(false);
             if (outcome.Verdict == Verdict.Verified)
             {
-                r.Status = MigrationResultStatus.Skipped;
                 r.VerifiedBy = outcome.How;
                 r.DestinationETag = dst.ETag;
+                r.HeadersDigest = CopyProof.HeadersDigestOf(src);
+                r.TagCount = dst.TagCount ?? 0;
+                if (await MadeByThisMigrationAsync(item, dst, retries, ct).ConfigureAwait(false))
+                {
+                    r.Status = MigrationResultStatus.Verified;
+                    r.AddNote(JournalRow.MadeEarlierNote);
+                    await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst.Size, dst.ETag, ct).ConfigureAwait(false);
+                    return true;
+                }
+                r.Status = MigrationResultStatus.Skipped;
                 r.AddNote(JournalRow.FoundIdenticalNote);
                 return true;
             }
@@ -275,15 +290,15 @@ namespace S3Migration.Storage
             return true;
         }
 
-        /// <summary>The verification rule; content that ETags and checksums cannot prove is hashed on both sides.</summary>
-        private async Task<VerificationOutcome> DecideAsync(CopyItem item, ObjectFacts src, string md5, ObjectFacts dst, StrongBox<int> retries, CancellationToken ct)
+        /// <summary>
+        /// Provenance: the destination carries this migration's migration-id tag. Asked only of a destination found with
+        /// identical content (one tagging request), and only when it has tags at all.
+        /// </summary>
+        private async Task<bool> MadeByThisMigrationAsync(CopyItem item, ObjectFacts dst, StrongBox<int> retries, CancellationToken ct)
         {
-            var outcome = VerificationRule.Compare(src, md5, dst);
-            if (outcome.Verdict != Verdict.Unproven) return outcome;
-            var sourceMd5 = ETag.LooksLikeMd5(md5) ? md5
-                : await _calls.Run(() => _hasher.ComputeMd5Async(item.SourceBucket, item.SourceKey, src.Size, ct), retries, ct).ConfigureAwait(false);
-            var destinationMd5 = await _calls.Run(() => _hasher.ComputeMd5Async(item.TargetBucket, item.TargetKey, dst.Size, ct), retries, ct).ConfigureAwait(false);
-            return VerificationRule.CompareContent(sourceMd5, destinationMd5);
+            if (_settings.MigrationId.Length == 0 || dst.TagCount == 0) return false;
+            var t = await _calls.Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = item.TargetBucket, Key = item.TargetKey }, ct), retries, ct).ConfigureAwait(false);
+            return (t.Tagging ?? new List<Tag>()).Any(x => x.Key == MigrationTags.IdKey && x.Value == _settings.MigrationId);
         }
 
         /// <summary>
@@ -301,7 +316,7 @@ namespace S3Migration.Storage
                 sourceTags.AddRange((t.Tagging ?? new List<Tag>()).Select(x => new KeyValuePair<string, string>(x.Key, x.Value)));
             }
             if (!_settings.MigrationTags) return sourceTags;
-            var (tags, note) = MigrationTags.Merge(sourceTags, _settings.MigrationDate, item.SourceKey);
+            var (tags, note) = MigrationTags.Merge(sourceTags, _settings.MigrationDate, item.SourceKey, _settings.MigrationId);
             if (note.Length > 0) r.AddNote(note);
             return tags;
         }

@@ -15,8 +15,13 @@ namespace S3Migration.Storage
         /// <summary>null keeps the source's storage class.</summary>
         public string? StorageClass { get; set; }
         public string? CannedAcl { get; set; }
-        /// <summary>Add migration-date and source-structure to each copy's tags.</summary>
+        /// <summary>Add migration-date, source-structure and migration-id to each copy's tags.</summary>
         public bool MigrationTags { get; set; } = true;
+        /// <summary>
+        /// The workspace's migration id (MigrationState), tagged on every copy as migration-id: a copy found in place with
+        /// identical content and this id was made by this migration (a run killed before journaling it), not found there.
+        /// </summary>
+        public string MigrationId { get; set; } = "";
         /// <summary>Overwrite a destination that holds different content.</summary>
         public bool Force { get; set; }
         /// <summary>Objects larger than this use multipart UploadPartCopy; S3 allows CopyObject up to 5 GiB.</summary>

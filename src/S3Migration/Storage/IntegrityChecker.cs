@@ -25,6 +25,12 @@ namespace S3Migration.Storage
         public string SourceETag { get; set; } = "";
         public string DestinationETag { get; set; } = "";
         public string ContentType { get; set; } = "";
+        /// <summary>The source's preserved headers and user metadata as one digest, as the copy journaled it ("" in old journals).</summary>
+        public string HeadersDigest { get; set; } = "";
+        /// <summary>How many tags the copy gave the destination; null when unknown.</summary>
+        public int? TagCount { get; set; }
+        /// <summary>What the destination must still match: the one rule's input, from what the copy recorded.</summary>
+        public CopyProof Proof => CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount);
         /// <summary>True when the copy verified it (Verified or Skipped); false for Failed and Conflict.</summary>
         public bool Migrated { get; set; }
         public string Notes { get; set; } = "";
@@ -77,7 +83,8 @@ namespace S3Migration.Storage
             return keep;
         }
 
-        private static ExpectedCopy FromRow(JournalRow r)
+        /// <summary>One journal row as a copy to check (Migrated when the row is verified).</summary>
+        public static ExpectedCopy FromRow(JournalRow r)
         {
             var (sb, sk) = SplitPath(r.OldPath);
             var (tb, tk) = SplitPath(r.NewPath);
@@ -85,6 +92,7 @@ namespace S3Migration.Storage
             {
                 RowId = r.RowId, PersonName = r.PersonName, FileType = r.FileType, SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
                 Size = r.Size, Md5 = r.Md5, SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType,
+                HeadersDigest = r.HeadersDigest, TagCount = r.TagCount,
                 Migrated = r.VerificationStatus == JournalRow.Verified, Notes = r.Error, Timestamp = r.Timestamp,
             };
         }
@@ -222,12 +230,13 @@ namespace S3Migration.Storage
                 r.DestinationSize = dst.Size; r.DestinationETag = dst.ETag; r.ContentType = dst.ContentType;
                 r.ContentTypeMatch = e.ContentType.Length == 0 ? (bool?)null : dst.ContentType == e.ContentType;
 
+                // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
+                // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
                 var problems = new List<string>();
-                if (dst.Size != e.Size) problems.Add($"size {dst.Size}, recorded {e.Size}");
-                if (r.ContentTypeMatch == false) problems.Add($"Content-Type '{dst.ContentType}', recorded '{e.ContentType}'");
-                var content = await ContentAsync(e, dst, retries, ct).ConfigureAwait(false);
-                if (content.Problem != null) problems.Add(content.Problem);
-                r.CheckedBy = content.By;
+                var outcome = await _hasher.VerifyAsync(e.Proof, dst, e.SourceBucket, e.SourceKey, e.TargetBucket, e.TargetKey, _o.Deep, _calls, retries, ct).ConfigureAwait(false);
+                if (outcome.Verdict == Verdict.Mismatch) problems.Add(outcome.Why);
+                else if (outcome.Verdict == Verdict.Unproven) problems.Add("no recorded ETag or MD5 to compare; use -Deep");
+                r.CheckedBy = outcome.How;
                 var naming = e.RowId.Length > 0 ? new TargetKeyBuilder(_o.Types, "").NamingProblem(e.RowId, e.PersonName, e.SourceKey, e.TargetKey) : null;
                 if (naming != null) problems.Add("the target key does not follow the naming rule: " + naming);
                 if (problems.Count > 0) return Set(r, IntegrityStatus.Mismatch, string.Join("; ", problems));
@@ -247,25 +256,6 @@ namespace S3Migration.Storage
             {
                 return Set(r, IntegrityStatus.Mismatch, "could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message));
             }
-        }
-
-        /// <summary>
-        /// The content check: the destination still has the ETag the copy verified (any rewrite changes it), or its
-        /// MD5 ETag equals the source's MD5; with -Deep, content no ETag can prove is hashed.
-        /// </summary>
-        private async Task<(string? Problem, string By)> ContentAsync(ExpectedCopy e, ObjectFacts dst, StrongBox<int> retries, CancellationToken ct)
-        {
-            var recorded = ETag.Clean(e.DestinationETag);
-            if (recorded.Length > 0 && dst.ETag != recorded && !(_o.Deep && !dst.ETagIsMd5))
-                return ($"ETag {dst.ETag}, the copy verified {recorded}: the object was rewritten", "etag");
-            if (dst.ETagIsMd5 && ETag.LooksLikeMd5(e.Md5))
-                return dst.ETag == ETag.Clean(e.Md5) ? ((string?)null, "md5") : ($"MD5 {dst.ETag}, source {e.Md5}", "md5");
-            if (!_o.Deep)
-                return recorded.Length > 0 ? ((string?)null, "etag") : ("no recorded ETag or MD5 to compare; use -Deep", "");
-            var sourceMd5 = ETag.LooksLikeMd5(e.Md5) ? ETag.Clean(e.Md5)
-                : await _calls.Run(() => _hasher.ComputeMd5Async(e.SourceBucket, e.SourceKey, e.Size, ct), retries, ct).ConfigureAwait(false);
-            var destinationMd5 = await _calls.Run(() => _hasher.ComputeMd5Async(e.TargetBucket, e.TargetKey, dst.Size, ct), retries, ct).ConfigureAwait(false);
-            return destinationMd5 == sourceMd5 ? ((string?)null, "content") : ($"content MD5 {destinationMd5}, source {sourceMd5}", "content");
         }
 
         /// <summary>Every object in the destination type folders the copies used (and the map's other type folders beside them).</summary>

@@ -369,9 +369,11 @@ namespace S3Migration.Storage
                 if (r == null) problem = approved.Contains(s.Key) ? "not backed up (the run ended before it)" : "not backed up (declined)";
                 else if (r.Status == BackupResultStatus.Failed) problem = r.Notes;
                 else if (found == null) problem = "the backup is missing from the listing of the backup location";
-                else if (found.Size != s.Size) problem = $"the backup has {found.Size} bytes, the source {s.Size}";
-                else if (ETag.Clean(found.ETag) != ETag.Clean(r.BackupETag)) problem = $"the backup changed after it was verified (ETag {ETag.Clean(found.ETag)}, verified {r.BackupETag})";
-                else if (ETag.Clean(s.ETag) != ETag.Clean(r.SourceETag)) problem = "the source changed after its backup was verified; run the backup again";
+                // The one "already migrated?" question, asked of the listing; the branches below only say why not.
+                else if (!VerificationRule.StillAsJournaled(key, r.Size, r.SourceETag, r.BackupETag, key, s.Size, s.ETag, found.Size, found.ETag))
+                    problem = found.Size != s.Size ? $"the backup has {found.Size} bytes, the source {s.Size}"
+                        : ETag.Clean(found.ETag) != ETag.Clean(r.BackupETag) ? $"the backup changed after it was verified (ETag {ETag.Clean(found.ETag)}, verified {r.BackupETag})"
+                        : "the source changed after its backup was verified; run the backup again";
                 else if (r.VerifiedBy.Length == 0) problem = "no proof of equal content is on record";
                 else problem = null;
 

@@ -366,14 +366,10 @@ namespace S3Migration.Storage
                 };
             }).ToList();
 
-            // The destination, by the module's one rule for "identical" (IntegrityChecker: size, ETag as verified or MD5,
-            // Content-Type, naming). Sources are checked below by HEAD, which also gives the version id to delete.
-            var expected = candidates.Select((c, i) => new ExpectedCopy
-            {
-                RowId = c.RowId, PersonName = c.PersonName, FileType = c.FileType, SourceBucket = results[i].SourceBucket, SourceKey = results[i].SourceKey,
-                TargetBucket = results[i].TargetBucket, TargetKey = results[i].TargetKey, Size = c.Size, Md5 = c.Md5, SourceETag = c.SourceETag,
-                DestinationETag = c.DestinationETag, ContentType = c.ContentType, Migrated = true, Timestamp = c.Timestamp,
-            }).ToList();
+            // The destination, by the module's one rule for "verified" (VerificationRule through IntegrityChecker: size, the
+            // ETag as verified, content, headers and user metadata, tags, naming), against what the journal recorded.
+            // Sources are checked below by HEAD, which also gives the version id to delete.
+            var expected = candidates.Select(ExpectedCopy.FromRow).ToList();
             var checker = new IntegrityChecker(_s3, "the source removal", new IntegrityOptions { SkipSourceCheck = true, ThrottleLimit = _o.ThrottleLimit });
             var destination = new Dictionary<string, IntegrityResult>(StringComparer.Ordinal);
             foreach (var d in checker.Check(expected, ct).Results.Where(d => d.Status != IntegrityStatus.Unexpected))
