@@ -73,7 +73,7 @@ namespace S3Migration.Cmdlets
             {
                 // The workspace remembers which people CSV this migration serves (the cleanup and the restore check it).
                 if (options.WorkspacePath != null && options.CsvPath != null)
-                    Workspace.MigrationState.RecordCsv(options.WorkspacePath, options.CsvPath);
+                    Workspace.MigrationState.CheckCsv(options.WorkspacePath, options.CsvPath);
                 s3 = S3ClientFactory.Create(Connection);
                 scanner = new InventoryScanner(s3, options, where);
             }
@@ -113,6 +113,11 @@ namespace S3Migration.Cmdlets
                 s3.Dispose();
             }
             foreach (var line in scanner.Log.Drain()) WriteVerbose(line);
+            if (options.WorkspacePath != null && options.CsvPath != null)
+            {
+                try { Workspace.MigrationState.RecordCsv(options.WorkspacePath, options.CsvPath); }
+                catch (MigrationException ex) { Terminate(ex); }
+            }
             WriteVerbose($"Inventory done: {emitted:N0} objects, {Bytes(scanner.BytesListed)}, {scanner.ListRequests} list requests, {clock.Elapsed.TotalSeconds:0.0}s."
                 + (options.WorkspacePath != null ? $" Wrote {Reports.InventoryChecksumsWriter.FileName} and {Reports.InventoryReport.FileName} to '{options.WorkspacePath}'." : ""));
         }

@@ -67,13 +67,20 @@ namespace S3Migration.Workspace
         /// </summary>
         public static MigrationState RecordCsv(string workspace, string csvPath)
         {
+            CheckCsv(workspace, csvPath);
             var s = Ensure(workspace);
+            if (s.CsvPath == null) { s.CsvPath = System.IO.Path.GetFullPath(csvPath); s.Write(workspace); }
+            return s;
+        }
+
+        /// <summary>Refuses, before any work and without writing, a CSV other than the one the workspace serves.</summary>
+        public static void CheckCsv(string workspace, string csvPath)
+        {
+            var s = Load(workspace);
             var full = System.IO.Path.GetFullPath(csvPath);
             if (s.CsvPath != null && !SamePath(s.CsvPath, full))
                 throw new MigrationException("WorkspaceServesOtherCsv", MigrationErrorKind.InvalidArgument,
                     $"The workspace '{workspace}' serves the people CSV '{s.CsvPath}', not '{full}'. Use that CSV, or another -WorkspacePath for a migration of this one.", target: full);
-            if (s.CsvPath == null) { s.CsvPath = full; s.Write(workspace); }
-            return s;
         }
 
         private static bool SamePath(string a, string b) =>
