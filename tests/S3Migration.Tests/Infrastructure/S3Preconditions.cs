@@ -28,7 +28,8 @@ public sealed record Refusal(int Status, string Code, string Message, string Con
 /// - delete (DeleteObject's If-Match header, DeleteObjects' per-object ETag): evaluated against the current version,
 ///   404 NoSuchKey when there is none, 412 when its ETag differs.
 /// ETags compare without quotes (S3 accepts both); a list is comma-separated; a date that does not parse is ignored,
-/// as RFC 7232 says.
+/// as RFC 7232 says, and so is an if-modified-since date in the future (RFC 2616 14.25 calls it invalid; S3 copies
+/// regardless, as reported on AWS re:Post: "copy-object ... copies data even if x-amz-copy-source-if-modified-since is false").
 /// </summary>
 public static class S3Preconditions
 {
@@ -57,7 +58,7 @@ public static class S3Preconditions
         {
             if (Matches(noneMatch, source.ETag)) return Refusal.Precondition("x-amz-copy-source-If-None-Match");
         }
-        else if (Date(h[CopySourceIfModifiedSince]) is { } modified && source.LastModified <= modified)
+        else if (Date(h[CopySourceIfModifiedSince]) is { } modified && modified <= DateTimeOffset.UtcNow && source.LastModified <= modified)
             return Refusal.Precondition("x-amz-copy-source-If-Modified-Since");
         return null;
     }
