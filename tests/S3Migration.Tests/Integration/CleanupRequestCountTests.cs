@@ -43,7 +43,7 @@ public class CleanupRequestCountTests
 
         CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint | Out-Null", ("bucket", b.Name), ("ws", dir.Path));
         using var remove = Count("Remove-MigrationSource -WorkspacePath $ws -Force -Confirm:$false -EndpointUrl $proxy | Out-Null");
-        Assert.Equal(1, remove.ByKind.GetValueOrDefault("POST")); // one DeleteObjects for all 200
+        Assert.Equal(1, remove.ByKind.GetValueOrDefault("POST delete")); // one DeleteObjects for all 200
         Assert.InRange(remove.Requests, 400, 2 * 200 + 40); // source and destination HEADs; backup, versioning and after-listings
     }
 }

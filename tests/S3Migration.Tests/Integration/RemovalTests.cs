@@ -317,7 +317,7 @@ public class RemovalTests
         var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0, BatchSize = 2 }).Run(w.Workspace, _ => true, null, CancellationToken.None);
         Assert.Equal(5, run.Summary.ObjectsDeleted);
         Assert.Equal(15, run.Summary.BytesReclaimed);
-        Assert.Equal(3, proxy.ByKind.GetValueOrDefault("POST"));
+        Assert.Equal(3, proxy.ByKind.GetValueOrDefault("POST delete"));
     }
 
     [Fact]
