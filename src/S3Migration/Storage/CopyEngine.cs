@@ -188,8 +188,8 @@ namespace S3Migration.Storage
             if (existing != null)
             {
                 var decided = await CompareExistingAsync(item, src, r, retries, ct).ConfigureAwait(false);
-                if (decided) return;
-                overwrite = true;
+                if (decided == true) return;
+                overwrite = decided == false; // null: gone again since the listing, so the copy still must not overwrite
             }
 
             // 5. Copy, verify, copy once more on a mismatch.
@@ -208,9 +208,12 @@ namespace S3Migration.Storage
                 }
                 catch (AmazonS3Exception ex) when (!overwrite && (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed || ex.ErrorCode == "ConditionalRequestConflict"))
                 {
-                    // The key was written by someone else since this run listed the folder.
+                    // The key was written by someone else since this run listed the folder, or (nothing there) the
+                    // refusal was the source's ETag condition: the source changed, said by the handler in CopyAsync.
                     r.Attempts = attempt - 1;
-                    if (await CompareExistingAsync(item, src, r, retries, ct).ConfigureAwait(false)) return;
+                    var settled = await CompareExistingAsync(item, src, r, retries, ct).ConfigureAwait(false);
+                    if (settled == null) throw;
+                    if (settled.Value) return;
                     overwrite = true;
                     attempt--;
                     continue;
@@ -254,12 +257,12 @@ namespace S3Migration.Storage
         /// Compares what is at the target key with the source. True when that settles the item: identical content made
         /// by this migration (its migration-id tag: a run killed before it journaled the copy) is Verified as the
         /// migration's own; other identical content is Skipped (journaled as verified, found in place); different content
-        /// a Conflict. False when -Force lets the copy overwrite it.
+        /// a Conflict. False when -Force lets the copy overwrite it; null when nothing is at the target key.
         /// </summary>
-        private async Task<bool> CompareExistingAsync(CopyItem item, ObjectFacts src, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
+        private async Task<bool?> CompareExistingAsync(CopyItem item, ObjectFacts src, MigrationResult r, StrongBox<int> retries, CancellationToken ct)
         {
             var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
-            if (dst == null) return false;
+            if (dst == null) return null;
             var outcome = await _hasher.VerifyAsync(CopyProof.FromSource(src, r.Md5, null), dst, item.SourceBucket, item.SourceKey, item.TargetBucket, item.TargetKey,
                 false, _calls, retries, ct).ConfigureAwait(false);
             if (outcome.Verdict == Verdict.Verified)
