@@ -59,10 +59,12 @@ function Invoke-MigrationWatch {
         $lines.Add("Persons incomplete: $($summary.PersonsIncomplete -join '; ')")
         # Information, not alarms: AllVerified (and so the exit code) leaves both out.
         if ($summary.Excluded -gt 0) {
-            $lines.Add("Information: $($summary.Excluded) files left out of the copy by choice (Excluded in the report).")
+            $files = if ($summary.Excluded -eq 1) { 'file' } else { 'files' }
+            $lines.Add("Information: $($summary.Excluded) $files left out of the copy by choice (Excluded in the report).")
         }
         if ($summary.NewUploads -gt 0) {
-            $lines.Add("Information: $($summary.NewUploads) new uploads that follow the naming rule: $($summary.NewUploadKeys -join ', ')")
+            $uploads = if ($summary.NewUploads -eq 1) { 'upload that follows' } else { 'uploads that follow' }
+            $lines.Add("Information: $($summary.NewUploads) new $uploads the naming rule: $($summary.NewUploadKeys -join ', ')")
         }
         $lines.Add("Report: $report")
         $ok = [bool]$summary.AllVerified

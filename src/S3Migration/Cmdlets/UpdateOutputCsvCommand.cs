@@ -95,8 +95,6 @@ namespace S3Migration.Cmdlets
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             try
             {
-                // A workspace serves one CSV: another one is refused before anything is read or written.
-                if (Workspace.MigrationState.Load(workspace!).CsvPath != null) Workspace.MigrationState.RecordCsv(workspace!, path);
                 var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
                 // Files left out of the copy by choice do not keep their people from being done.
                 var excluded = Workspace.ExcludedByChoice.Read(workspace!);
@@ -110,7 +108,10 @@ namespace S3Migration.Cmdlets
                 var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
                 if (piped) options.Only = ArrivedVerified(journal);
-                var plan = CsvUrlUpdater.Plan(path, CsvText.ReadLocked(path), journal, options);
+                var bytes = CsvText.ReadLocked(path);
+                // A workspace serves one CSV: another one is refused before anything is planned or written.
+                if (Workspace.MigrationState.Load(workspace!).CsvPath != null) Workspace.MigrationState.RecordCsv(workspace!, path);
+                var plan = CsvUrlUpdater.Plan(path, bytes, journal, options);
                 foreach (var w in plan.Warnings) WriteWarning(w);
                 if (plan.Problems.Count > 0)
                 {

@@ -84,6 +84,6 @@ namespace S3Migration.Planning
 
         public override string ToString() =>
             $"{(AllVerified ? "All verified" : "NOT all verified")}: {Verified} verified, {Missing} missing, {Mismatch} mismatched, {SourceChanged} sources changed, {Unexpected} unexpected"
-            + (Excluded > 0 ? $"; {Excluded} excluded by choice" : "") + (NewUploads > 0 ? $"; {NewUploads} new uploads following the naming rule" : "");
+            + (Excluded > 0 ? $"; {Excluded} excluded by choice" : "") + (NewUploads > 0 ? $"; {NewUploads} new upload{(NewUploads == 1 ? "" : "s")} following the naming rule" : "");
     }
 }
