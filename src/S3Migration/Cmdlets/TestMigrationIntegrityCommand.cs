@@ -115,7 +115,7 @@ namespace S3Migration.Cmdlets
             else if (journaled != null)
                 WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
 
-            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, ThrottleLimit = ThrottleLimit };
+            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit };
             try
             {
                 options.Types = Planning.FileTypeMap.Create(FileTypeMap);

@@ -104,6 +104,11 @@ namespace S3Migration.Storage
         public bool Deep { get; set; }
         /// <summary>After cleanup the sources are gone on purpose: do not check them.</summary>
         public bool SkipSourceCheck { get; set; }
+        /// <summary>
+        /// List the old person folders even with <see cref="SkipSourceCheck"/>, to report new uploads into the old layout
+        /// after the cleanup (the 30-day watch). The source removal, which asks only about its candidates' destinations, does not.
+        /// </summary>
+        public bool WatchOldLayout { get; set; }
         public int ThrottleLimit { get; set; } = 16;
         /// <summary>People CSV rows by normalized row id: every person in it must have all their files.</summary>
         public IReadOnlyDictionary<string, PersonRow>? CsvRows { get; set; }
@@ -155,9 +160,9 @@ namespace S3Migration.Storage
             var all = known == null ? expected : expected.Concat(known).ToList();
             var migrated = expected.Where(e => e.Migrated).ToList();
             var destinations = ListDestinations(expected, ct);
-            // Listed also with -SkipSourceCheck: after the cleanup the sources are gone on purpose, but a new upload into
-            // an old person folder is still an alarm.
-            var sources = ListPersonFolders(expected, ct);
+            // Listed also with -SkipSourceCheck when watching: after the cleanup the sources are gone on purpose, but a new
+            // upload into an old person folder is still an alarm.
+            var sources = _o.SkipSourceCheck && !_o.WatchOldLayout ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
 
             var results = new ConcurrentDictionary<int, IntegrityResult>();
             using (var slots = new SemaphoreSlim(_o.ThrottleLimit))
