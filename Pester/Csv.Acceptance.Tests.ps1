@@ -27,8 +27,8 @@ Describe 'Update-OutputCsv' -Tag 'Acceptance' {
         function New-MigratedCsv([string] $Name) {
             $csv = Join-Path $TestDrive "$Name/outputs/output.csv"
             $null = Initialize-DemoBucket -Client $s3 -Bucket $Name -CsvPath $csv
-            # The demo's one file of an unmapped type: the pipeline holds it back, and a planned file never copied would
-            # (rightly) leave Ada's migration incomplete.
+            # The demo's one file of an unmapped type, which the pipeline holds back: left out, so every file of the
+            # migration is a Verified copy.
             Remove-TestObject -Client $s3 -Bucket $Name -Key '101_Ada_Lovelace/engine.xyz'
             $ws = Join-Path $TestDrive "$Name/migration"
             $notVerified = @(Get-MigrationInventory -Bucket $Name -CsvPath $csv -WorkspacePath $ws -EndpointUrl $endpoint -Region us-east-1 -ErrorAction Stop |

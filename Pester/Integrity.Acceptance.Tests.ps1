@@ -23,9 +23,9 @@ Describe 'Test-MigrationIntegrity' -Tag 'Acceptance' {
         $endpoint = $session.Endpoint
         $s3 = $session.S3
 
-        # The demo data's one file of an unmapped type. The pipeline holds it back (FileType -ne '_unknown'), and
-        # Test-MigrationIntegrity rightly counts what the inventory planned but nobody copied as Missing, so a
-        # bucket that must pass the gate is seeded without it.
+        # The demo data's one file of an unmapped type. The pipeline holds it back (FileType -ne '_unknown'), which
+        # Copy-PersonFiles records as a choice: Test-MigrationIntegrity reports it Excluded (see 'tampering'). The gate's
+        # bucket is seeded without it, so that every result there is Verified.
         $unknownKey = '101_Ada_Lovelace/engine.xyz'
 
     }
@@ -201,12 +201,12 @@ Describe 'Test-MigrationIntegrity' -Tag 'Acceptance' {
             $result.Reason | Should -Not -Match 'size'
         }
 
-        It 'reports the file the pipeline held back (_unknown) as Missing: planned, never copied' {
+        It 'reports the file the pipeline held back (_unknown) as Excluded: left out by choice, not Missing' {
             $result = $resultByKey['_unknown/101_Ada_Lovelace_engine.xyz']
             $result | Should -Not -BeNullOrEmpty
-            $result.Status | Should -Be 'Missing'
+            $result.Status | Should -Be 'Excluded'
             $result.SourceKey | Should -BeExactly $unknownKey
-            $result.Reason | Should -BeLike '*planned by the inventory but never copied*'
+            $result.Reason | Should -BeLike '*left out of the copy by choice*'
         }
 
         It 'still verifies every other copy' {
@@ -223,10 +223,11 @@ Describe 'Test-MigrationIntegrity' -Tag 'Acceptance' {
             $summary.AllVerified | Should -BeFalse
             $summary.Verified | Should -Be ($migrated.Count - 3)
             $summary.Mismatch | Should -Be 1
-            $summary.Missing | Should -Be 2
+            $summary.Missing | Should -Be 1
+            $summary.Excluded | Should -Be 1
             $summary.SourceChanged | Should -Be 1
             $summary.Unexpected | Should -Be 2
-            @($summary.MissingKeys | Sort-Object) | Should -Be @("s3://$bucket/102_Alan Turing/computing machinery.pdf", "s3://$bucket/$unknownKey" | Sort-Object)
+            @($summary.MissingKeys) | Should -Be @("s3://$bucket/102_Alan Turing/computing machinery.pdf")
         }
 
         It 'fails the gate' {
@@ -242,6 +243,7 @@ Describe 'Test-MigrationIntegrity' -Tag 'Acceptance' {
             $lines | Should -Contain "* s3://$bucket/103_Grace_Hopper/keynote.mp3"
             $lines | Should -Contain "+ s3://$bucket/audio/999_Stranger_x.mp3"
             $lines | Should -Contain "+ s3://$bucket/102_Alan Turing/new-upload.mp3"
+            $lines | Should -Contain "~ s3://$bucket/$unknownKey"
             @($lines | Where-Object { $_ -like '= *' }) | Should -HaveCount ($migrated.Count - 3)
         }
     }

@@ -6,8 +6,10 @@ The daily integrity check of the 30-day watch (week 1), for a scheduled task.
 Runs Test-MigrationIntegrity on the migration recorded in -WorkspacePath: every copy's destination is checked
 against the journal (size and ETag or checksum) and its source against the copy. Writes a dated report,
 reports/daily_YYYYMMDD_HHMMSS.csv (the verification report) and .txt (the summary), and exits with:
-  0  every file verified;
-  1  something is not verified (missing, mismatched, source changed, unexpected): read the dated report;
+  0  every file verified; files left out of the copy by choice (Excluded) and new uploads whose keys follow the
+     naming rule (NewUpload) are listed in the report as information;
+  1  something is not verified (missing, mismatched, source changed, unexpected: an object in a type folder that
+     follows no naming rule, or a new one in an old person folder, also after the cleanup): read the dated report;
   2  the check itself could not run (module not loaded, bad workspace, S3 unreachable, credentials, report not written).
 docs/SCHEDULING.md shows how to register it with cron, a systemd timer or the Windows Task Scheduler.
 

@@ -1,8 +1,10 @@
 <#
 The 30-day watch after a migration, shared by the daily (week 1) and weekly (weeks 2-3) scheduled-task scripts,
 so both apply one rule for reports and exit codes:
-  0  every check passed;
-  1  something is not right (a file missing, mismatched or changed, a CSV URL that does not answer 200): read the report;
+  0  every check passed; files left out of the copy by choice (Excluded) and new uploads whose keys follow the
+     naming rule (NewUpload, the application at work) are listed as information, never an alarm;
+  1  something is not right (a file missing, mismatched or changed, an object that follows no rule in a type folder or
+     a new one in an old person folder, a CSV URL that does not answer 200): read the report;
   2  the check itself could not run (module not loaded, bad workspace, S3 unreachable, credentials, report not written).
 Uses only core cmdlets and .NET, so it runs in any PowerShell 7 host, including a bare scheduled task.
 #>
@@ -55,6 +57,15 @@ function Invoke-MigrationWatch {
         $lines.Add($summary.ToString())
         $lines.Add("Missing: $($summary.MissingKeys -join ', ')")
         $lines.Add("Persons incomplete: $($summary.PersonsIncomplete -join '; ')")
+        # Information, not alarms: AllVerified (and so the exit code) leaves both out.
+        if ($summary.Excluded -gt 0) {
+            $files = if ($summary.Excluded -eq 1) { 'file' } else { 'files' }
+            $lines.Add("Information: $($summary.Excluded) $files left out of the copy by choice (Excluded in the report).")
+        }
+        if ($summary.NewUploads -gt 0) {
+            $uploads = if ($summary.NewUploads -eq 1) { 'upload that follows' } else { 'uploads that follow' }
+            $lines.Add("Information: $($summary.NewUploads) new $uploads the naming rule: $($summary.NewUploadKeys -join ', ')")
+        }
         $lines.Add("Report: $report")
         $ok = [bool]$summary.AllVerified
 

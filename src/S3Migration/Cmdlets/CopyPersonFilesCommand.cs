@@ -181,10 +181,34 @@ namespace S3Migration.Cmdlets
             if (_summary == null) return; // -WhatIf, or no input
             _currentPerson = "\0";
             ReportFinishedPersons();
+            RecordExclusions();
             Finish("completed");
             WriteProgress(new ProgressRecord(ProgressId, $"Copy-PersonFiles to {_workspace}", "Done") { RecordType = ProgressRecordType.Completed });
             WriteVerbose($"Done: {_summary.FilesVerified} verified ({_summary.FilesSkipped} already there), {_summary.FilesFailed} failed, {_summary.FilesConflict} conflicts, "
                          + $"{_summary.FilesNotPlanned} not planned; {_summary.Requests} S3 requests, {_summary.Retries} retries, {_clock.Elapsed.TotalSeconds:0.0}s. Journal: {_journal!.Path}");
+        }
+
+        /// <summary>
+        /// At the end of a run that was not stopped (the journal still locked by this run): what the workspace's inventory
+        /// planned and no run has journaled was held back before it reached this cmdlet, by a filter the operator chose.
+        /// It is recorded as such, so Test-MigrationIntegrity reports it Excluded rather than Missing.
+        /// </summary>
+        private void RecordExclusions()
+        {
+            try
+            {
+                var excluded = ExcludedByChoice.Record(_workspace, DateTime.UtcNow);
+                if (excluded == null)
+                    WriteVerbose($"The workspace has no inventory ({Reports.InventoryChecksumsWriter.FileName}), so files filtered out before Copy-PersonFiles cannot be recorded as " +
+                                 "left out by choice; run Get-MigrationInventory with this -WorkspacePath for that.");
+                else if (excluded.Count > 0)
+                    WriteVerbose($"{excluded.Count} files the inventory planned never reached Copy-PersonFiles (filtered out); {ExcludedByChoice.FileName} records them as left out by choice.");
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException || ex is OperationCanceledException))
+            {
+                // The copies are done and journaled; a record that cannot be written must not turn the run into a failure.
+                WriteWarning($"{ExcludedByChoice.FileName} could not be written ({ex.Message}); Test-MigrationIntegrity will report files filtered out before the copy as Missing.");
+            }
         }
 
         /// <summary>Opens the workspace on the first item that really runs, so -WhatIf writes nothing.</summary>

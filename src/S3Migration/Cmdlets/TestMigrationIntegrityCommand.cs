@@ -76,6 +76,24 @@ namespace S3Migration.Cmdlets
             else if (Notes != null && Notes.Contains(JournalRow.OverwroteNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepOverwritten;
         }
 
+        /// <summary>
+        /// The people CSV the workspace serves (migration_state.json), read so that a new upload for a person added after
+        /// the migration is recognised. Not a check of the CSV: a CSV that cannot be read just recognises nobody more.
+        /// </summary>
+        private IReadOnlyDictionary<string, PersonRow>? PeopleOfWorkspace(string workspace)
+        {
+            try
+            {
+                var csv = Workspace.MigrationState.Load(workspace).CsvPath;
+                return csv != null && File.Exists(csv) ? PeopleCsvReader.Read(csv, RowIdColumn) : null;
+            }
+            catch (MigrationException ex)
+            {
+                WriteVerbose($"The people CSV of the workspace could not be read ({ex.Message}); new uploads are recognised for the migration's own people only.");
+                return null;
+            }
+        }
+
         protected override void EndProcessing()
         {
             IReadOnlyList<ExpectedCopy> expected = _piped;
@@ -102,7 +120,7 @@ namespace S3Migration.Cmdlets
             else if (journaled != null)
                 WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
 
-            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, ThrottleLimit = ThrottleLimit };
+            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit };
             try
             {
                 options.Types = Planning.FileTypeMap.Create(FileTypeMap);
@@ -113,6 +131,9 @@ namespace S3Migration.Cmdlets
                     options.Inventoried = all;
                     options.Planned = planned;
                     if (planned != null) WriteVerbose($"The inventory in the workspace planned {planned.Count} objects; each must have a verified destination.");
+                    options.Excluded = Workspace.ExcludedByChoice.Read(_workspace);
+                    if (options.Excluded.Count > 0) WriteVerbose($"{options.Excluded.Count} of them were left out of the copy by choice ({Workspace.ExcludedByChoice.FileName}).");
+                    options.People = PeopleOfWorkspace(_workspace);
                 }
             }
             catch (MigrationException ex) { Terminate(ex); }
@@ -125,6 +146,7 @@ namespace S3Migration.Cmdlets
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
                 var (results, summary) = checker.Check(expected, StopToken, _piped.Count > 0 ? journaled : null);
+                foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 if (_workspace != null)
                 {

@@ -1,10 +1,12 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using S3Migration.Csv;
 using S3Migration.Journal;
+using S3Migration.Planning;
 using S3Migration.Reports;
 using S3Migration.Storage;
 
@@ -12,7 +14,9 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Update-OutputCsv: rewrites the people CSV's URLs to the new layout from the journal's verified copies, with a
-    /// backup first, validation before anything is replaced, and an atomic swap (plan phase 3).
+    /// backup first, validation before anything is replaced, and an atomic swap (plan phase 3). At the end of the design
+    /// card's pipeline (... | Test-MigrationIntegrity | Update-OutputCsv -Path c) it rewrites only what arrives verified;
+    /// alone, from -WorkspacePath, every copy the journal verified.
     /// </summary>
     [Cmdlet(VerbsData.Update, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CsvUrlChange), typeof(CsvUpdateComparison))]
@@ -23,10 +27,22 @@ namespace S3Migration.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
-        /// <summary>The workspace of the copy; Copy-PersonFiles' and Test-MigrationIntegrity's results carry it.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The workspace of the copy. Optional when the piped objects carry it (Copy-PersonFiles' and
+        /// Test-MigrationIntegrity's results do); given as well, it must be theirs.
+        /// </summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        public string? WorkspacePath { get; set; }
+
+        /// <summary>
+        /// Objects from the pipeline, read by property name: SourceBucket, SourceKey, Status and WorkspacePath, as
+        /// Test-MigrationIntegrity and Copy-PersonFiles write them (or as a hand-made object has them). Taken whole, not
+        /// bound property by property, so that the workspace they carry can be compared with an explicit -WorkspacePath
+        /// (a parameter given on the command line is never bound from the pipeline).
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
 
         [Parameter] public Hashtable? UrlColumn { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? UrlDelimiter { get; set; }
@@ -35,37 +51,67 @@ namespace S3Migration.Cmdlets
         [Parameter] public Hashtable? FileTypeMap { get; set; }
 
         private readonly List<string> _workspaces = new List<string>();
+        /// <summary>What came through the pipeline: source path (s3://bucket/key) -> the status it arrived with.</summary>
+        private readonly Dictionary<string, string> _arrived = new Dictionary<string, string>(StringComparer.Ordinal);
 
         protected override void ProcessRecord()
         {
-            var ws = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
-            if (!_workspaces.Contains(ws)) _workspaces.Add(ws);
+            if (InputObject == null) return;
+            var ws = Property("WorkspacePath");
+            if (ws.Length > 0)
+            {
+                ws = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ws);
+                if (!_workspaces.Any(w => SameFolder(w, ws))) _workspaces.Add(ws);
+            }
+            var (bucket, key) = (Property("SourceBucket"), Property("SourceKey"));
+            // Objects without a source (a new upload in a type folder, say) name no URL of the CSV.
+            if (bucket.Length > 0 && key.Length > 0) _arrived[JournalRow.S3Path(bucket, key)] = Property("Status");
         }
+
+        private string Property(string name) => InputObject?.Properties[name]?.Value is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
 
         protected override void EndProcessing()
         {
+            var piped = MyInvocation.ExpectingInput;
             if (_workspaces.Count > 1)
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
                     "SeveralWorkspaces", ErrorCategory.InvalidArgument, _workspaces));
-            if (_workspaces.Count == 0)
+            var given = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+            if (given != null && _workspaces.Count == 1 && !SameFolder(given, _workspaces[0]))
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                        $"-WorkspacePath '{given}' is not the workspace the piped objects come from ('{_workspaces[0]}'). Drop -WorkspacePath to use theirs, or pipe the results of '{given}'. The CSV was left as it is."),
+                    "WorkspaceMismatch", ErrorCategory.InvalidArgument, given));
+            if (piped && _arrived.Count == 0)
             {
-                // An empty pipeline (say, a filter that let nothing through): no workspace, so nothing to update from.
-                WriteWarning("No workspace came through the pipeline, so the CSV was not updated. Give -WorkspacePath, or pipe Copy-PersonFiles results.");
+                // An empty pipeline (say, a filter that let nothing through) is not "everything": nothing is rewritten.
+                WriteWarning("Nothing came through the pipeline, so no URL was rewritten and the CSV was left as it is. Without pipeline input, " +
+                             "Update-OutputCsv -WorkspacePath rewrites every copy the journal records as verified.");
                 return;
             }
-            var workspace = _workspaces[0];
+            var workspace = given ?? _workspaces.FirstOrDefault();
+            if (workspace == null)
+                ThrowTerminatingError(new ErrorRecord(new ArgumentException("No workspace: give -WorkspacePath, or pipe Test-MigrationIntegrity or Copy-PersonFiles results (they carry theirs). The CSV was left as it is."),
+                    "NoWorkspace", ErrorCategory.InvalidArgument, null));
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             try
             {
+                var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
+                // Files left out of the copy by choice do not keep their people from being done.
+                var excluded = Workspace.ExcludedByChoice.Read(workspace!);
+                if (planned != null && excluded.Count > 0) planned = planned.Where(p => !excluded.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
                 var options = new CsvUpdateOptions
                 {
                     Columns = CsvUpdateOptions.ColumnsWith(UrlColumn), UrlDelimiter = UrlDelimiter, KeepSchema = KeepSchema,
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Planning.FileTypeMap.Create(FileTypeMap),
-                    Planned = InventoryChecksumsWriter.ReadKeys(workspace).Planned,
+                    Planned = planned,
                 };
-                var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace));
+                var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
-                var plan = CsvUrlUpdater.Plan(path, CsvText.ReadLocked(path), journal, options);
+                if (piped) options.Only = ArrivedVerified(journal);
+                var bytes = CsvText.ReadLocked(path);
+                // A workspace serves one CSV: another one is refused before anything is planned or written.
+                if (Workspace.MigrationState.Load(workspace!).CsvPath != null) Workspace.MigrationState.RecordCsv(workspace!, path);
+                var plan = CsvUrlUpdater.Plan(path, bytes, journal, options);
                 foreach (var w in plan.Warnings) WriteWarning(w);
                 if (plan.Problems.Count > 0)
                 {
@@ -77,6 +123,7 @@ namespace S3Migration.Cmdlets
                 }
                 if (!plan.HasChanges)
                 {
+                    if (!IsWhatIf()) Workspace.MigrationState.RecordCsv(workspace!, path);
                     WriteVerbose($"Every URL of '{path}' is already what the journal says; nothing to change, the file was not touched.");
                     WriteObject(plan.Comparison);
                     return;
@@ -90,7 +137,8 @@ namespace S3Migration.Cmdlets
                     WriteObject(plan.Comparison);
                     return;
                 }
-                var cmp = CsvFileSwap.Apply(plan, workspace);
+                Workspace.MigrationState.RecordCsv(workspace!, path);
+                var cmp = CsvFileSwap.Apply(plan, workspace!);
                 WriteVerbose($"Replaced '{path}' (md5 {cmp.UpdatedMd5}); the original is in '{cmp.BackupPath}' (md5 {cmp.BackupMd5}).");
                 foreach (var c in plan.Changes) WriteObject(c);
                 WriteObject(cmp);
@@ -98,6 +146,31 @@ namespace S3Migration.Cmdlets
             catch (MigrationException ex) { Terminate(ex); }
             catch (ArgumentException ex) { Terminate(new MigrationException("InvalidParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
         }
+
+        /// <summary>
+        /// The sources that arrived verified (PhaseGates.ArrivesVerified). Those that arrived otherwise while the journal
+        /// records their copy as verified keep their old URL, and a warning says so: the check saw what the journal did not.
+        /// </summary>
+        private HashSet<string> ArrivedVerified(List<ExpectedCopy> journal)
+        {
+            var only = new HashSet<string>(_arrived.Where(a => PhaseGates.ArrivesVerified(a.Value)).Select(a => a.Key), StringComparer.Ordinal);
+            var held = journal.Where(e => e.Migrated).Select(e => JournalRow.S3Path(e.SourceBucket, e.SourceKey))
+                .Where(p => _arrived.ContainsKey(p) && !only.Contains(p)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            foreach (var p in held.Take(20))
+                WriteWarning($"{p} arrived {(_arrived[p].Length > 0 ? _arrived[p] : "without a Status")}: its URL is left as it is, although the journal records its copy as verified. " +
+                             "Update-OutputCsv rewrites only what arrives verified; see the integrity check's reason.");
+            if (held.Count > 20) WriteWarning($"{held.Count - 20} more objects arrived not verified; their URLs are left as they are too.");
+            WriteVerbose($"{_arrived.Count} objects came through the pipeline, {only.Count} of them verified; only their URLs are rewritten.");
+            return only;
+        }
+
+        private static bool SameFolder(string a, string b) =>
+            string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(b).TrimEnd('/', '\\'),
+                System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+        /// <summary>-WhatIf on the command line or $WhatIfPreference in scope.</summary>
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
         private void Terminate(MigrationException ex) => ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex));
     }

@@ -101,6 +101,11 @@ namespace S3Migration.Csv
         public Planning.FileTypeMap Types { get; set; } = Planning.FileTypeMap.Default;
         /// <summary>What the workspace's inventory planned (bucket\nkey): a person is complete when all of theirs verified.</summary>
         public IReadOnlyDictionary<string, Reports.PlannedObject>? Planned { get; set; }
+        /// <summary>
+        /// The sources (s3://bucket/key) whose URLs may be rewritten: those that came through the pipeline verified. Null
+        /// (no pipeline input): every copy the journal records as verified.
+        /// </summary>
+        public ISet<string>? Only { get; set; }
 
         /// <summary>The default URL columns with the operator's additions (-UrlColumn @{ 'audio_link' = 'audio' }).</summary>
         public static IReadOnlyDictionary<string, string> ColumnsWith(System.Collections.IDictionary? overrides)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using S3Migration.Journal;
 using S3Migration.Planning;
 using S3Migration.Storage;
 
@@ -62,11 +63,18 @@ namespace S3Migration.Csv
             if (migrated.Count == 0)
                 throw new MigrationException("NothingVerified", MigrationErrorKind.InvalidData,
                     "The journal records no verified copy, so no URL can be rewritten. Run Copy-PersonFiles first (and Test-MigrationIntegrity); the CSV was left as it is.", target: path);
-            var bySource = Index(migrated, e => e.SourceBucket, e => e.SourceKey);
+            // With pipeline input, only what arrived verified is rewritten or fills a cell. The journal's other verified
+            // copies are still recognised where the CSV already names them, and counted, but their people are not done.
+            var rewritable = o.Only == null ? migrated : migrated.Where(e => o.Only.Contains(JournalRow.S3Path(e.SourceBucket, e.SourceKey))).ToList();
+            if (rewritable.Count == 0)
+                throw new MigrationException("NothingVerified", MigrationErrorKind.InvalidData,
+                    "None of the objects that came through the pipeline arrived verified with a verified copy in the journal, so no URL can be rewritten; the CSV was left as it is.", target: path);
+            var bySource = Index(rewritable, e => e.SourceBucket, e => e.SourceKey);
             var byTarget = Index(migrated, e => e.TargetBucket, e => e.TargetKey);
             var buckets = new HashSet<string>(migrated.SelectMany(e => new[] { e.SourceBucket, e.TargetBucket }), StringComparer.Ordinal);
-            var byPerson = migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.SourceKey, StringComparer.Ordinal).ToList());
-            var unfinished = new HashSet<string>(journal.Where(e => !e.Migrated && !bySource.ContainsKey(e.SourceBucket + "\n" + e.SourceKey)).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
+            var byPerson = rewritable.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.SourceKey, StringComparer.Ordinal).ToList());
+            var verifiedByPerson = migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.ToList());
+            var unfinished = new HashSet<string>(journal.Where(e => !bySource.ContainsKey(e.SourceBucket + "\n" + e.SourceKey)).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
             if (o.Planned != null)
                 foreach (var p in o.Planned.Where(p => !bySource.ContainsKey(p.Key))) unfinished.Add(PersonPattern.NormalizeRowId(p.Value.RowId));
 
@@ -213,7 +221,8 @@ namespace S3Migration.Csv
                     if (i >= header.Count) appended[i - header.Count] = v;
                     else if (r.Rec.Fields[i].Value != v) plan.Cells[(r.Record, i)] = v;
                 }
-                foreach (var t in types) SetOwn(CsvUpdateOptions.CountColumn(t), copies.Count(e => e.FileType == t).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var verified = verifiedByPerson.TryGetValue(r.Norm, out var all) ? all : new List<ExpectedCopy>();
+                foreach (var t in types) SetOwn(CsvUpdateOptions.CountColumn(t), verified.Count(e => e.FileType == t).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 SetOwn(CsvUpdateOptions.CompletedColumn, completed ? "true" : "false");
                 if (added.Count > 0) plan.Appended[r.Record] = appended;
             }

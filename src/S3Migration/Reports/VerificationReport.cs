@@ -13,7 +13,8 @@ namespace S3Migration.Reports
     /// verification_report.csv (one row per file: both paths, hashes, sizes, content-type match, status) and
     /// verification_combined.txt, one line per file in the spirit of rclone check --combined:
     /// "= " verified, "- " missing at the destination, "+ " only at the destination or new in an old folder,
-    /// "* " different (mismatch, or the source changed), "! " could not be checked.
+    /// "* " different (mismatch, or the source changed), "! " could not be checked; and two lines that are no alarm:
+    /// "~ " left out of the copy by choice, "> " a new upload that follows the naming rule.
     /// </summary>
     public static class VerificationReport
     {
@@ -60,6 +61,8 @@ namespace S3Migration.Reports
             IntegrityStatus.Unexpected => "+ " + (r.TargetKey.Length > 0 ? S3(r.TargetBucket, r.TargetKey) : S3(r.SourceBucket, r.SourceKey)),
             IntegrityStatus.Mismatch when r.Reason.StartsWith("could not be checked", System.StringComparison.Ordinal) => "! " + S3(r.TargetBucket, r.TargetKey),
             IntegrityStatus.SourceChanged => "* " + S3(r.SourceBucket, r.SourceKey),
+            IntegrityStatus.Excluded => "~ " + S3(r.SourceBucket, r.SourceKey),
+            IntegrityStatus.NewUpload => "> " + S3(r.TargetBucket, r.TargetKey),
             _ => "* " + S3(r.TargetBucket, r.TargetKey),
         };
 

@@ -112,6 +112,11 @@ namespace S3Migration.Storage
         public bool Deep { get; set; }
         /// <summary>After cleanup the sources are gone on purpose: do not check them.</summary>
         public bool SkipSourceCheck { get; set; }
+        /// <summary>
+        /// List the old person folders even with <see cref="SkipSourceCheck"/>, to report new uploads into the old layout
+        /// after the cleanup (the 30-day watch). The source removal, which asks only about its candidates' destinations, does not.
+        /// </summary>
+        public bool WatchOldLayout { get; set; }
         public int ThrottleLimit { get; set; } = 16;
         /// <summary>People CSV rows by normalized row id: every person in it must have all their files.</summary>
         public IReadOnlyDictionary<string, PersonRow>? CsvRows { get; set; }
@@ -119,6 +124,13 @@ namespace S3Migration.Storage
         public IReadOnlyDictionary<string, Reports.PlannedObject>? Planned { get; set; }
         /// <summary>Every source key the inventory saw (bucket\nkey), to tell uploads made after it.</summary>
         public ISet<string>? Inventoried { get; set; }
+        /// <summary>Planned files the operator left out of the copy (excluded_by_choice.csv), by "bucket\nkey": Excluded, not Missing.</summary>
+        public IReadOnlyDictionary<string, Workspace.ExcludedFile>? Excluded { get; set; }
+        /// <summary>
+        /// The people CSV's rows (the one the workspace serves), by normalized row id: a new upload for one of them that
+        /// follows the naming rule is information, also for a person added after the migration.
+        /// </summary>
+        public IReadOnlyDictionary<string, PersonRow>? People { get; set; }
         public FileTypeMap Types { get; set; } = FileTypeMap.Default;
     }
 
@@ -156,7 +168,9 @@ namespace S3Migration.Storage
             var all = known == null ? expected : expected.Concat(known).ToList();
             var migrated = expected.Where(e => e.Migrated).ToList();
             var destinations = ListDestinations(expected, ct);
-            var sources = _o.SkipSourceCheck ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
+            // Listed also with -SkipSourceCheck when watching: after the cleanup the sources are gone on purpose, but a new
+            // upload into an old person folder is still an alarm.
+            var sources = _o.SkipSourceCheck && !_o.WatchOldLayout ? new Dictionary<string, SourceObject>() : ListPersonFolders(expected, ct);
 
             var results = new ConcurrentDictionary<int, IntegrityResult>();
             using (var slots = new SemaphoreSlim(_o.ThrottleLimit))
@@ -175,24 +189,36 @@ namespace S3Migration.Storage
                 foreach (var p in _o.Planned.Where(p => !expectedSources.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
                     var (bucket, key) = (p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1));
+                    // Left out by a filter before Copy-PersonFiles, as the copy recorded: the operator's choice, not a loss.
+                    Workspace.ExcludedFile? excluded = null;
+                    var byChoice = _o.Excluded != null && _o.Excluded.TryGetValue(p.Key, out excluded);
                     list.Add(new IntegrityResult
                     {
-                        Status = IntegrityStatus.Missing, SourceBucket = bucket, SourceKey = key, FileType = p.Value.FileType,
+                        Status = byChoice ? IntegrityStatus.Excluded : IntegrityStatus.Missing, SourceBucket = bucket, SourceKey = key, FileType = p.Value.FileType,
                         RowId = p.Value.RowId, PersonName = p.Value.PersonName, TargetKey = p.Value.TargetKey,
                         TargetBucket = expected.FirstOrDefault()?.TargetBucket ?? bucket,
-                        Reason = "planned by the inventory but never copied",
+                        Reason = byChoice
+                            ? $"left out of the copy by choice: it never reached Copy-PersonFiles (a filter before it; {Workspace.ExcludedByChoice.FileName}, {excluded!.ExcludedAt:u}); pipe it to Copy-PersonFiles to migrate it"
+                            : "planned by the inventory but never copied",
                     });
                 }
 
-            // Anything in a destination type folder that no copy of this migration put there.
+            // Anything in a destination type folder that no copy of this migration put there: the application's upload
+            // when its key is the one the naming rule gives a known person (information), else an alarm.
             var targets = new HashSet<string>(all.Select(e => e.TargetBucket + "\n" + e.TargetKey), StringComparer.Ordinal);
+            var persons = KnownPersons(all);
             foreach (var d in destinations.Where(d => !targets.Contains(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
             {
                 var (bucket, key) = (d.Key.Substring(0, d.Key.IndexOf('\n')), d.Key.Substring(d.Key.IndexOf('\n') + 1));
+                var problem = NewUploadRule.Problem(key, _o.Types, persons, out var rowId, out var name);
                 list.Add(new IntegrityResult
                 {
-                    Status = IntegrityStatus.Unexpected, TargetBucket = bucket, TargetKey = key, DestinationSize = d.Value.Size, DestinationETag = d.Value.ETag,
-                    FileType = TypeFolderOf(key), Reason = "in a destination type folder, but no copy of this migration put it there",
+                    Status = problem == null ? IntegrityStatus.NewUpload : IntegrityStatus.Unexpected, TargetBucket = bucket, TargetKey = key,
+                    DestinationSize = d.Value.Size, DestinationETag = d.Value.ETag, FileType = TypeFolderOf(key),
+                    RowId = rowId, PersonName = name,
+                    Reason = problem == null
+                        ? $"a new upload for {rowId} {name} whose key follows the naming rule (last modified {d.Value.LastModified:u}); information, not an alarm"
+                        : $"in a destination type folder, but no copy of this migration put it there, and its key does not follow the naming rule: {problem}",
                 });
             }
             // Other objects in the old person folders. Written after the migration began: new uploads, which should now
@@ -211,6 +237,7 @@ namespace S3Migration.Storage
                     SourceBucket = bucket, SourceKey = key, SourceSize = s.Value.Size, SourceETag = ETag.Clean(s.Value.ETag), FileType = _o.Types.Classify(key),
                     Reason = before
                         ? $"in an old person folder since before the migration (last modified {s.Value.LastModified:u}), but never copied"
+                          + " (if a filter left it out on purpose, give Get-MigrationInventory the copy's -WorkspacePath: then Copy-PersonFiles records the choice)"
                         : $"new upload in an old person folder (last modified {s.Value.LastModified:u}); uploads should go to the new layout",
                 });
             }
@@ -277,22 +304,49 @@ namespace S3Migration.Storage
             return index;
         }
 
-        /// <summary>Every object in the old person folders of the copies (one listing per folder).</summary>
+        /// <summary>
+        /// Every object in the old person folders of the copies, and of the files the inventory planned (a person whose
+        /// every file was left out of the copy still has a folder to upload into); one listing per folder.
+        /// </summary>
         private Dictionary<string, SourceObject> ListPersonFolders(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
         {
             var folders = new HashSet<(string Bucket, string Folder)>();
-            foreach (var e in expected)
+            void Add(string bucket, string sourceKey, string rowId)
             {
-                var start = e.RowId.Length > 0 ? e.SourceKey.IndexOf(e.RowId + "_", StringComparison.Ordinal) : -1;
-                var end = e.SourceKey.IndexOf('/', Math.Max(0, start));
-                if (start >= 0 && end > start && (start == 0 || e.SourceKey[start - 1] == '/')) folders.Add((e.SourceBucket, e.SourceKey.Substring(0, end + 1)));
-                else folders.Add((e.SourceBucket, e.SourceKey.Substring(0, e.SourceKey.LastIndexOf('/') + 1)));
+                var start = rowId.Length > 0 ? sourceKey.IndexOf(rowId + "_", StringComparison.Ordinal) : -1;
+                var end = sourceKey.IndexOf('/', Math.Max(0, start));
+                if (start >= 0 && end > start && (start == 0 || sourceKey[start - 1] == '/')) folders.Add((bucket, sourceKey.Substring(0, end + 1)));
+                else folders.Add((bucket, sourceKey.Substring(0, sourceKey.LastIndexOf('/') + 1)));
             }
+            foreach (var e in expected) Add(e.SourceBucket, e.SourceKey, e.RowId);
+            if (_o.Planned != null)
+                foreach (var p in _o.Planned) Add(p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1), p.Value.RowId);
             var index = new Dictionary<string, SourceObject>(StringComparer.Ordinal);
             foreach (var (bucket, folder) in folders)
                 foreach (var o in _lister.ListObjects(bucket, folder, ct))
                     index[bucket + "\n" + o.Key] = o;
             return index;
+        }
+
+        /// <summary>
+        /// The people whose new uploads are expected, by normalized row id, with every name the naming rule may have been
+        /// given: the person folders of the migration (copies and plan) and the names of the people CSV.
+        /// </summary>
+        private Dictionary<string, ISet<string>> KnownPersons(IEnumerable<ExpectedCopy> all)
+        {
+            var persons = new Dictionary<string, ISet<string>>(StringComparer.Ordinal);
+            void Add(string rowId, string name)
+            {
+                if (rowId.Length == 0 || name.Length == 0) return;
+                var id = PersonPattern.NormalizeRowId(rowId);
+                if (!persons.TryGetValue(id, out var names)) persons[id] = names = new HashSet<string>(StringComparer.Ordinal);
+                names.Add(name);
+            }
+            foreach (var e in all) Add(e.RowId, e.PersonName);
+            if (_o.Planned != null) foreach (var p in _o.Planned.Values) Add(p.RowId, p.PersonName);
+            foreach (var rows in new[] { _o.CsvRows, _o.People })
+                if (rows != null) foreach (var r in rows.Values) Add(r.RowId, r.Name);
+            return persons;
         }
 
         private IntegritySummary Summarize(List<IntegrityResult> list, IReadOnlyList<ExpectedCopy> expected)
@@ -305,9 +359,13 @@ namespace S3Migration.Storage
                 Mismatch = list.Count(r => r.Status == IntegrityStatus.Mismatch),
                 SourceChanged = list.Count(r => r.Status == IntegrityStatus.SourceChanged),
                 Unexpected = list.Count(r => r.Status == IntegrityStatus.Unexpected),
+                Excluded = list.Count(r => r.Status == IntegrityStatus.Excluded),
+                NewUploads = list.Count(r => r.Status == IntegrityStatus.NewUpload),
             };
-            s.AllVerified = s.Verified == s.Checked && s.Checked > 0;
-            foreach (var r in list.Where(r => r.Status != IntegrityStatus.Unexpected))
+            // Files left out by choice and the application's new uploads are information: they never make it false.
+            s.AllVerified = s.Verified > 0 && !list.Any(r => r.Status.IsAlarm());
+            foreach (var r in list.Where(r => r.Status == IntegrityStatus.NewUpload)) s.NewUploadKeys.Add(JournalRow.S3Path(r.TargetBucket, r.TargetKey));
+            foreach (var r in list.Where(r => r.Status != IntegrityStatus.Unexpected && r.Status != IntegrityStatus.NewUpload && r.Status != IntegrityStatus.Excluded))
             {
                 var type = r.FileType.Length > 0 ? r.FileType : FileTypeMap.Unknown;
                 s.ByType.TryGetValue(type, out var t);
@@ -321,8 +379,8 @@ namespace S3Migration.Storage
                 {
                     s.PersonsChecked++;
                     var id = PersonPattern.NormalizeRowId(row.RowId);
-                    if (byPerson.TryGetValue(id, out var files) && files.Any(f => f.Status != IntegrityStatus.Verified))
-                        s.PersonsIncomplete.Add($"{row.RowId} {row.Name}: " + string.Join(", ", files.Where(f => f.Status != IntegrityStatus.Verified).Select(f => $"{f.SourceKey} {f.Status}")));
+                    if (byPerson.TryGetValue(id, out var files) && files.Any(f => f.Status.IsAlarm()))
+                        s.PersonsIncomplete.Add($"{row.RowId} {row.Name}: " + string.Join(", ", files.Where(f => f.Status.IsAlarm()).Select(f => $"{f.SourceKey} {f.Status}")));
                 }
             }
             return s;
