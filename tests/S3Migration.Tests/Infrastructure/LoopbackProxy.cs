@@ -8,6 +8,9 @@ namespace S3Migration.Tests.Infrastructure;
 /// A loopback HTTP proxy between an S3 client and moto. It counts requests by kind (for the benchmark's
 /// requests-per-object figure) and can inject faults: a share of requests answered 503 SlowDown, a share of
 /// connections dropped without an answer, and a fixed delay per request. It forwards everything else untouched.
+/// Hooks let a test act at an exact moment of a request (a crash test kills the client there): as it arrives, after
+/// the server answered but before the client has the answer, and after the answer was sent. A hook's task holds the
+/// request until it completes.
 /// </summary>
 public sealed class LoopbackProxy : IDisposable
 {
@@ -42,6 +45,13 @@ public sealed class LoopbackProxy : IDisposable
     /// <summary>Requests by kind, such as "HEAD", "PUT copy", "PUT part-copy", "GET list".</summary>
     public ConcurrentDictionary<string, int> ByKind { get; } = new();
 
+    /// <summary>Called as a request arrives, before it is forwarded: its kind and its number (from 1, in arrival order).</summary>
+    public Func<string, int, Task>? OnRequest { get; set; }
+    /// <summary>Called when the server has answered a request (and done what it asked), before the client gets the answer.</summary>
+    public Func<string, Task>? BeforeAnswer { get; set; }
+    /// <summary>Called once the answer of a request was sent to the client.</summary>
+    public Action<string>? AfterAnswer { get; set; }
+
     public void ResetCounts()
     {
         Interlocked.Exchange(ref _requests, 0); Interlocked.Exchange(ref _slowDowns, 0); Interlocked.Exchange(ref _drops, 0);
@@ -63,10 +73,11 @@ public sealed class LoopbackProxy : IDisposable
     private async Task Handle(HttpListenerContext ctx)
     {
         var req = ctx.Request;
-        Interlocked.Increment(ref _requests);
+        var number = Interlocked.Increment(ref _requests);
         ByKind.AddOrUpdate(Kind(req), 1, (_, n) => n + 1);
         try
         {
+            if (OnRequest is { } onRequest) await onRequest(Kind(req), number);
             if (DelayMs > 0) await Task.Delay(DelayMs);
             double roll;
             lock (_random) roll = _random.NextDouble();
@@ -118,6 +129,7 @@ public sealed class LoopbackProxy : IDisposable
         }
         using var response = await _upstream.SendAsync(message, HttpCompletionOption.ResponseContentRead);
         var bytes = await response.Content.ReadAsByteArrayAsync();
+        if (BeforeAnswer is { } beforeAnswer) await beforeAnswer(Kind(req));
         ctx.Response.StatusCode = (int)response.StatusCode;
         foreach (var h in response.Headers.Concat(response.Content.Headers))
         {
@@ -129,11 +141,13 @@ public sealed class LoopbackProxy : IDisposable
             // HEAD answers carry the object's length but no body.
             if (response.Content.Headers.ContentLength is long length) ctx.Response.ContentLength64 = length;
             ctx.Response.Close();
+            AfterAnswer?.Invoke(Kind(req));
             return;
         }
         ctx.Response.ContentLength64 = bytes.Length;
         await ctx.Response.OutputStream.WriteAsync(bytes);
         ctx.Response.Close();
+        AfterAnswer?.Invoke(Kind(req));
     }
 
     private static string Kind(HttpListenerRequest req)
