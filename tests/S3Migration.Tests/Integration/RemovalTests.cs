@@ -365,6 +365,50 @@ public class RemovalTests
         Assert.Contains(w.DeletionLog(), r => r["source_path"].EndsWith("1_Ann/b.pdf") && r["status"] == "failed" && r["deleted_at"] == "");
     }
 
+    [Fact]
+    public void Intents_an_interrupted_run_left_on_a_versioned_bucket_are_settled_by_listing_versions()
+    {
+        using var dir = new TempDir();
+        var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, versioned: true, stem: "rmintent");
+        // What a run killed during its DeleteObjects leaves: intents for a.mp3 and b.pdf, and S3 had hidden a.mp3 already.
+        var version = CopyRun.Head(_s3, w.Bucket.Name, "1_Ann/a.mp3").VersionId;
+        using (var j = DeletionJournal.Open(w.Workspace))
+            j.AppendIntents(new[]
+            {
+                new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/1_Ann/a.mp3", VersionId = version, FileType = "audio", Size = Files["1_Ann/a.mp3"].Length },
+                new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/1_Ann/b.pdf", FileType = "documents", Size = Files["1_Ann/b.pdf"].Length },
+            });
+        _s3.DeleteObjectAsync(w.Bucket.Name, "1_Ann/a.mp3").GetAwaiter().GetResult();
+
+        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, Only = new HashSet<string> { $"s3://{w.Bucket.Name}/1_Ann/a.mp3", $"s3://{w.Bucket.Name}/1_Ann/b.pdf" } });
+
+        var a = Of(run, "1_Ann/a.mp3");
+        Assert.Equal(RemovalStatus.DeleteMarker, a.Status);
+        Assert.StartsWith("hidden behind a delete marker by a run that stopped", a.Notes);
+        Assert.Equal(RemovalStatus.DeleteMarker, Of(run, "1_Ann/b.pdf").Status); // not deleted by the killed run: checked and deleted now
+        var rows = DeletionJournal.Read(w.Workspace).Where(r => r.SourcePath.EndsWith("1_Ann/b.pdf")).Select(r => r.Status);
+        Assert.Equal(new[] { DeletionRow.Deleting, DeletionRow.Kept, DeletionRow.Deleting, DeletionRow.DeleteMarker }, rows);
+        Assert.Empty(DeletionJournal.Unsettled(DeletionJournal.Read(w.Workspace)));
+        Assert.Equal(2, run.Summary.DeleteMarkers);
+    }
+
+    [Fact]
+    public void WhatIf_settles_nothing_in_the_log_but_counts_an_interrupted_runs_deletion_as_done()
+    {
+        using var dir = new TempDir();
+        var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, stem: "rmintentwi");
+        using (var j = DeletionJournal.Open(w.Workspace))
+            j.AppendIntents(new[] { new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/2_Bo/c.mp4", FileType = "video", Size = Files["2_Bo/c.mp4"].Length } });
+        _s3.DeleteObjectAsync(w.Bucket.Name, "2_Bo/c.mp4").GetAwaiter().GetResult();
+        var before = File.ReadAllBytes(DeletionJournal.PathIn(w.Workspace));
+
+        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, DryRun = true });
+
+        Assert.True(before.SequenceEqual(File.ReadAllBytes(DeletionJournal.PathIn(w.Workspace))));
+        Assert.DoesNotContain(run.Results, r => r.SourceKey == "2_Bo/c.mp4"); // settled in memory: gone, so not a candidate
+        Assert.Contains(run.Verbose, v => v.StartsWith("Settled 1 deletions") && v.Contains("-WhatIf: not written"));
+    }
+
     private List<S3ObjectVersion> Versions(MigratedWorkspace w, string key) =>
         _s3.ListVersionsAsync(new ListVersionsRequest { BucketName = w.Bucket.Name, Prefix = key }).GetAwaiter().GetResult().Versions.Where(v => v.Key == key).ToList();
 }
