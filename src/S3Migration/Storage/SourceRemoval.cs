@@ -274,15 +274,23 @@ namespace S3Migration.Storage
             if (csvPath != null)
             {
                 var full = System.IO.Path.GetFullPath(csvPath);
+                // A mistyped path is never recorded: the workspace would refuse the right one afterwards.
+                if (!File.Exists(full))
+                    throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{full}' does not exist. Check -CsvPath. Nothing was deleted or recorded.", target: full);
                 // -WhatIf writes nothing: the state is only asked (RecordCsv refuses another CSV before it writes).
                 if (!dryRun || MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, full);
                 return full;
             }
-            return MigrationState.Load(workspace).CsvPath
+            var recorded = MigrationState.Load(workspace).CsvPath
                 ?? throw new MigrationException("PeopleCsvUnknown", MigrationErrorKind.InvalidArgument,
                     $"The workspace '{workspace}' does not know which people CSV the migration serves, so the cleanup cannot check that no URL still names " +
                     "a source it would delete. Pass -CsvPath with the CSV (it is recorded in the workspace), or -SkipCsvCheck to delete without that check. Nothing was deleted.",
                     target: workspace);
+            if (!File.Exists(recorded))
+                throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound,
+                    $"The people CSV '{recorded}' that the workspace '{workspace}' serves ({MigrationState.FileName}) does not exist; the cleanup cannot check its URLs. " +
+                    "Put it back there, or pass -SkipCsvCheck to delete without that check. Nothing was deleted.", target: recorded);
+            return recorded;
         }
 
         /// <param name="confirm">asked once per source that passed every check, on the calling thread; false keeps it</param>

@@ -120,7 +120,10 @@ public class CleanupGateTests
         Assert.Contains("-SkipCsvCheck", unknown.StoppingError.Exception.Message);
         foreach (var key in Sources) Assert.True(Exists(m, key));
 
-        // Another CSV than the one the workspace serves is refused once one is recorded.
+        // A mistyped -CsvPath is refused and never recorded; another CSV than the one the workspace serves is refused once one is recorded.
+        var typo = CopyRun.Pipe(_moto, "Remove-MigrationSource -WorkspacePath $ws -EndpointUrl $endpoint -Force -Confirm:$false -CsvPath ./no-such.csv", ("ws", m.Ws));
+        Assert.StartsWith("CsvNotFound", typo.StoppingError?.FullyQualifiedErrorId);
+        Assert.Null(MigrationState.Load(m.Ws).CsvPath);
         var given = Remove(m, "-CsvPath $csv").Objects<RemovalResult>().ToDictionary(r => r.SourceKey);
         Assert.Equal(RemovalStatus.Kept, given["1_Ann/a.mp3"].Status);
         Assert.Equal(m.Csv, MigrationState.Load(m.Ws).CsvPath);
