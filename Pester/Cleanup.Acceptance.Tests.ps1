@@ -4,9 +4,12 @@
     the way an operator's CI runs the module: import S3Migration.psd1 after a build and point the cmdlets at a local
     S3 server (moto) with -EndpointUrl.
 
-    One bucket is seeded, backed up into a second bucket in GLACIER, and migrated with the pipeline of DESIGN.md.
-    Then one migrated copy is tampered with and one backup object is deleted, as an application bug or an operator
-    might: the cleanup must keep exactly those two sources and delete the rest.
+    One bucket is seeded, backed up into a second bucket in GLACIER, and migrated with the pipeline of DESIGN.md, the
+    people CSV pointed at the new layout before the cleanup (the plan's order; the cleanup keeps any source the CSV
+    still names). Then one migrated copy is tampered with and one backup object is deleted, as an application bug or
+    an operator might: the cleanup must keep exactly those two sources and delete the rest. After it, the rollbacks
+    must refuse to lose data: Undo-Migration keeps every destination whose source is gone, and Restore-OutputCsv
+    refuses to put back URLs of deleted objects.
 
     Needs: the module built (dotnet build src/S3Migration, or ./build.ps1 -Task Build), python3 with moto
     (pip install 'moto[server]'; S3MIGRATION_PYTHON picks another python), Pester 5.
@@ -40,6 +43,8 @@ Describe 'Backup and cleanup' -Tag 'Acceptance' {
                 Where-Object FileType -ne '_unknown' |
                 Copy-PersonFiles -WorkspacePath $ws @connection -ErrorAction Stop)
         $migrated = @($copies | Where-Object Status -eq 'Verified')
+        # Phase 3: the people CSV points at the new layout before any cleanup; the inventory recorded it in the workspace.
+        $null = Update-OutputCsv -Path $csv -WorkspacePath $ws -ErrorAction Stop
 
         # What goes wrong in the 30 days: a copy rewritten, a backup object lost.
         $tampered = $migrated | Where-Object SourceKey -eq '101_Ada_Lovelace/lecture.mp3'
@@ -115,6 +120,32 @@ Describe 'Backup and cleanup' -Tag 'Acceptance' {
             $summary = Get-Content -Raw (Join-Path $ws 'deletion_summary.json') | ConvertFrom-Json
             $summary.listing_verified | Should -BeTrue
             $summary.bytes_reclaimed | Should -Be (($removed | Where-Object Status -eq 'Deleted' | Measure-Object Size -Sum).Sum)
+        }
+    }
+
+    Context 'the rollbacks after the cleanup' {
+        It 'Undo-Migration keeps every destination whose source was deleted, the only live copy, and says how to put it back' {
+            $deleted = @(Import-Csv (Join-Path $ws 'deletion_log.csv') | Where-Object status -eq 'deleted')
+            $deleted | Should -Not -BeNullOrEmpty
+            $before = @(Get-TestBucketKey -Client $s3 -Bucket $bucket)
+            $undo = @(Undo-Migration -WorkspacePath $ws @connection -WhatIf -WarningAction SilentlyContinue -ErrorAction Stop)
+            foreach ($row in $deleted) {
+                $result = $undo | Where-Object { "s3://$bucket/$($_.SourceKey)" -eq $row.source_path }
+                $result.Status | Should -Be 'Kept' -Because $row.source_path
+                $result.Reason | Should -Match 'only live copy'
+                $result.Reason | Should -Match 'aws s3 cp'
+            }
+            @(Get-TestBucketKey -Client $s3 -Bucket $bucket) | Should -Be $before
+        }
+
+        It 'Restore-OutputCsv refuses to put back URLs of deleted objects' {
+            $text = Get-Content -Raw $csv
+            $errorId = $null
+            try { $null = Restore-OutputCsv -WorkspacePath $ws -Confirm:$false -ErrorAction Stop }
+            catch { $errorId = $_.FullyQualifiedErrorId; $message = $_.Exception.Message }
+            $errorId | Should -BeLike 'RestoreWouldBreakUrls*'
+            $message | Should -Match '-Force'
+            Get-Content -Raw $csv | Should -Be $text
         }
     }
 

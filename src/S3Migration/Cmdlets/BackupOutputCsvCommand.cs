@@ -5,12 +5,15 @@ using System.Linq;
 using System.Management.Automation;
 using S3Migration.Csv;
 using S3Migration.Storage;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Backup-OutputCsv: the plan's phase-1 CSV backup. Copies the CSV to backups/output_YYYYMMDD_HHMMSS_pre_migration.csv
-    /// beside it, with an .md5 and a .gz, checks all three, and with -Bucket uploads them and checks the upload.
+    /// beside it, with an .md5 and a .gz, checks all three, and with -Bucket uploads them and checks the upload. With
+    /// -WorkspacePath it records the CSV as the people CSV the migration serves (migration_state.json), which the
+    /// cleanup and the restore check.
     /// </summary>
     [Cmdlet(VerbsData.Backup, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(CsvBackupInfo))]
@@ -28,16 +31,23 @@ namespace S3Migration.Cmdlets
         [Parameter] [ValidateNotNullOrEmpty] public string? Bucket { get; set; }
         [Parameter] public string Prefix { get; set; } = "backups/";
 
+        /// <summary>The migration's workspace: the CSV is recorded there as the one the migration serves.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? WorkspacePath { get; set; }
+
         protected override void EndProcessing()
         {
             var csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             var folder = BackupFolder != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder) : CsvBackup.DefaultFolder(csv);
+            var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
             try
             {
+                // A workspace that serves another CSV refuses this one before anything is written, -WhatIf or not.
+                if (workspace != null && MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, csv);
                 var bytes = CsvText.ReadLocked(csv);
                 var target = System.IO.Path.Combine(folder, CsvBackup.PreMigrationName(csv, DateTime.UtcNow));
                 var where = Bucket != null ? $" and upload it to s3://{Bucket}/{Planning.TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
                 if (!ShouldProcess(csv, $"Back up to '{target}' with .md5 and .gz{where}")) return;
+                if (workspace != null) MigrationState.RecordCsv(workspace, csv);
                 var info = CsvBackup.Write(csv, bytes, target, gzip: true);
                 WriteVerbose($"Backed up '{csv}' to '{info.Path}' (md5 {info.Md5}, {info.Size} bytes) with '{info.Md5Path}' and '{info.GzipPath}'.");
                 if (Bucket != null)

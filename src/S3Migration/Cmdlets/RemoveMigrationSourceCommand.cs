@@ -8,8 +8,9 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Remove-MigrationSource: phase 5's cleanup. Deletes the old per-person source objects whose copy is verified in
-    /// the journal, whose destination is identical right now and whose backup is verified, after the grace period.
-    /// The rules are in SourceRemoval; this binds parameters, asks ShouldProcess per object and writes the output.
+    /// the journal, whose destination is identical right now, whose backup is verified and which the people CSV no
+    /// longer names, after the grace period. The rules are in SourceRemoval and PhaseGates; this binds parameters,
+    /// asks ShouldProcess per object and writes the output.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RemovalResult))]
@@ -27,6 +28,10 @@ namespace S3Migration.Cmdlets
         /// <summary>Skips the grace period only, never a safety check.</summary>
         [Parameter] public SwitchParameter Force { get; set; }
         [Parameter] public SwitchParameter SkipBackupCheck { get; set; }
+        /// <summary>The people CSV to check for URLs that still name a source; the workspace's by default (recorded there when given).</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? CsvPath { get; set; }
+        /// <summary>Deletes without reading the people CSV.</summary>
+        [Parameter] public SwitchParameter SkipCsvCheck { get; set; }
         [Parameter] [ValidateRange(1, 1000)] public int BatchSize { get; set; } = 1000;
         [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
         [Parameter] [ValidateRange(0, 20)] public int MaxRetries { get; set; } = 5;
@@ -45,7 +50,8 @@ namespace S3Migration.Cmdlets
             var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
             var options = new RemovalOptions
             {
-                GracePeriodDays = GracePeriodDays, Force = Force, SkipBackupCheck = SkipBackupCheck, BatchSize = BatchSize,
+                GracePeriodDays = GracePeriodDays, Force = Force, SkipBackupCheck = SkipBackupCheck, BatchSize = BatchSize, SkipCsvCheck = SkipCsvCheck,
+                CsvPath = CsvPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsvPath) : null,
                 ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries, PermanentlyDeleteVersion = PermanentlyDeleteVersion, Only = _only,
                 DryRun = IsWhatIf(),
             };

@@ -7,7 +7,8 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Restore-OutputCsv: puts the people CSV back from its backup after checking the backup's MD5. From a workspace it
-    /// takes the backup of the first Update-OutputCsv, the CSV as it was before any URL was rewritten.
+    /// takes the backup of the first Update-OutputCsv, the CSV as it was before any URL was rewritten. With a workspace
+    /// it refuses, unless -Force, a backup whose URLs name objects the cleanup deleted (they would answer 404).
     /// </summary>
     [Cmdlet(VerbsData.Restore, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
     [OutputType(typeof(CsvRestoreResult))]
@@ -16,9 +17,11 @@ namespace S3Migration.Cmdlets
         private const string WorkspaceSet = "Workspace";
         private const string BackupSet = "Backup";
 
+        /// <summary>Mandatory from a workspace; with -Path and -BackupPath optional, to check the backup's URLs against the workspace's cleanup.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = WorkspaceSet)]
+        [Parameter(ParameterSetName = BackupSet)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        public string? WorkspacePath { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = BackupSet)]
         [Alias("CsvPath")]
@@ -37,21 +40,23 @@ namespace S3Migration.Cmdlets
             {
                 string csv, backup;
                 string? updatedMd5 = null;
-                string? workspace = null;
+                var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
                 if (ParameterSetName == WorkspaceSet)
-                {
-                    workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
-                    (csv, backup, updatedMd5) = CsvRestore.FromWorkspace(workspace);
-                }
+                    (csv, backup, updatedMd5) = CsvRestore.FromWorkspace(workspace!);
                 else
                 {
                     csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
                     backup = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
                 }
+                // Asked before ShouldProcess too, so that -WhatIf already says a restore would be refused.
+                if (workspace != null) CsvRestore.CheckUrls(csv, backup, workspace, Force);
+                else WriteWarning($"Without -WorkspacePath the URLs of '{backup}' are not checked against a cleanup's {Journal.DeletionJournal.FileName}: " +
+                                  "give the migration's workspace to be told about URLs of deleted objects.");
                 if (!ShouldProcess(csv, $"Replace with the backup '{backup}' (after checking its MD5; the current file is saved first)")) return;
-                var result = CsvRestore.Restore(csv, backup, updatedMd5, Force);
-                if (workspace != null && result.Status == CsvRestoreStatus.Restored)
-                    CsvFileSwap.Append(workspace, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
+                var result = CsvRestore.Restore(csv, backup, updatedMd5, Force, workspace);
+                if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + Planning.PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
+                if (ParameterSetName == WorkspaceSet && result.Status == CsvRestoreStatus.Restored)
+                    CsvFileSwap.Append(workspace!, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
                 WriteVerbose(result.Status == CsvRestoreStatus.Restored
                     ? $"Restored '{csv}' from '{backup}' (md5 {result.Md5}); the file it replaced is in '{result.SavedCurrentAs}'."
                     : $"'{csv}' already is the backup '{backup}' (md5 {result.Md5}); nothing was changed.");

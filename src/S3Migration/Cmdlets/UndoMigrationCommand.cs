@@ -8,8 +8,10 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Undo-Migration: executes rollback_plan.json together with the journal's verified copies. Deletes each
-    /// destination copy that is still exactly what was copied; keeps and reports anything changed since; never
-    /// touches a source. ConfirmImpact High: it asks before each deletion unless -Confirm:$false.
+    /// destination copy that is still exactly what was copied and whose source still exists; keeps and reports
+    /// anything changed since, and every destination that is the only live copy because the cleanup (or anyone)
+    /// deleted its source, saying how to put the old layout back; never touches a source. ConfirmImpact High: it asks
+    /// before each deletion unless -Confirm:$false.
     /// </summary>
     [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RollbackResult))]
@@ -24,14 +26,17 @@ namespace S3Migration.Cmdlets
             var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
             var planPath = Path.Combine(workspace, RollbackPlan.FileName);
             System.Collections.Generic.List<RollbackEntry> plan, fromPlan, fromJournal;
+            RollbackSources known;
             try
             {
+                known = RollbackSources.FromWorkspace(workspace);
                 // The journal and the plan together: copies made after the last integrity check are only in the
                 // journal, and the journal's last verified row of a source is newer than any plan entry for it.
                 fromPlan = File.Exists(planPath) ? RollbackPlan.Read(workspace) : new System.Collections.Generic.List<RollbackEntry>();
                 fromJournal = RollbackPlan.FromJournal(workspace);
                 plan = RollbackPlan.Merge(fromPlan, fromJournal);
             }
+            catch (MigrationException ex) { Terminate(ex); return; }
             catch (Exception ex) when (ex is IOException || ex is System.Text.Json.JsonException || ex is InvalidDataException || ex is System.Collections.Generic.KeyNotFoundException)
             {
                 ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"The rollback plan in '{workspace}' could not be read: {ex.Message}", ex), "RollbackPlanUnreadable", ErrorCategory.InvalidData, planPath));
@@ -48,7 +53,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 var engine = new RollbackEngine(s3);
                 var done = 0;
-                foreach (var r in engine.Run(plan, e => ShouldProcess($"s3://{e.TargetBucket}/{e.TargetKey}", "Delete the migrated copy"), StopToken))
+                foreach (var r in engine.Run(plan, e => ShouldProcess($"s3://{e.TargetBucket}/{e.TargetKey}", "Delete the migrated copy (its source still exists)"), StopToken, known))
                 {
                     done++;
                     if (r.Status == RollbackStatus.WhatIf) continue; // -WhatIf: ShouldProcess already said what would happen

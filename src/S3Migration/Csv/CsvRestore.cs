@@ -1,6 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using S3Migration.Journal;
+using S3Migration.Planning;
 using S3Migration.Storage;
 using S3Migration.Workspace;
 
@@ -17,13 +20,19 @@ namespace S3Migration.Csv
         /// <summary>Where the CSV as it was before the restore was saved, or null when nothing was replaced.</summary>
         public string? SavedCurrentAs { get; set; }
         public CsvRestoreStatus Status { get; set; }
+        /// <summary>
+        /// URLs of the restored CSV that name objects the cleanup deleted (they answer 404): empty unless -Force
+        /// restored it anyway.
+        /// </summary>
+        public IReadOnlyList<CsvUrlReference> UrlsOfDeletedObjects { get; set; } = Array.Empty<CsvUrlReference>();
         public override string ToString() => $"{Status} {Path} from {RestoredFrom}";
     }
 
     /// <summary>
     /// Puts the people CSV back from a backup (plan phase 3, "Create rollback script"): only a backup whose content
-    /// matches its .md5, only over a CSV that is still what the update wrote (unless forced), and never without
-    /// saving the current file first. The swap is the same atomic replace as the update's.
+    /// matches its .md5, only over a CSV that is still what the update wrote (unless forced), only when none of the
+    /// backup's URLs names an object the cleanup deleted (unless forced; PhaseGates.WhyRefuseCsvRestore), and never
+    /// without saving the current file first. The swap is the same atomic replace as the update's.
     /// </summary>
     public static class CsvRestore
     {
@@ -37,8 +46,28 @@ namespace S3Migration.Csv
             return (updates[0].CsvPath, updates[0].BackupPath, updates[updates.Count - 1].UpdatedMd5);
         }
 
+        /// <summary>
+        /// The URLs of a backup that name objects the workspace's cleanup deleted (deletion_log.csv), and the gate's
+        /// answer: a terminating error (RestoreWouldBreakUrls) unless <paramref name="force"/>. Empty when there is no
+        /// backup to read or no deletion.
+        /// </summary>
+        public static IReadOnlyList<CsvUrlReference> CheckUrls(string csvPath, string backupPath, string workspace, bool force) =>
+            File.Exists(backupPath) ? CheckUrls(csvPath, backupPath, File.ReadAllBytes(backupPath), workspace, force) : Array.Empty<CsvUrlReference>();
+
+        private static IReadOnlyList<CsvUrlReference> CheckUrls(string csvPath, string backupPath, byte[] bytes, string workspace, bool force)
+        {
+            var deleted = DeletionJournal.Outcomes(workspace).Values.Where(r => r.IsGone).Select(r => r.SourcePath).ToList();
+            if (deleted.Count == 0) return Array.Empty<CsvUrlReference>();
+            var broken = CsvUrlReferences.InBytes(bytes, backupPath, deleted);
+            if (PhaseGates.WhyRefuseCsvRestore(broken, force) is { } why)
+                throw new MigrationException("RestoreWouldBreakUrls", MigrationErrorKind.InvalidData,
+                    $"'{csvPath}' was not restored from '{backupPath}' and was left as it is: {why}", target: csvPath);
+            return broken;
+        }
+
         /// <param name="updatedMd5">what the last update wrote; a CSV with other content changed since and is kept unless <paramref name="force"/></param>
-        public static CsvRestoreResult Restore(string csvPath, string backupPath, string? updatedMd5, bool force)
+        /// <param name="workspace">the migration's workspace: the backup's URLs are checked against its deletion_log.csv; null: not checked</param>
+        public static CsvRestoreResult Restore(string csvPath, string backupPath, string? updatedMd5, bool force, string? workspace = null)
         {
             if (!File.Exists(backupPath))
                 throw new MigrationException("BackupNotFound", MigrationErrorKind.NotFound, $"The backup '{backupPath}' does not exist.", target: backupPath);
@@ -48,15 +77,16 @@ namespace S3Migration.Csv
                 throw new MigrationException("BackupCorrupt", MigrationErrorKind.InvalidData,
                     $"The backup '{backupPath}' does not match the MD5 in its .md5 file ({md5}); it is not restored. Look for another backup (outputs/backups/).", target: backupPath);
             var result = new CsvRestoreResult { Path = csvPath, RestoredFrom = backupPath, Md5 = md5 };
-            if (!File.Exists(csvPath))
+            var current = File.Exists(csvPath) ? CsvText.ReadLocked(csvPath) : null;
+            var currentMd5 = current != null ? CsvBackup.Md5Hex(current) : null;
+            if (currentMd5 == md5) { result.Status = CsvRestoreStatus.AlreadyRestored; return result; }
+            if (workspace != null) result.UrlsOfDeletedObjects = CheckUrls(csvPath, backupPath, bytes, workspace, force);
+            if (current == null)
             {
                 AtomicFile.Write(csvPath, s => s.Write(bytes, 0, bytes.Length));
                 result.Status = CsvRestoreStatus.Restored;
                 return result;
             }
-            var current = CsvText.ReadLocked(csvPath);
-            var currentMd5 = CsvBackup.Md5Hex(current);
-            if (currentMd5 == md5) { result.Status = CsvRestoreStatus.AlreadyRestored; return result; }
             if (updatedMd5 != null && currentMd5 != updatedMd5 && !force)
                 throw new MigrationException("CsvChangedSinceUpdate", MigrationErrorKind.InvalidData,
                     $"'{csvPath}' changed after Update-OutputCsv wrote it (the application may have added rows), so restoring the backup would lose those changes. It was left as it is. Use -Force to restore anyway; the current file is saved first.", target: csvPath);

@@ -1,13 +1,19 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
+using S3Migration.Csv;
 
 namespace S3Migration.Planning
 {
     /// <summary>
-    /// The gates between the phases of the migration, in one place: pure decisions that the cmdlets and engines ask,
-    /// never answer themselves.
+    /// The gates between the phases of the migration, in one place: pure decisions over facts the phases gathered
+    /// (from S3, the workspace's journals and state, the people CSV). A gate answers null to go ahead, or the reason
+    /// to stop, written for the operator. Each gate is self-contained: it reads only its own facts.
     /// </summary>
     public static class PhaseGates
     {
+        // ---- CSV update (Update-OutputCsv in the pipeline) ---------------------------------------------------------
+
         /// <summary>
         /// Integrity check -> CSV update: whether an object that comes through the pipeline into Update-OutputCsv may have
         /// its URL rewritten. Only what arrives verified: Test-MigrationIntegrity's Verified, or Copy-PersonFiles' Verified
@@ -18,5 +24,81 @@ namespace S3Migration.Planning
         public static bool ArrivesVerified(string? status) =>
             string.Equals(status, nameof(IntegrityStatus.Verified), StringComparison.OrdinalIgnoreCase)
             || string.Equals(status, nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase);
+
+        // ---- Cleanup (Remove-MigrationSource) -------------------------------------------------------------------
+
+        /// <summary>
+        /// May the cleanup delete this old-layout source? Only when it is unchanged since the copy, its destination is
+        /// verified by the one rule, a verified backup of this content exists (unless -SkipBackupCheck), and the people
+        /// CSV no longer names it (unless -SkipCsvCheck): a URL the application still serves must not answer 404.
+        /// Null: delete; else why it is kept. The first check that did not pass gives the reason.
+        /// </summary>
+        public static string? WhyKeepSource(SourceDeletionFacts f)
+        {
+            if (f.Source?.Ok != true) return f.Source?.Why ?? "the source could not be checked";
+            if (f.Destination?.Ok != true) return f.Destination?.Why ?? "the destination could not be checked";
+            if (!f.BackupCheckSkipped && f.Backup?.Ok != true) return f.Backup?.Why ?? "no verified backup: the backup could not be checked";
+            if (f.CsvCheckSkipped) return null;
+            if (f.CsvReferences == null) return "the people CSV was not read, so it may still name it";
+            if (f.CsvReferences.Count > 0) return $"the people CSV still names it ({CsvUrlReferences.Where(f.CsvReferences)}); run Update-OutputCsv first";
+            return null;
+        }
+
+        // ---- Undo (Undo-Migration) ------------------------------------------------------------------------------
+
+        /// <summary>
+        /// May Undo-Migration delete this destination (already found to be exactly the migration's copy)? Only while its
+        /// source still exists: once the cleanup (or anyone) deleted the source, the destination is the only live copy,
+        /// and deleting it would leave the file only in the Glacier backup, if at all. Null: delete; else why it is kept,
+        /// with how to put the old layout back.
+        /// </summary>
+        public static string? WhyKeepDestination(UndoFacts f)
+        {
+            var source = $"s3://{f.SourceBucket}/{f.SourceKey}";
+            var destination = $"s3://{f.TargetBucket}/{f.TargetKey}";
+            string gone;
+            switch (f.Source)
+            {
+                case SourceNow.Present: return null;
+                case SourceNow.Unknown:
+                    return $"its source {source} could not be checked ({f.Detail}), so this may be the only live copy of the file; run Undo-Migration again when S3 answers";
+                case SourceNow.DeletedByCleanup: gone = "Remove-MigrationSource deleted it" + (f.Detail.Length > 0 ? " " + f.Detail : ""); break;
+                case SourceNow.HiddenByDeleteMarker:
+                    gone = $"Remove-MigrationSource hid it behind a delete marker{(f.Detail.Length > 0 ? " " + f.Detail : "")}; its version {(f.VersionId.Length > 0 ? f.VersionId : "(unknown)")} is kept as a noncurrent version";
+                    break;
+                default: gone = "it no longer exists; this workspace's cleanup did not delete it"; break;
+            }
+            static string Ps(string s) => "'" + s.Replace("'", "''") + "'";
+            var how = $"copy it back to the old key first: aws s3 cp \"{destination}\" \"{source}\" " +
+                      $"(or Copy-S3Object -BucketName {Ps(f.TargetBucket)} -Key {Ps(f.TargetKey)} -DestinationBucket {Ps(f.SourceBucket)} -DestinationKey {Ps(f.SourceKey)})";
+            if (f.Source == SourceNow.HiddenByDeleteMarker) how += ", or delete the delete marker so that the kept version is current again";
+            how += f.BackupPath.Length > 0
+                ? $", or restore {f.BackupPath} from the Glacier backup as RESTORE.md in the workspace says"
+                : ", or restore it from the Glacier backup as RESTORE.md in the workspace says";
+            return $"its source {source} is gone ({gone}), so {destination} is the only live copy of the file and was not deleted. " +
+                   $"To put the old layout back, {how}; then run Undo-Migration again";
+        }
+
+        // ---- CSV restore (Restore-OutputCsv) --------------------------------------------------------------------
+
+        /// <summary>
+        /// May Restore-OutputCsv put this backup back? Not without -Force while any of its URLs names an object the
+        /// cleanup deleted: the application would serve URLs that answer 404. Null: restore; else why not.
+        /// </summary>
+        public static string? WhyRefuseCsvRestore(IReadOnlyList<CsvUrlReference> urlsOfDeletedObjects, bool force)
+        {
+            if (urlsOfDeletedObjects.Count == 0 || force) return null;
+            return BrokenUrls(urlsOfDeletedObjects) + " Put those objects back first (copy each back from its new-layout key, or restore it from the " +
+                   "Glacier backup as RESTORE.md in the workspace says), or pass -Force to restore anyway.";
+        }
+
+        /// <summary>"2 URLs of the backup name objects Remove-MigrationSource deleted ...: line 2, col: url; ...".</summary>
+        public static string BrokenUrls(IReadOnlyList<CsvUrlReference> urls)
+        {
+            const int shown = 10;
+            var list = string.Join("; ", urls.Take(shown).Select(u => u.ToString())) + (urls.Count > shown ? $"; and {urls.Count - shown} more" : "");
+            return $"{urls.Count} URL{(urls.Count == 1 ? "" : "s")} of the backup name{(urls.Count == 1 ? "s" : "")} objects that Remove-MigrationSource deleted " +
+                   $"(deletion_log.csv), so after a restore {(urls.Count == 1 ? "it" : "they")} would answer 404: {list}.";
+        }
     }
 }

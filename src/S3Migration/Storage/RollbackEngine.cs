@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3Migration.Journal;
 using S3Migration.Planning;
 using S3Migration.Reports;
 
@@ -23,9 +24,33 @@ namespace S3Migration.Storage
     }
 
     /// <summary>
+    /// What a workspace knows about the sources of its copies, for the undo gate: the cleanup's outcome per source
+    /// (deletion_log.csv) and where each source's verified backup is (backup_manifest.csv, deletion_log.csv).
+    /// </summary>
+    public sealed class RollbackSources
+    {
+        public IReadOnlyDictionary<string, DeletionRow> Cleanup { get; set; } = new Dictionary<string, DeletionRow>();
+        /// <summary>s3://bucket/key of a source to s3://bucket/key of its verified backup.</summary>
+        public IReadOnlyDictionary<string, string> Backups { get; set; } = new Dictionary<string, string>();
+
+        public static RollbackSources FromWorkspace(string workspace)
+        {
+            var cleanup = DeletionJournal.Outcomes(workspace);
+            var backups = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var e in BackupManifest.Read(workspace) ?? new List<BackupEntry>())
+                if (e.IsVerified && e.BackupKey.Length > 0) backups[Journal.JournalRow.S3Path(e.SourceBucket, e.SourceKey)] = Journal.JournalRow.S3Path(e.BackupBucket, e.BackupKey);
+            foreach (var d in cleanup.Values)
+                if (d.BackupPath.Length > 0) backups[d.SourcePath] = d.BackupPath;
+            return new RollbackSources { Cleanup = cleanup, Backups = backups };
+        }
+    }
+
+    /// <summary>
     /// Undoes copies: deletes a destination only while it is exactly what was copied (same size and ETag as the
-    /// journal verified; the DeleteObject names that ETag in If-Match). Anything changed since is kept and reported. A key that is also a source of the plan is
-    /// never deleted, so sources are never touched.
+    /// journal verified; the DeleteObject names that ETag in If-Match) and while its source still exists (the gate
+    /// PhaseGates.WhyKeepDestination: once the cleanup deleted the source, the destination is the only live copy).
+    /// Anything else is kept and reported. A key that is also a source of the plan is never deleted, so sources are
+    /// never touched.
     /// </summary>
     public sealed class RollbackEngine
     {
@@ -34,8 +59,10 @@ namespace S3Migration.Storage
         public RollbackEngine(IAmazonS3 s3) => _s3 = s3;
 
         /// <param name="confirm">asked once per object that would be deleted; false leaves it (WhatIf, or "no" to Confirm)</param>
-        public IEnumerable<RollbackResult> Run(IReadOnlyList<RollbackEntry> plan, Func<RollbackEntry, bool> confirm, CancellationToken ct)
+        /// <param name="known">what the workspace knows of the sources (the cleanup's log, the backups); without it only a HEAD tells</param>
+        public IEnumerable<RollbackResult> Run(IReadOnlyList<RollbackEntry> plan, Func<RollbackEntry, bool> confirm, CancellationToken ct, RollbackSources? known = null)
         {
+            known ??= new RollbackSources();
             var sources = new HashSet<string>(plan.Select(p => p.SourceBucket + "\n" + p.SourceKey), StringComparer.Ordinal);
             foreach (var entry in plan)
             {
@@ -76,6 +103,11 @@ namespace S3Migration.Storage
                         ? "no verified ETag was recorded for it, so it cannot be proven to be the migration's copy"
                         : $"changed since the copy (now {now.Size} bytes, ETag {now.ETag}; copied {entry.Size} bytes, ETag {Planning.ETag.Clean(entry.DestinationETag)})";
                 }
+                else if (PhaseGates.WhyKeepDestination(SourceFacts(entry, known, ct)) is { } why)
+                {
+                    r.Status = RollbackStatus.Kept;
+                    r.Reason = why;
+                }
                 else if (!confirm(entry))
                 {
                     r.Status = RollbackStatus.WhatIf;
@@ -109,6 +141,39 @@ namespace S3Migration.Storage
                 }
                 yield return r;
             }
+        }
+
+        /// <summary>
+        /// Where the source of a copy is now: a HEAD first (a source put back after the cleanup counts as present), and
+        /// when it answers 404, the cleanup's log tells whether Remove-MigrationSource deleted or hid it.
+        /// </summary>
+        private UndoFacts SourceFacts(RollbackEntry entry, RollbackSources known, CancellationToken ct)
+        {
+            var path = Journal.JournalRow.S3Path(entry.SourceBucket, entry.SourceKey);
+            var f = new UndoFacts
+            {
+                SourceBucket = entry.SourceBucket, SourceKey = entry.SourceKey, TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey,
+                BackupPath = known.Backups.TryGetValue(path, out var backup) ? backup : "",
+            };
+            try
+            {
+                var head = _calls.Run(() => ObjectHead.GetAsync(_s3, entry.SourceBucket, entry.SourceKey, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult();
+                if (head != null) { f.Source = SourceNow.Present; return f; }
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                f.Source = SourceNow.Unknown;
+                f.Detail = "HEAD failed: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
+                return f;
+            }
+            f.Source = SourceNow.Missing;
+            if (known.Cleanup.TryGetValue(path, out var row) && row.IsGone)
+            {
+                f.Source = row.Status == DeletionRow.DeleteMarker ? SourceNow.HiddenByDeleteMarker : SourceNow.DeletedByCleanup;
+                f.VersionId = row.VersionId;
+                if (row.DeletedAt.HasValue) f.Detail = $"on {row.DeletedAt.Value.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z";
+            }
+            return f;
         }
     }
 }

@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3Migration.Csv;
 using S3Migration.Journal;
 using S3Migration.Planning;
 using S3Migration.Reports;
@@ -47,6 +48,9 @@ namespace S3Migration.Storage
         public string SourcePath => JournalRow.S3Path(SourceBucket, SourceKey);
         public override string ToString() => $"{Status} {SourcePath}";
 
+        /// <summary>What the checks found, for the gate (PhaseGates.WhyKeepSource).</summary>
+        internal SourceDeletionFacts Facts { get; } = new SourceDeletionFacts();
+
         internal void AddNote(string note) => Notes = Notes.Length == 0 ? note : Notes + "; " + note;
         internal DeletionRow ToRow() => new DeletionRow
         {
@@ -60,6 +64,19 @@ namespace S3Migration.Storage
             },
             Reason = Notes, DeletedAt = DeletedAt,
         };
+
+        /// <summary>The result an intent row of deletion_log.csv stands for, before its outcome is known.</summary>
+        internal static RemovalResult FromIntent(DeletionRow row)
+        {
+            var (sb, sk) = ExpectedCopy.SplitPath(row.SourcePath);
+            var (tb, tk) = row.NewPath.Length > 0 ? ExpectedCopy.SplitPath(row.NewPath) : ("", "");
+            var (bb, bk) = row.BackupPath.Length > 0 ? ExpectedCopy.SplitPath(row.BackupPath) : ("", "");
+            return new RemovalResult
+            {
+                Status = RemovalStatus.Kept, SourceBucket = sb, SourceKey = sk, VersionId = row.VersionId, FileType = row.FileType, Size = row.Size,
+                SourceETag = row.SourceETag, TargetBucket = tb, TargetKey = tk, BackupBucket = bb, BackupKey = bk,
+            };
+        }
     }
 
     public sealed class RemovalOptions
@@ -68,6 +85,13 @@ namespace S3Migration.Storage
         /// <summary>Skips the grace period only; every safety check still runs.</summary>
         public bool Force { get; set; }
         public bool SkipBackupCheck { get; set; }
+        /// <summary>
+        /// The people CSV whose URLs the cleanup checks (-CsvPath); null: the one the workspace's migration_state.json
+        /// records. Given, it is recorded there (a workspace serves one CSV).
+        /// </summary>
+        public string? CsvPath { get; set; }
+        /// <summary>Deletes without reading the people CSV: a source it still names may be deleted.</summary>
+        public bool SkipCsvCheck { get; set; }
         public int BatchSize { get; set; } = 1000;
         public int ThrottleLimit { get; set; } = 16;
         public int MaxRetries { get; set; } = 5;
@@ -127,12 +151,15 @@ namespace S3Migration.Storage
     }
 
     /// <summary>
-    /// Remove-MigrationSource's work: deletes an old-layout source object only when, right now, (1) its latest journal
-    /// row is verified, (2) the source is still what was copied (HEAD: size and ETag as journaled), (3) the destination
-    /// is identical per IntegrityChecker (the module's one verification rule), and (4) backup_manifest.csv has a
-    /// verified backup of this very source content whose object still exists with the manifest's size and ETag
-    /// (unless SkipBackupCheck). Everything else is Kept, with the reason. Deletes go in DeleteObjects batches; the
-    /// listing afterwards confirms each one, and only confirmed deletions count as reclaimed space.
+    /// Remove-MigrationSource's work: deletes an old-layout source object only when its latest journal row is verified
+    /// and the gate (PhaseGates.WhyKeepSource) lets it, on facts gathered right now: (1) the source is still what was
+    /// copied (HEAD: size and ETag as journaled), (2) the destination is identical per IntegrityChecker (the module's
+    /// one verification rule), (3) backup_manifest.csv has a verified backup of this very source content whose object
+    /// still exists with the manifest's size and ETag (unless SkipBackupCheck), and (4) the people CSV names it in no
+    /// cell (unless SkipCsvCheck). Everything else is Kept, with the reason. Deletes go in DeleteObjects batches, each
+    /// announced in deletion_log.csv (intent rows, on disk) before it is sent; the listing afterwards confirms each
+    /// one, and only confirmed deletions count as reclaimed space. A run first settles the intents an interrupted run
+    /// left, against a listing, so the log always says what is gone.
     /// </summary>
     public sealed class SourceRemoval
     {
@@ -159,7 +186,11 @@ namespace S3Migration.Storage
         /// withdraws an earlier verification), minus those an earlier run's deletion_log already deleted after that
         /// copy. Sources asked for by <see cref="RemovalOptions.Only"/> that are not candidates come back as Kept.
         /// </summary>
-        public static (List<JournalRow> Candidates, List<RemovalResult> NotEligible, int AlreadyDeleted) Candidates(string workspace, ISet<string>? only)
+        public static (List<JournalRow> Candidates, List<RemovalResult> NotEligible, int AlreadyDeleted) Candidates(string workspace, ISet<string>? only) =>
+            Candidates(workspace, only, DeletionJournal.Read(workspace));
+
+        /// <param name="deletionRows">deletion_log.csv's rows, with the rows that settle an interrupted run's intents</param>
+        public static (List<JournalRow> Candidates, List<RemovalResult> NotEligible, int AlreadyDeleted) Candidates(string workspace, ISet<string>? only, IEnumerable<DeletionRow> deletionRows)
         {
             var latest = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
             var order = new List<string>();
@@ -171,9 +202,8 @@ namespace S3Migration.Storage
                 if (r.NewPath.Length > 0) destinations.Add(r.NewPath);
             }
             var deleted = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-            foreach (var d in DeletionJournal.Read(workspace))
-                if ((d.Status == DeletionRow.Deleted || d.Status == DeletionRow.DeleteMarker) && d.DeletedAt.HasValue) deleted[d.SourcePath] = d.DeletedAt.Value;
-                else deleted.Remove(d.SourcePath);
+            foreach (var d in DeletionJournal.Outcomes(deletionRows).Values)
+                if (d.IsGone && d.DeletedAt.HasValue) deleted[d.SourcePath] = d.DeletedAt.Value;
 
             var candidates = new List<JournalRow>();
             var notEligible = new List<RemovalResult>();
@@ -234,33 +264,95 @@ namespace S3Migration.Storage
             return index;
         }
 
+        /// <summary>
+        /// The people CSV the cleanup checks: -CsvPath (recorded in the workspace, which refuses another CSV than the
+        /// one it serves), else the workspace's; null with SkipCsvCheck. None known is a terminating error.
+        /// </summary>
+        public static string? ResolveCsv(string workspace, string? csvPath, bool skip, bool dryRun)
+        {
+            if (skip) return null;
+            if (csvPath != null)
+            {
+                var full = System.IO.Path.GetFullPath(csvPath);
+                // A mistyped path is never recorded: the workspace would refuse the right one afterwards.
+                if (!File.Exists(full))
+                    throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{full}' does not exist. Check -CsvPath. Nothing was deleted or recorded.", target: full);
+                // -WhatIf writes nothing: the state is only asked (RecordCsv refuses another CSV before it writes).
+                if (!dryRun || MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, full);
+                return full;
+            }
+            var recorded = MigrationState.Load(workspace).CsvPath
+                ?? throw new MigrationException("PeopleCsvUnknown", MigrationErrorKind.InvalidArgument,
+                    $"The workspace '{workspace}' does not know which people CSV the migration serves, so the cleanup cannot check that no URL still names " +
+                    "a source it would delete. Pass -CsvPath with the CSV (it is recorded in the workspace), or -SkipCsvCheck to delete without that check. Nothing was deleted.",
+                    target: workspace);
+            if (!File.Exists(recorded))
+                throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound,
+                    $"The people CSV '{recorded}' that the workspace '{workspace}' serves ({MigrationState.FileName}) does not exist; the cleanup cannot check its URLs. " +
+                    "Put it back there, or pass -SkipCsvCheck to delete without that check. Nothing was deleted.", target: recorded);
+            return recorded;
+        }
+
         /// <param name="confirm">asked once per source that passed every check, on the calling thread; false keeps it</param>
         /// <param name="progress">called on the calling thread: activity, done, total, bytes so far</param>
         public RemovalRun Run(string workspace, Func<RemovalResult, bool> confirm, Action<string, int, int, long>? progress, CancellationToken ct)
         {
+            DeletionJournal? journal = null;
+            try { return Run(workspace, confirm, progress, ref journal, ct); }
+            finally { journal?.Dispose(); }
+        }
+
+        private RemovalRun Run(string workspace, Func<RemovalResult, bool> confirm, Action<string, int, int, long>? progress, ref DeletionJournal? journal, CancellationToken ct)
+        {
             var run = new RemovalRun();
             run.Summary.Started = DateTime.UtcNow;
-            var (candidates, notEligible, already) = Candidates(workspace, _o.Only);
+            // Before anything else: what an interrupted run may have deleted is settled against a listing, so the log is true.
+            var rows = DeletionJournal.Read(workspace);
+            var settled = new List<RemovalResult>();
+            if (DeletionJournal.Unsettled(rows).Count > 0)
+            {
+                if (!_o.DryRun)
+                {
+                    journal = OpenJournal(workspace);
+                    rows = DeletionJournal.Read(workspace); // under the lock: what another run may have settled meanwhile
+                }
+                settled = Reconcile(run, rows, journal, ct);
+            }
+            var (candidates, notEligible, already) = Candidates(workspace, _o.Only, rows);
             if (already > 0) run.Verbose.Add($"{already} sources were deleted by an earlier run (deletion_log.csv) and are skipped.");
             CheckGracePeriod(candidates, _o.GracePeriodDays, _o.Force, _o.Now);
             var manifest = LoadManifest(workspace, _o.SkipBackupCheck);
+            var csvPath = ResolveCsv(workspace, _o.CsvPath, _o.SkipCsvCheck, _o.DryRun);
             // Opened before any check, so a second run on the same workspace stops here, not after its checks.
-            using var journal = _o.DryRun ? null : OpenJournal(workspace);
+            if (!_o.DryRun) journal ??= OpenJournal(workspace);
             run.Results.AddRange(notEligible);
             if (_o.SkipBackupCheck) run.Warnings.Add("-SkipBackupCheck: sources are deleted without a verified backup; only the destination copy will remain.");
+            if (_o.SkipCsvCheck) run.Warnings.Add("-SkipCsvCheck: the people CSV was not read; a source whose URL the application still serves may be deleted, and that URL then answers 404.");
 
             var versioning = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var bucket in candidates.Select(c => ExpectedCopy.SplitPath(c.OldPath).Bucket).Distinct(StringComparer.Ordinal))
                 versioning[bucket] = Versioning(bucket, ct);
-            run.Summary.Versioned = versioning.Values.Any(v => v.Length > 0);
+            run.Summary.Versioned |= versioning.Values.Any(v => v.Length > 0);
             run.Verbose.Add($"Checking {candidates.Count} verified sources now: the source, the destination{(manifest != null ? " and the backup" : "")} of each.");
             progress?.Invoke("Checking sources, destinations and backups", 0, candidates.Count, 0);
 
             var checkedResults = CheckAll(candidates, manifest, versioning, ct);
+            // The people CSV is read last, just before the deletions: a URL the application still serves keeps its source.
+            if (csvPath != null)
+            {
+                run.Verbose.Add($"Reading the people CSV '{csvPath}' for URLs that still name a source.");
+                var named = CsvUrlReferences.InFile(csvPath, checkedResults.Select(r => r.SourcePath).ToList())
+                    .GroupBy(u => u.ObjectPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<CsvUrlReference>)g.ToList(), StringComparer.Ordinal);
+                foreach (var r in checkedResults)
+                    r.Facts.CsvReferences = named.TryGetValue(r.SourcePath, out var refs) ? refs : Array.Empty<CsvUrlReference>();
+            }
             var ready = new List<RemovalResult>();
             foreach (var r in checkedResults)
             {
-                if (r.Status == RemovalStatus.Kept) { run.Results.Add(r); continue; }
+                r.Facts.BackupCheckSkipped = manifest == null;
+                r.Facts.CsvCheckSkipped = _o.SkipCsvCheck;
+                var why = PhaseGates.WhyKeepSource(r.Facts);
+                if (why != null) { r.Status = RemovalStatus.Kept; r.Notes = why; run.Results.Add(r); continue; }
                 if (confirm(r)) { ready.Add(r); continue; }
                 if (_o.DryRun) continue; // -WhatIf: ShouldProcess already said what would be deleted
                 r.Status = RemovalStatus.Kept;
@@ -274,6 +366,7 @@ namespace S3Migration.Storage
             }
 
             foreach (var r in run.Results) journal!.Append(r.ToRow());
+            run.Results.AddRange(settled); // logged when they were settled; they count in this run's totals
             var deletedBytes = 0L;
             var done = 0;
             foreach (var bucket in ready.GroupBy(r => r.SourceBucket, StringComparer.Ordinal))
@@ -283,8 +376,16 @@ namespace S3Migration.Storage
                 {
                     ct.ThrowIfCancellationRequested();
                     var items = batch.ToList();
+                    // The intent is on disk before the request leaves: a kill at any moment after it leaves a row for each key.
+                    journal!.AppendIntents(items.Select(r =>
+                    {
+                        var intent = r.ToRow();
+                        intent.Reason = $"announced: a DeleteObjects request of {items.Count} keys is about to be sent; a later row gives the outcome";
+                        return intent;
+                    }));
                     DeleteBatch(bucket.Key, items, versioned, ct);
-                    foreach (var r in items) { journal!.Append(r.ToRow()); run.Results.Add(r); if (r.Status != RemovalStatus.Failed) deletedBytes += r.Size; }
+                    foreach (var r in items) { journal.Append(r.ToRow()); run.Results.Add(r); if (r.Status != RemovalStatus.Failed) deletedBytes += r.Size; }
+                    journal.Sync();
                     done += items.Count;
                     progress?.Invoke("Deleting", done, ready.Count, deletedBytes);
                 }
@@ -308,6 +409,86 @@ namespace S3Migration.Storage
             Count(run);
             run.Summary.Write(workspace);
             return run;
+        }
+
+        /// <summary>
+        /// Settles the intents of an interrupted run (deleting rows no outcome follows) against a listing: gone (or, on a
+        /// versioned bucket, the checked version gone or hidden by a delete marker) is logged as deleted (delete_marker),
+        /// and comes back to count in this run's results; still there was not deleted, is logged so, and is a candidate
+        /// again. Adds the settling rows to <paramref name="rows"/>; writes them unless this is a dry run.
+        /// </summary>
+        private List<RemovalResult> Reconcile(RemovalRun run, List<DeletionRow> rows, DeletionJournal? journal, CancellationToken ct)
+        {
+            var results = new List<RemovalResult>();
+            var unsettled = DeletionJournal.Unsettled(rows);
+            if (unsettled.Count == 0) return results;
+            const string Stopped = "a run that stopped before it logged the outcome of its DeleteObjects request";
+            var gone = 0;
+            foreach (var bucket in unsettled.Select(RemovalResult.FromIntent).GroupBy(r => r.SourceBucket, StringComparer.Ordinal))
+            {
+                var items = bucket.ToList();
+                var versioned = Versioning(bucket.Key, ct).Length > 0;
+                run.Summary.Versioned |= versioned;
+                var now = DateTime.UtcNow;
+                foreach (var (r, state) in ListingState(bucket.Key, items, versioned, ct))
+                {
+                    switch (state)
+                    {
+                        case ListedAs.Gone:
+                            r.Status = RemovalStatus.Deleted; r.BytesReclaimed = r.Size; r.DeletedAt = now;
+                            r.Notes = $"deleted by {Stopped}; a listing when this run started no longer shows {(versioned && r.VersionId.Length > 0 ? "the checked version" : "it")}";
+                            break;
+                        case ListedAs.HiddenByDeleteMarker:
+                            r.Status = RemovalStatus.DeleteMarker; r.DeletedAt = now;
+                            r.Notes = $"hidden behind a delete marker by {Stopped}; the verified version {r.VersionId} remains as a noncurrent version";
+                            break;
+                        default:
+                            r.Status = RemovalStatus.Kept;
+                            r.Notes = $"not deleted: {Stopped} meant to delete it, but a listing when this run started still shows it; it is checked again";
+                            break;
+                    }
+                    var row = r.ToRow();
+                    rows.Add(row);
+                    journal?.Append(row);
+                    if (r.Status == RemovalStatus.Kept) continue;
+                    gone++;
+                    results.Add(r);
+                }
+            }
+            journal?.Sync();
+            run.Verbose.Add($"Settled {unsettled.Count} deletions an interrupted run had announced in {DeletionJournal.FileName}: {gone} gone by a listing now, " +
+                            $"{unsettled.Count - gone} still there (not deleted; checked again)." + (_o.DryRun ? " -WhatIf: not written to the log." : ""));
+            return results;
+        }
+
+        private enum ListedAs { Present, Gone, HiddenByDeleteMarker }
+
+        /// <summary>Where each source stands in a listing of its folder: still there, gone, or (versioned) hidden behind a delete marker.</summary>
+        private IEnumerable<(RemovalResult, ListedAs)> ListingState(string bucket, List<RemovalResult> items, bool versioned, CancellationToken ct)
+        {
+            var folders = items.Select(r => r.SourceKey.Substring(0, r.SourceKey.LastIndexOf('/') + 1)).Distinct(StringComparer.Ordinal).ToList();
+            if (!versioned)
+            {
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var f in folders) foreach (var o in _lister.ListObjects(bucket, f, ct)) keys.Add(o.Key);
+                return items.Select(r => (r, keys.Contains(r.SourceKey) ? ListedAs.Present : ListedAs.Gone)).ToList();
+            }
+            var versions = new Dictionary<string, List<S3ObjectVersion>>(StringComparer.Ordinal);
+            foreach (var f in folders)
+                foreach (var v in ListVersions(bucket, f, ct))
+                {
+                    if (!versions.TryGetValue(v.Key, out var list)) versions[v.Key] = list = new List<S3ObjectVersion>();
+                    list.Add(v);
+                }
+            return items.Select(r =>
+            {
+                versions.TryGetValue(r.SourceKey, out var list);
+                list ??= new List<S3ObjectVersion>();
+                var latest = list.FirstOrDefault(v => v.IsLatest == true);
+                var checkedVersion = r.VersionId.Length > 0 ? list.FirstOrDefault(v => v.VersionId == r.VersionId && v.IsDeleteMarker != true) : latest;
+                if (latest == null || (r.VersionId.Length > 0 && checkedVersion == null)) return (r, ListedAs.Gone);
+                return (r, latest.IsDeleteMarker == true ? ListedAs.HiddenByDeleteMarker : ListedAs.Present);
+            }).ToList();
         }
 
         private static DeletionJournal OpenJournal(string workspace)
@@ -387,14 +568,18 @@ namespace S3Migration.Storage
             return results;
         }
 
+        /// <summary>
+        /// Gathers the facts of one source for the gate, in the gate's order, stopping at the first that fails (the
+        /// gate reports that one): the source unchanged, the destination identical, the backup verified.
+        /// </summary>
         private async Task CheckOneAsync(RemovalResult r, JournalRow row, Dictionary<string, IntegrityResult> destination, Dictionary<string, BackupEntry>? manifest,
             Dictionary<string, SourceObject>? backups, bool versioned, CancellationToken ct)
         {
-            void Keep(string why) { r.Status = RemovalStatus.Kept; r.AddNote(why); }
+            var f = r.Facts;
             try
             {
                 // 1. The source: still there and still what was copied.
-                if (r.SourceETag.Length == 0) { Keep("the journal has no source ETag for it, so it cannot be proven unchanged since the copy"); return; }
+                if (r.SourceETag.Length == 0) { f.Source = GateCheck.Failed("the journal has no source ETag for it, so it cannot be proven unchanged since the copy"); return; }
                 GetObjectMetadataResponse? head;
                 try
                 {
@@ -402,40 +587,51 @@ namespace S3Migration.Storage
                         new StrongBox<int>(), ct).ConfigureAwait(false);
                 }
                 catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound) { head = null; }
-                if (head == null) { Keep("the source no longer exists; nothing to delete"); return; }
+                if (head == null) { f.Source = GateCheck.Failed("the source no longer exists; nothing to delete"); return; }
                 var source = ObjectHead.FromResponse(head);
                 if (versioned) r.VersionId = head.VersionId ?? "";
                 if (source.Size != row.Size || source.ETag != r.SourceETag)
                 {
-                    Keep($"the source changed since the copy (now {source.Size} bytes, ETag {source.ETag}; copied {row.Size} bytes, ETag {r.SourceETag})");
+                    f.Source = GateCheck.Failed($"the source changed since the copy (now {source.Size} bytes, ETag {source.ETag}; copied {row.Size} bytes, ETag {r.SourceETag})");
                     return;
                 }
                 if (versioned && _o.PermanentlyDeleteVersion && r.VersionId.Length == 0)
-                    { Keep("-PermanentlyDeleteVersion: the HEAD gave no version id, so the checked version cannot be named in the delete"); return; }
+                    { f.Source = GateCheck.Failed("-PermanentlyDeleteVersion: the HEAD gave no version id, so the checked version cannot be named in the delete"); return; }
+                f.Source = GateCheck.Passed;
 
                 // 2. The destination, identical now.
                 var dst = JournalRow.S3Path(r.TargetBucket, r.TargetKey);
                 if (!destination.TryGetValue(r.SourceBucket + "\n" + r.SourceKey, out var d))
-                    { Keep($"the destination {dst} could not be checked"); return; }
-                if (d.Status != IntegrityStatus.Verified) { Keep($"the destination {dst} is not identical to the source: {d.Reason}"); return; }
+                    { f.Destination = GateCheck.Failed($"the destination {dst} could not be checked"); return; }
+                if (d.Status != IntegrityStatus.Verified) { f.Destination = GateCheck.Failed($"the destination {dst} is not identical to the source: {d.Reason}"); return; }
+                f.Destination = GateCheck.Passed;
 
                 // 3. The backup: a verified manifest row for this very content, and the backup object as the manifest says.
                 if (manifest == null) return;
-                if (!manifest.TryGetValue(r.SourceBucket + "\n" + r.SourceKey, out var b)) { Keep("no verified backup: the backup manifest has no row for it"); return; }
-                r.BackupBucket = b.BackupBucket; r.BackupKey = b.BackupKey;
-                if (!b.IsVerified) { Keep($"no verified backup: the manifest row is '{b.Status}'{(b.Notes.Length > 0 ? ": " + b.Notes : "")}"); return; }
-                if (b.Size != row.Size || ETag.Clean(b.SourceETag) != r.SourceETag)
-                    { Keep($"no verified backup: the manifest backed up other content (size {b.Size}, ETag {ETag.Clean(b.SourceETag)})"); return; }
-                if (b.BackupBucket == r.SourceBucket && b.BackupKey == r.SourceKey) { Keep("no verified backup: the manifest names the source itself as its backup"); return; }
-                var bp = JournalRow.S3Path(b.BackupBucket, b.BackupKey);
-                if (backups == null || !backups.TryGetValue(b.BackupBucket + "\n" + b.BackupKey, out var live)) { Keep($"no verified backup: {bp} does not exist"); return; }
-                if (live.Size != b.Size || ETag.Clean(live.ETag) != ETag.Clean(b.BackupETag))
-                    Keep($"no verified backup: {bp} is {live.Size} bytes, ETag {ETag.Clean(live.ETag)}; the manifest recorded {b.Size} bytes, ETag {ETag.Clean(b.BackupETag)}");
+                f.Backup = Backup(r, row, manifest, backups);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
-                Keep("could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message));
+                var why = GateCheck.Failed("could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message));
+                if (f.Source == null) f.Source = why;
+                else if (f.Destination == null) f.Destination = why;
+                else f.Backup = why;
             }
+        }
+
+        private static GateCheck Backup(RemovalResult r, JournalRow row, Dictionary<string, BackupEntry> manifest, Dictionary<string, SourceObject>? backups)
+        {
+            if (!manifest.TryGetValue(r.SourceBucket + "\n" + r.SourceKey, out var b)) return GateCheck.Failed("no verified backup: the backup manifest has no row for it");
+            r.BackupBucket = b.BackupBucket; r.BackupKey = b.BackupKey;
+            if (!b.IsVerified) return GateCheck.Failed($"no verified backup: the manifest row is '{b.Status}'{(b.Notes.Length > 0 ? ": " + b.Notes : "")}");
+            if (b.Size != row.Size || ETag.Clean(b.SourceETag) != r.SourceETag)
+                return GateCheck.Failed($"no verified backup: the manifest backed up other content (size {b.Size}, ETag {ETag.Clean(b.SourceETag)})");
+            if (b.BackupBucket == r.SourceBucket && b.BackupKey == r.SourceKey) return GateCheck.Failed("no verified backup: the manifest names the source itself as its backup");
+            var bp = JournalRow.S3Path(b.BackupBucket, b.BackupKey);
+            if (backups == null || !backups.TryGetValue(b.BackupBucket + "\n" + b.BackupKey, out var live)) return GateCheck.Failed($"no verified backup: {bp} does not exist");
+            if (live.Size != b.Size || ETag.Clean(live.ETag) != ETag.Clean(b.BackupETag))
+                return GateCheck.Failed($"no verified backup: {bp} is {live.Size} bytes, ETag {ETag.Clean(live.ETag)}; the manifest recorded {b.Size} bytes, ETag {ETag.Clean(b.BackupETag)}");
+            return GateCheck.Passed;
         }
 
         /// <summary>The backup objects, one listing per backup folder (cheaper than a HEAD each).</summary>

@@ -6,11 +6,14 @@ namespace S3Migration.Tests.Infrastructure;
 /// A loopback HTTP proxy between an S3 client and moto. It counts requests by kind (for the benchmark's
 /// requests-per-object figure) and can inject faults: a share of requests answered 503 SlowDown, a share of
 /// connections dropped without an answer, and a fixed delay per request. It forwards everything else untouched.
+/// Hooks let a test act at an exact moment of a request (a crash test kills the client there): as it arrives, after
+/// the server answered but before the client has the answer, and after the answer was sent. A hook's task holds the
+/// request until it completes.
 /// </summary>
 public sealed class LoopbackProxy : LoopbackListener
 {
     private readonly Random _random;
-    private int _slowDowns, _drops;
+    private int _slowDowns, _drops, _arrived;
 
     public LoopbackProxy(string targetEndpoint, double slowDownShare = 0, double dropShare = 0, int delayMs = 0, int seed = 1) : base(targetEndpoint)
     {
@@ -24,6 +27,13 @@ public sealed class LoopbackProxy : LoopbackListener
     public int SlowDowns => Volatile.Read(ref _slowDowns);
     public int Drops => Volatile.Read(ref _drops);
 
+    /// <summary>Called as a request arrives, before it is forwarded: its kind and its number (from 1, in arrival order).</summary>
+    public Func<string, int, Task>? OnRequest { get; set; }
+    /// <summary>Called when the server has answered a request (and done what it asked), before the client gets the answer.</summary>
+    public Func<string, Task>? BeforeAnswer { get; set; }
+    /// <summary>Called once the answer of a request was sent to the client.</summary>
+    public Action<string>? AfterAnswer { get; set; }
+
     public override void ResetCounts()
     {
         base.ResetCounts();
@@ -32,6 +42,8 @@ public sealed class LoopbackProxy : LoopbackListener
 
     protected override async Task HandleAsync(HttpListenerContext ctx, string kind)
     {
+        var number = Interlocked.Increment(ref _arrived);
+        if (OnRequest is { } onRequest) await onRequest(kind, number);
         if (DelayMs > 0) await Task.Delay(DelayMs);
         double roll;
         lock (_random) roll = _random.NextDouble();
@@ -49,6 +61,8 @@ public sealed class LoopbackProxy : LoopbackListener
         }
         var body = await ReadBodyAsync(ctx.Request);
         using var response = await SendUpstreamAsync(ctx.Request, body);
+        if (BeforeAnswer is { } beforeAnswer) await beforeAnswer(kind);
         await RelayAsync(ctx, response);
+        AfterAnswer?.Invoke(kind);
     }
 }

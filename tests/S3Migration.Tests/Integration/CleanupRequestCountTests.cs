@@ -42,7 +42,8 @@ public class CleanupRequestCountTests
         Assert.InRange(again.Requests, 200, 200 + 20); // the source HEAD that proves it unchanged, listings
 
         CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint | Out-Null", ("bucket", b.Name), ("ws", dir.Path));
-        using var remove = Count("Remove-MigrationSource -WorkspacePath $ws -Force -Confirm:$false -EndpointUrl $proxy | Out-Null");
+        // No people CSV in this workspace: the count is of S3 requests, and reading a CSV makes none.
+        using var remove = Count("Remove-MigrationSource -WorkspacePath $ws -Force -Confirm:$false -SkipCsvCheck -EndpointUrl $proxy -WarningAction SilentlyContinue | Out-Null");
         Assert.Equal(1, remove.ByKind.GetValueOrDefault("POST delete")); // one DeleteObjects for all 200
         Assert.InRange(remove.Requests, 400, 2 * 200 + 40); // source and destination HEADs; backup, versioning and after-listings
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migration.Journal;
+using S3Migration.Planning;
 using S3Migration.Reports;
 using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
@@ -10,9 +11,10 @@ using S3Migration.Tests.Infrastructure;
 namespace S3Migration.Tests.Integration;
 
 /// <summary>
-/// A migrated workspace as Remove-MigrationSource finds it: the real inventory and copy cmdlets made the journal, and
-/// a backup was made the way an operator without Backup-MigrationSource would: server-side copies to a backup bucket
-/// in GLACIER, recorded with BackupManifest.Write.
+/// A migrated workspace as Remove-MigrationSource finds it, the plan's order followed: the real inventory (given the
+/// people CSV, which it records in the workspace), copy and Update-OutputCsv cmdlets made the journal and pointed the
+/// CSV at the new layout, and a backup was made the way an operator without Backup-MigrationSource would: server-side
+/// copies to a backup bucket in GLACIER, recorded with BackupManifest.Write.
 /// </summary>
 internal sealed class MigratedWorkspace
 {
@@ -21,10 +23,13 @@ internal sealed class MigratedWorkspace
     public required string BackupBucket { get; init; }
     public required string Workspace { get; init; }
     public required List<BackupEntry> Manifest { get; init; }
+    /// <summary>The people CSV the workspace serves; it named every source, and Update-OutputCsv rewrote it (unless told not to).</summary>
+    public required string Csv { get; init; }
     public IAmazonS3 S3 => Bucket.Client;
 
     /// <param name="files">source key and content; extensions decide the type</param>
-    public static MigratedWorkspace Build(MotoServer moto, IAmazonS3 s3, TempDir dir, IDictionary<string, string> files, bool versioned = false, string stem = "rm")
+    /// <param name="updateCsv">false: the CSV still names the old layout, as before Update-OutputCsv</param>
+    public static MigratedWorkspace Build(MotoServer moto, IAmazonS3 s3, TempDir dir, IDictionary<string, string> files, bool versioned = false, string stem = "rm", bool updateCsv = true)
     {
         var bucket = new TestBucket(s3, TestBucket.UniqueName(stem));
         if (versioned)
@@ -33,8 +38,13 @@ internal sealed class MigratedWorkspace
                 BucketName = bucket.Name, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
             }).GetAwaiter().GetResult();
         foreach (var f in files) bucket.Put(f.Key, f.Value);
-        var copy = CopyRun.Pipe(moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint | Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws -EndpointUrl $endpoint",
-            ("bucket", bucket.Name), ("ws", dir.Path));
+        var csv = Path.Combine(dir.Path, "outputs", "output.csv");
+        WritePeopleCsv(csv, bucket.Name, files.Keys);
+        var copy = CopyRun.Pipe(moto, """
+            Get-MigrationInventory -Bucket $bucket -CsvPath $csv -WorkspacePath $ws -EndpointUrl $endpoint |
+                Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws -EndpointUrl $endpoint
+            if ($update) { $null = Update-OutputCsv -Path $csv -WorkspacePath $ws -UrlDelimiter ';' -ErrorAction Stop }
+            """, ("bucket", bucket.Name), ("ws", dir.Path), ("csv", csv), ("update", updateCsv));
         Assert.Null(copy.Terminating);
         Assert.Empty(copy.Errors);
 
@@ -56,7 +66,22 @@ internal sealed class MigratedWorkspace
             });
         }
         BackupManifest.Write(dir.Path, manifest);
-        return new MigratedWorkspace { Bucket = bucket, BackupBucket = backup.Name, Workspace = dir.Path, Manifest = manifest };
+        return new MigratedWorkspace { Bucket = bucket, BackupBucket = backup.Name, Workspace = dir.Path, Manifest = manifest, Csv = csv };
+    }
+
+    /// <summary>One row per person folder, its files' s3:// URLs in the URL column of their type (several joined by ';').</summary>
+    private static void WritePeopleCsv(string path, string bucket, IEnumerable<string> keys)
+    {
+        var columns = new[] { ("audio", "s3_audio_url"), ("video", "s3_video_url"), ("documents", "s3_document_url"), ("images", "s3_image_url"), ("transcripts", "s3_transcript_url") };
+        var lines = new List<string> { "row_id,name," + string.Join(",", columns.Select(c => c.Item2)) };
+        foreach (var person in keys.GroupBy(k => k[..k.IndexOf('/')]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var (id, name) = (person.Key[..person.Key.IndexOf('_')], person.Key[(person.Key.IndexOf('_') + 1)..]);
+            var cells = columns.Select(c => string.Join(";", person.Where(k => FileTypeMap.Default.Classify(k) == c.Item1).Select(k => $"s3://{bucket}/{k}")));
+            lines.Add($"{id},{name}," + string.Join(",", cells));
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
     }
 
     public RemovalRun Remove(RemovalOptions? options = null, string? endpoint = null, Func<RemovalResult, bool>? confirm = null)
@@ -76,11 +101,12 @@ internal sealed class MigratedWorkspace
         foreach (var r in rows) { r.Timestamp -= by; j.Append(r); }
     }
 
+    /// <summary>The outcome rows of deletion_log.csv (the intent rows written before each DeleteObjects left out).</summary>
     public List<Dictionary<string, string>> DeletionLog()
     {
         var lines = File.ReadAllLines(DeletionJournal.PathIn(Workspace));
         Assert.Equal(string.Join(",", DeletionRow.Columns), lines[0]);
-        return DeletionJournal.Read(Workspace).Select(r => new Dictionary<string, string>
+        return DeletionJournal.Read(Workspace).Where(r => r.Status != DeletionRow.Deleting).Select(r => new Dictionary<string, string>
         {
             ["source_path"] = r.SourcePath, ["status"] = r.Status, ["reason"] = r.Reason, ["version_id"] = r.VersionId, ["file_type"] = r.FileType,
             ["backup_path"] = r.BackupPath, ["new_s3_path"] = r.NewPath, ["size"] = r.Size.ToString(), ["deleted_at"] = r.DeletedAt?.ToString("o") ?? "",
@@ -337,6 +363,50 @@ public class RemovalTests
         Assert.False(run.Summary.BytesByType.ContainsKey("documents"));
         Assert.True(run.Summary.ListingVerified); // every delete S3 accepted is gone
         Assert.Contains(w.DeletionLog(), r => r["source_path"].EndsWith("1_Ann/b.pdf") && r["status"] == "failed" && r["deleted_at"] == "");
+    }
+
+    [Fact]
+    public void Intents_an_interrupted_run_left_on_a_versioned_bucket_are_settled_by_listing_versions()
+    {
+        using var dir = new TempDir();
+        var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, versioned: true, stem: "rmintent");
+        // What a run killed during its DeleteObjects leaves: intents for a.mp3 and b.pdf, and S3 had hidden a.mp3 already.
+        var version = CopyRun.Head(_s3, w.Bucket.Name, "1_Ann/a.mp3").VersionId;
+        using (var j = DeletionJournal.Open(w.Workspace))
+            j.AppendIntents(new[]
+            {
+                new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/1_Ann/a.mp3", VersionId = version, FileType = "audio", Size = Files["1_Ann/a.mp3"].Length },
+                new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/1_Ann/b.pdf", FileType = "documents", Size = Files["1_Ann/b.pdf"].Length },
+            });
+        _s3.DeleteObjectAsync(w.Bucket.Name, "1_Ann/a.mp3").GetAwaiter().GetResult();
+
+        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, Only = new HashSet<string> { $"s3://{w.Bucket.Name}/1_Ann/a.mp3", $"s3://{w.Bucket.Name}/1_Ann/b.pdf" } });
+
+        var a = Of(run, "1_Ann/a.mp3");
+        Assert.Equal(RemovalStatus.DeleteMarker, a.Status);
+        Assert.StartsWith("hidden behind a delete marker by a run that stopped", a.Notes);
+        Assert.Equal(RemovalStatus.DeleteMarker, Of(run, "1_Ann/b.pdf").Status); // not deleted by the killed run: checked and deleted now
+        var rows = DeletionJournal.Read(w.Workspace).Where(r => r.SourcePath.EndsWith("1_Ann/b.pdf")).Select(r => r.Status);
+        Assert.Equal(new[] { DeletionRow.Deleting, DeletionRow.Kept, DeletionRow.Deleting, DeletionRow.DeleteMarker }, rows);
+        Assert.Empty(DeletionJournal.Unsettled(DeletionJournal.Read(w.Workspace)));
+        Assert.Equal(2, run.Summary.DeleteMarkers);
+    }
+
+    [Fact]
+    public void WhatIf_settles_nothing_in_the_log_but_counts_an_interrupted_runs_deletion_as_done()
+    {
+        using var dir = new TempDir();
+        var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, stem: "rmintentwi");
+        using (var j = DeletionJournal.Open(w.Workspace))
+            j.AppendIntents(new[] { new DeletionRow { SourcePath = $"s3://{w.Bucket.Name}/2_Bo/c.mp4", FileType = "video", Size = Files["2_Bo/c.mp4"].Length } });
+        _s3.DeleteObjectAsync(w.Bucket.Name, "2_Bo/c.mp4").GetAwaiter().GetResult();
+        var before = File.ReadAllBytes(DeletionJournal.PathIn(w.Workspace));
+
+        var run = w.Remove(new RemovalOptions { GracePeriodDays = 0, DryRun = true });
+
+        Assert.True(before.SequenceEqual(File.ReadAllBytes(DeletionJournal.PathIn(w.Workspace))));
+        Assert.DoesNotContain(run.Results, r => r.SourceKey == "2_Bo/c.mp4"); // settled in memory: gone, so not a candidate
+        Assert.Contains(run.Verbose, v => v.StartsWith("Settled 1 deletions") && v.Contains("-WhatIf: not written"));
     }
 
     private List<S3ObjectVersion> Versions(MigratedWorkspace w, string key) =>
