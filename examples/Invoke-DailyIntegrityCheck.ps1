@@ -4,8 +4,10 @@ The daily integrity check of the 30-day watch (week 1), for a scheduled task.
 
 .DESCRIPTION
 Runs Test-MigrationIntegrity on the migration recorded in -WorkspacePath: every copy's destination is checked
-against the journal (size and ETag or checksum) and its source against the copy. Writes a dated report,
-reports/daily_YYYYMMDD_HHMMSS.csv (the verification report) and .txt (the summary), and exits with:
+against the journal (size and ETag or checksum) and its source against the copy. Writes dated reports,
+reports/daily_YYYYMMDD_HHMMSS_verification.csv (the verification report) and
+reports/daily_YYYYMMDD_HHMMSS.txt (the summary); the migration's own verification_report.csv and rollback_plan.json
+are never touched. Exits with:
   0  every file verified;
   1  something is not verified (missing, mismatched, source changed, unexpected): read the dated report;
   2  the check itself could not run (module not loaded, bad workspace, S3 unreachable, credentials, report not written).

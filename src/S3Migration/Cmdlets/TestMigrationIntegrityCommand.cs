@@ -42,6 +42,13 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? WorkspacePath { get; set; }
 
+        /// <summary>
+        /// Write the verification report (CSV) to this new file instead of the workspace's
+        /// verification_report.csv, and no rollback_plan.json: the watch's dated reports, which must never replace the
+        /// migration's own. An existing file is never overwritten.
+        /// </summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? ReportPath { get; set; }
+
         [Parameter] [ValidateNotNullOrEmpty] public string? CsvPath { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }
         [Parameter] public Hashtable? FileTypeMap { get; set; }
@@ -97,6 +104,15 @@ namespace S3Migration.Cmdlets
             else if (journaled != null)
                 WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
 
+            string? reportPath = null;
+            if (ReportPath != null)
+            {
+                reportPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
+                if (File.Exists(reportPath))
+                    Terminate(new MigrationException("ReportExists", MigrationErrorKind.WriteError,
+                        $"'{reportPath}' already exists; a report is never overwritten. Give -ReportPath a new file name, such as one with the date and time.", target: reportPath));
+            }
+
             var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, ThrottleLimit = ThrottleLimit };
             try
             {
@@ -121,7 +137,14 @@ namespace S3Migration.Cmdlets
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
                 var (results, summary) = checker.Check(expected, StopToken, _piped.Count > 0 ? journaled : null);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
-                if (_workspace != null)
+                if (reportPath != null)
+                {
+                    // A watch run: its own dated report; the migration's verification_report.csv and rollback_plan.json stay as they are.
+                    Workspace.AtomicFile.EnsureFolder(Path.GetDirectoryName(reportPath)!);
+                    VerificationReport.WriteTo(reportPath, null, results);
+                    summary.ReportPath = reportPath;
+                }
+                else if (_workspace != null)
                 {
                     Workspace.AtomicFile.EnsureFolder(_workspace);
                     VerificationReport.Write(_workspace, results);
@@ -134,7 +157,7 @@ namespace S3Migration.Cmdlets
                 else foreach (var r in results) WriteObject(r);
             }
             catch (MigrationException ex) { Terminate(ex); }
-            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the reports to '{_workspace}' failed: {ex.Message}", ex, _workspace)); }
+            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the reports to '{reportPath ?? _workspace}' failed: {ex.Message}", ex, reportPath ?? _workspace)); }
             finally { s3?.Dispose(); }
         }
     }
