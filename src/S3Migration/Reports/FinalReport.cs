@@ -171,7 +171,9 @@ namespace S3Migration.Reports
             doc.T(new[] { "Figure", "Value" }, new[]
             {
                 new[] { "Source", Str(s, "source") }, new[] { "Backup location", Str(s, "backup") }, new[] { "Storage class", Str(s, "storage_class") },
+                new[] { "Target storage class", Str(s, "target_storage_class") },
                 new[] { "Lifecycle rule", Str(s, "lifecycle_rule_id") }, new[] { "Transition after (days)", Str(s, "transition_after_days") },
+                new[] { "Lifecycle size filter", Str(s, "lifecycle_size_filter") }, new[] { "Objects the rule will not move", Num(s, "objects_not_transitioned") },
                 new[] { "Source objects", Num(s, "source_objects") }, new[] { "Source bytes", Num(s, "source_bytes") },
                 new[] { "Backed-up objects", Num(s, "backed_up_objects") }, new[] { "Backed-up bytes", Num(s, "backed_up_bytes") },
                 new[] { "Verified", Num(s, "verified") }, new[] { "Failed", Num(s, "failed") }, new[] { "Complete", Str(s, "complete") },
@@ -180,6 +182,7 @@ namespace S3Migration.Reports
             facts.BackupRun = true;
             facts.BackupComplete = s.TryGetProperty("complete", out var c) && c.ValueKind == JsonValueKind.True;
             facts.BackupFailed = BackupFailed;
+            if (Str(s, "not_transitioned_reason") is { Length: > 0 } stays) doc.P($"Not every backup object will reach {Str(s, "target_storage_class")}: {stays}.");
             if (manifest == null) { doc.P($"No {BackupManifest.FileName} in the workspace: the per-object record of the backup is missing."); return; }
             doc.P($"{BackupManifest.FileName}: {MigrationCertificate.N(manifest.Count(e => e.IsVerified))} verified, {MigrationCertificate.N(manifest.Count(e => !e.IsVerified))} not verified.");
             var failed = manifest.Where(e => !e.IsVerified).ToList();

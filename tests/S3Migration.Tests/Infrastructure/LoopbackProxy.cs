@@ -41,6 +41,9 @@ public sealed class LoopbackProxy : IDisposable
     public int Drops => Volatile.Read(ref _drops);
     /// <summary>Requests by kind, such as "HEAD", "PUT copy", "PUT part-copy", "GET list".</summary>
     public ConcurrentDictionary<string, int> ByKind { get; } = new();
+    /// <summary>Which requests to keep whole (method, URL, headers, body), to assert what the module sent; none by default.</summary>
+    public Func<HttpListenerRequest, bool>? Capture { get; set; }
+    public ConcurrentQueue<CapturedRequest> Captured { get; } = new();
 
     public void ResetCounts()
     {
@@ -110,6 +113,9 @@ public sealed class LoopbackProxy : IDisposable
             body = ms.ToArray();
         }
         message.Content = new ByteArrayContent(body);
+        if (Capture?.Invoke(req) == true)
+            Captured.Enqueue(new CapturedRequest(req.HttpMethod, req.RawUrl ?? "",
+                req.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => req.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(body)));
         foreach (string? name in req.Headers.AllKeys)
         {
             if (name == null || name is "Host" or "Connection" or "Content-Length" or "Transfer-Encoding" or "Expect" or "Keep-Alive") continue;
@@ -161,3 +167,6 @@ public sealed class LoopbackProxy : IDisposable
         _upstream.Dispose();
     }
 }
+
+/// <summary>A request as the proxy received it (LoopbackProxy.Capture).</summary>
+public sealed record CapturedRequest(string Method, string Url, IReadOnlyDictionary<string, string> Headers, string Body);
