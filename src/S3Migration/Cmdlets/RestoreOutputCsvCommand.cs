@@ -50,6 +50,8 @@ namespace S3Migration.Cmdlets
                 }
                 if (!ShouldProcess(csv, $"Replace with the backup '{backup}' (after checking its MD5; the current file is saved first)")) return;
                 var result = CsvRestore.Restore(csv, backup, updatedMd5, Force);
+                if (result.RemovedTempFiles.Count > 0)
+                    WriteVerbose($"Removed {result.RemovedTempFiles.Count} temporary files a killed run left beside '{csv}': {string.Join(", ", result.RemovedTempFiles)}.");
                 if (workspace != null && result.Status == CsvRestoreStatus.Restored)
                     CsvFileSwap.Append(workspace, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
                 WriteVerbose(result.Status == CsvRestoreStatus.Restored
