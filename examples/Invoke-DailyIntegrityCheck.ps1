@@ -4,8 +4,10 @@ The daily integrity check of the 30-day watch (week 1), for a scheduled task.
 
 .DESCRIPTION
 Runs Test-MigrationIntegrity on the migration recorded in -WorkspacePath: every copy's destination is checked
-against the journal (size and ETag or checksum) and its source against the copy. Writes a dated report,
-reports/daily_YYYYMMDD_HHMMSS.csv (the verification report) and .txt (the summary), and exits with:
+against the journal (size and ETag or checksum) and its source against the copy. Writes dated reports,
+reports/daily_YYYYMMDD_HHMMSS_verification.csv (the verification report) and
+reports/daily_YYYYMMDD_HHMMSS.txt (the summary); the migration's own verification_report.csv and rollback_plan.json
+are never touched. Exits with:
   0  every file verified; files left out of the copy by choice (Excluded) and new uploads whose keys follow the
      naming rule (NewUpload) are listed in the report as information;
   1  something is not verified (missing, mismatched, source changed, unexpected: an object in a type folder that

@@ -31,24 +31,29 @@ function Invoke-MigrationWatch {
         $workspace = [System.IO.Path]::GetFullPath($WorkspacePath)
         if (-not $ReportFolder) { $ReportFolder = [System.IO.Path]::Combine($workspace, 'reports') }
         $null = [System.IO.Directory]::CreateDirectory($ReportFolder)
-        # Dated names; a second run within the same second gets a suffix rather than overwriting the first's report.
-        $stamp = [DateTime]::UtcNow.ToString('yyyyMMdd_HHmmss')
-        for ($n = 2; [System.IO.File]::Exists([System.IO.Path]::Combine($ReportFolder, "${Kind}_$stamp.txt")); $n++) {
-            $stamp = [DateTime]::UtcNow.ToString('yyyyMMdd_HHmmss') + "_$n"
+        # Dated names (daily_YYYYMMDD_HHMMSS.txt and daily_YYYYMMDD_HHMMSS_verification.csv); a second run within the
+        # same second gets a suffix rather than overwriting the first's reports.
+        $base = [DateTime]::UtcNow.ToString('yyyyMMdd_HHmmss')
+        $stamp = $base
+        for ($n = 2; [System.IO.File]::Exists([System.IO.Path]::Combine($ReportFolder, "${Kind}_$stamp.txt")) -or
+                     [System.IO.File]::Exists([System.IO.Path]::Combine($ReportFolder, "${Kind}_${stamp}_verification.csv")); $n++) {
+            $stamp = "${base}_$n"
         }
+        $report = [System.IO.Path]::Combine($ReportFolder, "${Kind}_${stamp}_verification.csv")
         $connection = @{}
         foreach ($name in 'EndpointUrl', 'Region', 'ProfileName') {
             if ($PSBoundParameters.ContainsKey($name)) { $connection[$name] = $PSBoundParameters[$name] }
         }
-        $integrity = @{ WorkspacePath = $workspace; Summary = $true; Deep = $Deep; SkipSourceCheck = $SkipSourceCheck }
+        # -ReportPath: the check writes this dated report and leaves the migration's own verification_report.csv and
+        # rollback_plan.json as the phase-2 check wrote them.
+        $integrity = @{ WorkspacePath = $workspace; ReportPath = $report; Summary = $true; Deep = $Deep; SkipSourceCheck = $SkipSourceCheck }
         if ($CsvPath) { $integrity.CsvPath = $CsvPath }
         # A migration planned with a custom map must be checked with it, or its targets look misnamed.
         if ($FileTypeMap) { $integrity.FileTypeMap = $FileTypeMap }
 
         $summary = Test-MigrationIntegrity @integrity @connection -WarningAction SilentlyContinue
         if ($null -eq $summary) { throw 'Test-MigrationIntegrity returned no summary.' }
-        $report = [System.IO.Path]::Combine($ReportFolder, "${Kind}_$stamp.csv")
-        [System.IO.File]::Copy([System.IO.Path]::Combine($workspace, 'verification_report.csv'), $report, $true)
+        if (-not [System.IO.File]::Exists($report)) { throw "Test-MigrationIntegrity did not write $report." }
 
         $lines = [System.Collections.Generic.List[string]]::new()
         $lines.Add("$Kind integrity check $stamp UTC of $workspace$(if ($Deep) { ' (deep: contents hashed)' })")

@@ -81,22 +81,31 @@ namespace S3Migration.Cmdlets
 
                 // Asked per object, so -WhatIf lists every copy it would make and -Confirm can decline one. Nothing is
                 // written (no copy, no workspace file, no lifecycle rule) unless at least one is approved.
+                // An empty object is the one a lifecycle size filter cannot move: -WhatIf says so per object, and a warning counts them.
                 var approved = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var s in sources)
-                    if (ShouldProcess($"s3://{options.BackupBucket}/{SourceBackup.BackupKey(options, s.Key)}", $"Back up s3://{options.SourceBucket}/{s.Key} ({s.Size} bytes) in {options.WriteClass}"))
+                    if (ShouldProcess($"s3://{options.BackupBucket}/{SourceBackup.BackupKey(options, s.Key)}", $"Back up s3://{options.SourceBucket}/{s.Key} ({s.Size} bytes) in {options.WriteClass}"
+                                      + (TransitionAfterDays.HasValue && s.Size <= LifecycleRules.SizeFilter ? $"; empty, so the lifecycle rule leaves it in STANDARD" : "")))
                         approved.Add(s.Key);
+                if (TransitionAfterDays.HasValue)
+                {
+                    var planned = approved.Count > 0 ? sources.Where(s => approved.Contains(s.Key)) : sources;
+                    var (left, why) = LifecycleRules.LeftInStandard(planned.Select(s => s.Size), true, LifecycleRules.DefaultMinimum128K, StorageClass);
+                    if (left > 0 && approved.Count == 0) WriteWarning($"The lifecycle rule would move every backup object larger than 0 bytes to {StorageClass}; " + why + ".");
+                }
                 if (approved.Count == 0) return;
 
-                string? ruleId = null;
+                LifecycleOutcome? lifecycle = null;
                 if (TransitionAfterDays.HasValue
-                    && ShouldProcess($"s3://{options.BackupBucket}", $"Merge a lifecycle rule moving {options.BackupUrl} to {StorageClass} after {TransitionAfterDays} days"))
+                    && ShouldProcess($"s3://{options.BackupBucket}", $"Merge a lifecycle rule moving every object larger than {LifecycleRules.SizeFilter} bytes under {options.BackupUrl} to {StorageClass} after {TransitionAfterDays} days (S3's 128 KB default floor does not apply to it; the bucket's other rules and its default minimum object size are kept)"))
                 {
-                    ruleId = backup.ApplyLifecycle(StopToken);
-                    WriteVerbose($"Lifecycle rule '{ruleId}' is in place on {options.BackupBucket} (read back); the bucket's other rules are kept.");
+                    lifecycle = backup.ApplyLifecycle(StopToken)!;
+                    WriteVerbose($"Lifecycle rule '{lifecycle.RuleId}' is in place on {options.BackupBucket} (read back{(lifecycle.SizeFilterApplied ? $", with ObjectSizeGreaterThan {LifecycleRules.SizeFilter}" : ", WITHOUT its size filter")}; "
+                                 + $"bucket default minimum object size {lifecycle.DefaultMinimumObjectSize}); the bucket's other rules are kept.");
                 }
 
                 var lastProgress = DateTime.MinValue;
-                var outcome = backup.Run(sources, approved, ruleId, r =>
+                var outcome = backup.Run(sources, approved, lifecycle, r =>
                 {
                     WriteObject(r);
                     if (r.Status == BackupResultStatus.Failed) WriteBackupError(r);
@@ -120,6 +129,9 @@ namespace S3Migration.Cmdlets
                 WriteVerbose($"Backup {(outcome.Complete ? "complete" : "INCOMPLETE")}: {outcome.Verified} of {outcome.SourceObjects} source objects verified in the backup, "
                              + $"{outcome.Failed} not; {outcome.BackedUpObjects} objects and {outcome.BackedUpBytes:N0} of {outcome.SourceBytes:N0} bytes listed there; "
                              + $"{outcome.Requests} S3 requests, {outcome.Retries} retries. Manifest: {BackupManifest.PathIn(options.Workspace)}, restore guide: {RestoreGuide.PathIn(options.Workspace)}");
+                if (outcome.NotTransitioned > 0)
+                    WriteWarning($"The lifecycle rule '{outcome.LifecycleRuleId}' will not move every backup to {StorageClass}: {outcome.NotTransitionedReason}. "
+                                 + $"{BackupSummary.FileName} records it; the backups are in {outcome.StorageClassNow} now.");
                 if (!outcome.Complete)
                     WriteWarning($"The backup of {options.SourceUrl} is incomplete: {outcome.Failed} of {outcome.SourceObjects} objects have no verified backup (see {BackupManifest.FileName}). Remove-MigrationSource keeps their sources.");
             }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using S3Migration.Storage;
 using S3Migration.Workspace;
@@ -8,8 +10,10 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// Compress-MigrationWorkspace: plan phase 5, "archive migration logs". Zips the workspace (journals, reports,
-    /// CSV backups, certificate, manifests) with a SHA256SUMS entry and a .sha256 side file, and with -UploadBucket
-    /// uploads the zip in a cold storage class and verifies it. The rules live in WorkspaceArchive and BackupUploader.
+    /// certificate, manifests) and the people CSV's backups kept beside the CSV, with a SHA256SUMS entry and a .sha256
+    /// side file, and with -UploadBucket uploads the zip in a cold storage class and verifies it. Where the archive was
+    /// written and uploaded goes into archive_record.json in the workspace. The rules live in WorkspaceArchive,
+    /// ArchiveRecord and BackupUploader.
     /// </summary>
     [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(ArchiveResult))]
@@ -31,6 +35,9 @@ namespace S3Migration.Cmdlets
         [ValidateSet("GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "STANDARD_IA")]
         public string StorageClass { get; set; } = "GLACIER";
 
+        /// <summary>More CSV backups (files, or folders whose files all count) than the ones the workspace names, such as a Backup-OutputCsv -BackupFolder.</summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string[]? CsvBackupPath { get; set; }
+
         public const string DefaultKeyPrefix = "migration-archives/";
 
         private bool _done;
@@ -45,12 +52,19 @@ namespace S3Migration.Cmdlets
                 : WorkspaceArchive.DefaultPath(workspace, DateTime.UtcNow);
             var key = UploadKey ?? DefaultKeyPrefix + Path.GetFileName(destination);
             var upload = UploadBucket != null ? $" and upload it to s3://{UploadBucket}/{key} in {StorageClass}" : "";
-            if (!ShouldProcess(workspace, $"Archive into '{destination}' with '{WorkspaceArchive.SideFile(destination)}'{upload}")) return;
+            var extra = CsvBackupPath?.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToList();
+            List<string> backups;
+            try { backups = WorkspaceArchive.CsvBackups(workspace, extra); }
+            catch (MigrationException ex) { Terminate(ex); return; }
+            var withBackups = backups.Count > 0 ? $" with {backups.Count} CSV backups from outside the workspace" : "";
+            if (!ShouldProcess(workspace, $"Archive into '{destination}'{withBackups} with '{WorkspaceArchive.SideFile(destination)}'{upload}, and record it in {ArchiveRecord.FileName}")) return;
+            foreach (var b in backups) WriteVerbose($"CSV backup to archive: '{b}'.");
             ArchiveResult result;
             try
             {
-                result = WorkspaceArchive.Create(workspace, destination);
-                WriteVerbose($"Archived {result.FileCount} files ({Bytes(result.ContentBytes)}) of '{workspace}' into '{result.Path}' ({Bytes(result.Size)}, sha256 {result.Sha256}).");
+                result = WorkspaceArchive.Create(workspace, destination, extra);
+                ArchiveRecord.Write(workspace, result);
+                WriteVerbose($"Archived {result.FileCount} files ({result.CsvBackups} of them CSV backups under {WorkspaceArchive.CsvBackupFolder}/, {Bytes(result.ContentBytes)}) of '{workspace}' into '{result.Path}' ({Bytes(result.Size)}, sha256 {result.Sha256}); recorded in '{result.RecordPath}'.");
             }
             catch (MigrationException ex) { Terminate(ex); return; }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -69,8 +83,11 @@ namespace S3Migration.Cmdlets
                     var (head, note) = BackupUploader.UploadFileAsync(s3, UploadBucket, key, result.Path, StorageClass, "application/zip", StopToken).GetAwaiter().GetResult();
                     result.UploadedTo = $"s3://{UploadBucket}/{key}";
                     result.StorageClass = head.StorageClass;
+                    result.ETag = head.ETag;
+                    result.UploadedAt = DateTime.UtcNow;
                     result.Status = ArchiveResult.Verified;
                     result.Notes = note;
+                    ArchiveRecord.Write(workspace, result);
                     if (!string.Equals(head.StorageClass, StorageClass, StringComparison.Ordinal))
                         WriteWarning($"s3://{UploadBucket}/{key} reports storage class {head.StorageClass}, not {StorageClass} (an S3-compatible server may ignore it).");
                     WriteVerbose($"Uploaded and verified {result.UploadedTo}: {note}.");
@@ -80,7 +97,12 @@ namespace S3Migration.Cmdlets
                     // The archive stays on disk whatever went wrong with the upload: it is the only copy.
                     var m = ex as MigrationException ?? S3Errors.ForBucket(ex, UploadBucket, S3ClientFactory.Describe(Connection));
                     result.Status = ArchiveResult.Failed;
-                    result.Notes = $"upload failed; the local archive '{result.Path}' is kept: {m.Message}";
+                    result.Notes = $"upload to s3://{UploadBucket}/{key} failed; the local archive '{result.Path}' is kept: {m.Message}";
+                    try { ArchiveRecord.Write(workspace, result); }
+                    catch (Exception recordEx) when (recordEx is IOException || recordEx is UnauthorizedAccessException || recordEx is MigrationException)
+                    {
+                        WriteWarning($"The failed upload could not be recorded in {ArchiveRecord.FileName}: {recordEx.Message}");
+                    }
                     WriteObject(result);
                     Terminate(new MigrationException(m.ErrorId, m.Kind, result.Notes, m, result.Path));
                     return;

@@ -8,7 +8,8 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// New-MigrationFinalReport: the closing report of plan phase 5. The certificate, extended with the backup and
-    /// deletion figures, the verdict, and lessons learned from the journal (FinalReport, LessonsLearned).
+    /// deletion figures, every leftover of the old layout, the verdict, and lessons learned from the journal (FinalReport,
+    /// LessonsLearned). The verdict is PhaseGates.FinalReportVerdict's: never Closed while anything is unaccounted for.
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MigrationFinalReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FinalReport))]
@@ -25,6 +26,12 @@ namespace S3Migration.Cmdlets
 
         /// <summary>Replace an existing report (it holds what people wrote under the headings, so not by default).</summary>
         [Parameter] public SwitchParameter Force { get; set; }
+
+        /// <summary>
+        /// Leftovers the operator accepts, by s3:// path, key or a pattern with * and ?: they no longer block Closed and the
+        /// report records them as accepted by the operator, with the pattern.
+        /// </summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string[]? AcceptLeftover { get; set; }
 
         private readonly System.Collections.Generic.HashSet<string> _done = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
 
@@ -43,8 +50,10 @@ namespace S3Migration.Cmdlets
             if (!ShouldProcess(path, "Write the final report")) return;
             try
             {
-                var report = FinalReport.Create(workspace, path, Title);
+                var report = FinalReport.Create(workspace, path, Title, AcceptLeftover, Environment.UserName);
                 WriteVerbose($"Wrote '{report.Path}': {report.Verdict}");
+                if (report.IntegrityReport.Length > 0) WriteVerbose($"Judged by the newest integrity check, {report.IntegrityReport}; {report.Leftovers.Count} leftovers listed.");
+                foreach (var p in report.UnusedPatterns) WriteWarning($"-AcceptLeftover '{p}' matches no leftover of '{workspace}' (a typo, or already resolved).");
                 WriteObject(report);
             }
             catch (MigrationException ex) { WriteError(S3CmdletBase.ToErrorRecordFor(ex)); }

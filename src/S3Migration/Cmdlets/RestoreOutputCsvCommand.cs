@@ -54,6 +54,8 @@ namespace S3Migration.Cmdlets
                                   "give the migration's workspace to be told about URLs of deleted objects.");
                 if (!ShouldProcess(csv, $"Replace with the backup '{backup}' (after checking its MD5; the current file is saved first)")) return;
                 var result = CsvRestore.Restore(csv, backup, updatedMd5, Force, workspace);
+                if (result.RemovedTempFiles.Count > 0)
+                    WriteVerbose($"Removed {result.RemovedTempFiles.Count} temporary files a killed run left beside '{csv}': {string.Join(", ", result.RemovedTempFiles)}.");
                 if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + Planning.PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
                 if (ParameterSetName == WorkspaceSet && result.Status == CsvRestoreStatus.Restored)
                     CsvFileSwap.Append(workspace!, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });

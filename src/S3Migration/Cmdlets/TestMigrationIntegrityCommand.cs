@@ -46,6 +46,13 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? WorkspacePath { get; set; }
 
+        /// <summary>
+        /// Write the verification report (CSV) to this new file instead of the workspace's
+        /// verification_report.csv, and no rollback_plan.json: the watch's dated reports, which must never replace the
+        /// migration's own. An existing file is never overwritten.
+        /// </summary>
+        [Parameter] [ValidateNotNullOrEmpty] public string? ReportPath { get; set; }
+
         [Parameter] [ValidateNotNullOrEmpty] public string? CsvPath { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }
         [Parameter] public Hashtable? FileTypeMap { get; set; }
@@ -120,6 +127,15 @@ namespace S3Migration.Cmdlets
             else if (journaled != null)
                 WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
 
+            string? reportPath = null;
+            if (ReportPath != null)
+            {
+                reportPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ReportPath);
+                if (File.Exists(reportPath))
+                    Terminate(new MigrationException("ReportExists", MigrationErrorKind.WriteError,
+                        $"'{reportPath}' already exists; a report is never overwritten. Give -ReportPath a new file name, such as one with the date and time.", target: reportPath));
+            }
+
             var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit };
             try
             {
@@ -148,7 +164,14 @@ namespace S3Migration.Cmdlets
                 var (results, summary) = checker.Check(expected, StopToken, _piped.Count > 0 ? journaled : null);
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
-                if (_workspace != null)
+                if (reportPath != null)
+                {
+                    // A watch run: its own dated report; the migration's verification_report.csv and rollback_plan.json stay as they are.
+                    Workspace.AtomicFile.EnsureFolder(Path.GetDirectoryName(reportPath)!);
+                    VerificationReport.WriteTo(reportPath, null, results);
+                    summary.ReportPath = reportPath;
+                }
+                else if (_workspace != null)
                 {
                     Workspace.AtomicFile.EnsureFolder(_workspace);
                     VerificationReport.Write(_workspace, results);
@@ -161,7 +184,7 @@ namespace S3Migration.Cmdlets
                 else foreach (var r in results) WriteObject(r);
             }
             catch (MigrationException ex) { Terminate(ex); }
-            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the reports to '{_workspace}' failed: {ex.Message}", ex, _workspace)); }
+            catch (IOException ex) { Terminate(new MigrationException("WorkspaceWriteFailed", MigrationErrorKind.WriteError, $"Writing the reports to '{reportPath ?? _workspace}' failed: {ex.Message}", ex, reportPath ?? _workspace)); }
             finally { s3?.Dispose(); }
         }
     }

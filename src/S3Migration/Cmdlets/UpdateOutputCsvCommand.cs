@@ -139,6 +139,8 @@ namespace S3Migration.Cmdlets
                 }
                 Workspace.MigrationState.RecordCsv(workspace!, path);
                 var cmp = CsvFileSwap.Apply(plan, workspace!);
+                if (cmp.RemovedTempFiles.Count > 0)
+                    WriteVerbose($"Removed {cmp.RemovedTempFiles.Count} temporary files a killed run left beside '{path}': {string.Join(", ", cmp.RemovedTempFiles)}.");
                 WriteVerbose($"Replaced '{path}' (md5 {cmp.UpdatedMd5}); the original is in '{cmp.BackupPath}' (md5 {cmp.BackupMd5}).");
                 foreach (var c in plan.Changes) WriteObject(c);
                 WriteObject(cmp);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using S3Migration.Storage;
 using S3Migration.Workspace;
 
@@ -24,6 +25,11 @@ namespace S3Migration.Csv
     /// flush it, read it back and prove it, check the original has not changed meanwhile, then rename the new file
     /// over the original (one atomic step), and record it all in the workspace. Any failure before the rename leaves
     /// the original untouched and removes the new file.
+    ///
+    /// One swap at a time per CSV: a swap holds ".output.csv.lock" beside the CSV (exclusive, deleted on close, as the
+    /// copy journal's lock) from before its temporary file is written until after the rename. A killed process loses
+    /// the lock but leaves its temporary file (".output.csv.XXXXXXXX.tmp", as big as the CSV); the next swap, holding
+    /// the lock, knows no other run is writing one, and removes those of this CSV.
     /// </summary>
     public static class CsvFileSwap
     {
@@ -32,15 +38,67 @@ namespace S3Migration.Csv
         /// <summary>Test hook: runs after the new file is written and proven, just before the swap.</summary>
         internal static Action<string>? BeforeSwap;
 
+        /// <summary>The lock a swap of <paramref name="csvPath"/> holds: ".output.csv.lock" beside it.</summary>
+        public static string LockPath(string csvPath)
+        {
+            var full = Path.GetFullPath(csvPath);
+            return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.lock");
+        }
+
+        /// <summary>A swap's temporary file: ".output.csv." + 8 hex digits + ".tmp", beside the CSV (see Replace).</summary>
+        private static Regex TempName(string csvPath) =>
+            new Regex("^\\." + Regex.Escape(Path.GetFileName(csvPath)) + "\\.[0-9a-f]{8}\\.tmp$", RegexOptions.CultureInvariant);
+
+        /// <summary>The held lock of one swap, and the temporary files of killed runs it removed on taking it.</summary>
+        public sealed class SwapLock : IDisposable
+        {
+            private readonly FileStream _lock;
+            internal SwapLock(FileStream held, List<string> removed) { _lock = held; RemovedTempFiles = removed; }
+            public IReadOnlyList<string> RemovedTempFiles { get; }
+            public void Dispose() => _lock.Dispose();
+        }
+
+        /// <summary>
+        /// Takes the CSV's swap lock, or throws CsvBusy while another Update-OutputCsv or Restore-OutputCsv holds it. Holding
+        /// it, removes the temporary files a killed swap of this CSV left (no running swap can own one now).
+        /// </summary>
+        public static SwapLock Lock(string csvPath)
+        {
+            var lockPath = LockPath(csvPath);
+            FileStream held;
+            try { held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose); }
+            catch (IOException ex) when (!(ex is FileNotFoundException) && !(ex is DirectoryNotFoundException))
+            {
+                throw new MigrationException("CsvBusy", MigrationErrorKind.ResourceUnavailable,
+                    $"'{csvPath}' is being replaced by another Update-OutputCsv or Restore-OutputCsv ('{lockPath}' is held). It was left to that run; run this one again when it has finished.", ex, csvPath);
+            }
+            var removed = new List<string>();
+            try
+            {
+                var folder = Path.GetDirectoryName(lockPath)!;
+                var name = TempName(csvPath);
+                foreach (var f in Directory.EnumerateFiles(folder, $".{Path.GetFileName(csvPath)}.*.tmp").Where(f => name.IsMatch(Path.GetFileName(f))).OrderBy(f => f, StringComparer.Ordinal).ToList())
+                {
+                    try { File.Delete(f); removed.Add(f); }
+                    catch (IOException) { /* still open somewhere (a reader): left for the next run */ }
+                    catch (UnauthorizedAccessException) { }
+                }
+            }
+            catch { held.Dispose(); throw; }
+            return new SwapLock(held, removed);
+        }
+
         public static CsvUpdateComparison Apply(CsvUrlPlan plan, string? workspace)
         {
             var path = plan.Original.Path;
             var cmp = plan.Comparison;
             var bytes = plan.Original.Encode(plan.NewText);
+            using var held = Lock(path);
+            cmp.RemovedTempFiles.AddRange(held.RemovedTempFiles);
             var backup = PreUpdateBackup(path, plan.OriginalBytes, plan.OriginalMd5);
             cmp.BackupPath = backup.Path;
             cmp.BackupMd5 = backup.Md5;
-            Replace(path, bytes, plan.OriginalMd5, written => CsvUrlUpdater.Verify(plan, written));
+            ReplaceHeld(path, bytes, plan.OriginalMd5, written => CsvUrlUpdater.Verify(plan, written));
             cmp.Replaced = true;
             cmp.UpdatedMd5 = CsvBackup.Md5Hex(bytes);
             if (workspace != null)
@@ -67,8 +125,23 @@ namespace S3Migration.Csv
         /// <summary>
         /// Writes <paramref name="bytes"/> over <paramref name="path"/> atomically, provided the file still has
         /// <paramref name="expectedMd5"/> and <paramref name="verify"/> accepts the new file as read back from disk.
+        /// Takes the CSV's swap lock for it (CsvBusy while another run holds it); returns the temporary files of killed
+        /// runs it removed.
         /// </summary>
-        public static void Replace(string path, byte[] bytes, string expectedMd5, Func<byte[], string?> verify)
+        public static IReadOnlyList<string> Replace(string path, byte[] bytes, string expectedMd5, Func<byte[], string?> verify)
+        {
+            SwapLock held;
+            try { held = Lock(path); }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new MigrationException("CsvWriteFailed", MigrationErrorKind.PermissionDenied, $"Writing beside '{path}' was denied: {ex.Message}. The original was left as it is.", ex, path);
+            }
+            using (held) ReplaceHeld(path, bytes, expectedMd5, verify);
+            return held.RemovedTempFiles;
+        }
+
+        /// <summary>Replace, with the swap lock already held by the caller.</summary>
+        private static void ReplaceHeld(string path, byte[] bytes, string expectedMd5, Func<byte[], string?> verify)
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid().ToString("N").Substring(0, 8)}.tmp");

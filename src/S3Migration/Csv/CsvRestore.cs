@@ -25,6 +25,8 @@ namespace S3Migration.Csv
         /// restored it anyway.
         /// </summary>
         public IReadOnlyList<CsvUrlReference> UrlsOfDeletedObjects { get; set; } = Array.Empty<CsvUrlReference>();
+        /// <summary>Temporary files a killed update or restore left beside the CSV, removed by this one (CsvFileSwap.Lock).</summary>
+        public System.Collections.Generic.IReadOnlyList<string> RemovedTempFiles { get; set; } = Array.Empty<string>();
         public override string ToString() => $"{Status} {Path} from {RestoredFrom}";
     }
 
@@ -93,7 +95,7 @@ namespace S3Migration.Csv
             var folder = CsvBackup.DefaultFolder(csvPath);
             var saved = CsvBackup.Write(csvPath, current,
                 CsvBackup.FreeTimestampedPath(folder, System.IO.Path.GetFileNameWithoutExtension(csvPath), "_pre_restore" + System.IO.Path.GetExtension(csvPath), DateTime.UtcNow), gzip: false);
-            CsvFileSwap.Replace(csvPath, bytes, currentMd5, written => CsvBackup.Md5Hex(written) == md5 ? null : "its MD5 is not the backup's");
+            result.RemovedTempFiles = CsvFileSwap.Replace(csvPath, bytes, currentMd5, written => CsvBackup.Md5Hex(written) == md5 ? null : "its MD5 is not the backup's");
             result.SavedCurrentAs = saved.Path;
             result.Status = CsvRestoreStatus.Restored;
             return result;

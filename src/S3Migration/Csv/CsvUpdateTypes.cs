@@ -70,6 +70,8 @@ namespace S3Migration.Csv
         /// <summary>Old-layout URLs left as they are because the journal has no verified copy of their file.</summary>
         public int NotMigrated { get; set; }
         public List<string> AddedColumns { get; set; } = new List<string>();
+        /// <summary>Temporary files a killed run left beside the CSV, removed by this one (CsvFileSwap.Lock).</summary>
+        public List<string> RemovedTempFiles { get; set; } = new List<string>();
         public List<CsvUrlCount> ByType { get; set; } = new List<CsvUrlCount>();
 
         public override string ToString() =>

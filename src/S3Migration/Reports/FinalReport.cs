@@ -5,8 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using CsvHelper;
 using S3Migration.Journal;
+using S3Migration.Planning;
 using S3Migration.Storage;
 using S3Migration.Workspace;
 
@@ -15,7 +15,9 @@ namespace S3Migration.Reports
     /// <summary>
     /// The closing report (plan phase 5): the certificate's sections (MigrationCertificate.Build), then the backup and
     /// the deletion of the old structure from the files Backup-MigrationSource and Remove-MigrationSource leave in the
-    /// workspace, the verdict, and the lessons learned (LessonsLearned) with headings for people to fill in.
+    /// workspace, every leftover of the old layout, the verdict, and the lessons learned (LessonsLearned) with headings
+    /// for people to fill in. The verdict is the gate's (PhaseGates.FinalReportVerdict), decided from the facts
+    /// ClosureFactsReader reads; this class only gathers and writes.
     /// </summary>
     public sealed class FinalReport
     {
@@ -25,11 +27,8 @@ namespace S3Migration.Reports
         public const string DeletionLogName = "deletion_log.csv";
         public const string Closed = "Closed";
         public const string NotClosed = "NotClosed";
-        /// <summary>How many kept or failed deletions (and failed backups) are listed before "and N more".</summary>
+        /// <summary>How many kept or failed deletions (and failed backups) are listed before "and N more". Leftovers are all listed.</summary>
         public const int ListCap = 20;
-
-        public static readonly string[] DeletionLogColumns =
-            { "source_path", "version_id", "file_type", "size", "source_etag", "new_s3_path", "backup_path", "status", "reason", "deleted_at" };
 
         public string Path { get; set; } = "";
         /// <summary>Closed or NotClosed.</summary>
@@ -51,11 +50,25 @@ namespace S3Migration.Reports
         public long BytesReclaimed { get; set; }
         public int FailureReasons { get; set; }
         public int RetriedObjects { get; set; }
+        /// <summary>The integrity report the verdict used (relative to the workspace), or "" when there is none.</summary>
+        public string IntegrityReport { get; set; } = "";
+        /// <summary>Every object of the old layout not accounted for, with why and where it stands.</summary>
+        public List<Leftover> Leftovers { get; } = new List<Leftover>();
+        public int LeftoversBlocking => Leftovers.Count(l => l.Standing == LeftoverStanding.Blocking);
+        public int LeftoversAccepted => Leftovers.Count(l => l.Standing == LeftoverStanding.AcceptedByOperator);
+        public int LeftoversExcluded => Leftovers.Count(l => l.Standing == LeftoverStanding.ExcludedByChoice);
+        /// <summary>The -AcceptLeftover patterns given, as the report records them.</summary>
+        public List<string> AcceptedPatterns { get; } = new List<string>();
+        /// <summary>-AcceptLeftover patterns that matched no leftover.</summary>
+        public List<string> UnusedPatterns { get; } = new List<string>();
 
         public override string ToString() => $"{Path}: {Verdict}";
 
-        /// <summary>Builds the report from the workspace and writes it to <paramref name="path"/> (atomically).</summary>
-        public static FinalReport Create(string workspace, string path, string title)
+        /// <summary>
+        /// Builds the report from the workspace and writes it to <paramref name="path"/> (atomically).
+        /// <paramref name="acceptLeftover"/>: the operator's -AcceptLeftover paths or patterns, recorded in the report.
+        /// </summary>
+        public static FinalReport Create(string workspace, string path, string title, IReadOnlyList<string>? acceptLeftover = null, string? acceptedBy = null)
         {
             var (cert, doc) = MigrationCertificate.Build(workspace, title);
             var report = new FinalReport
@@ -63,20 +76,33 @@ namespace S3Migration.Reports
                 Path = path, FilesMigrated = cert.FilesMigrated, BytesMigrated = cert.BytesMigrated,
                 FailuresUnresolved = cert.FailuresUnresolved, ConflictsUnresolved = cert.ConflictsUnresolved,
             };
-            if (cert.FailuresUnresolved > 0) report.Reasons.Add($"{cert.FailuresUnresolved} copy failures are unresolved");
-            if (cert.ConflictsUnresolved > 0) report.Reasons.Add($"{cert.ConflictsUnresolved} conflicts are unresolved");
+            var journalRows = JournalReader.ReadFile(System.IO.Path.Combine(workspace, MigrationJournal.FileName));
+            var facts = new ClosureFacts
+            {
+                Inventory = ClosureFactsReader.ReadInventory(workspace),
+                Integrity = ClosureFactsReader.ReadNewestIntegrity(workspace),
+                Journal = ClosureFactsReader.ReadJournal(journalRows),
+                Cleanup = ClosureFactsReader.ReadCleanup(DeletionJournal.Outcomes(workspace).Values),
+                AcceptPatterns = (acceptLeftover ?? Array.Empty<string>()).Where(p => p.Length > 0).ToList(),
+            };
+            report.AcceptedPatterns.AddRange(facts.AcceptPatterns);
+            report.IntegrityReport = facts.Integrity?.Report ?? "";
 
-            report.AddBackup(doc, workspace);
-            report.AddDeletion(doc, workspace);
+            report.AddBackup(doc, workspace, facts);
+            report.AddDeletion(doc, workspace, facts);
 
-            report.Status = report.Reasons.Count == 0 ? Closed : NotClosed;
-            report.Verdict = report.Reasons.Count == 0
-                ? "The migration is closed: every file verified, the old structure backed up and deleted."
-                : "The migration is NOT closed: " + string.Join("; ", report.Reasons) + ".";
+            var verdict = PhaseGates.FinalReportVerdict(facts);
+            report.Reasons.AddRange(verdict.Reasons);
+            report.Leftovers.AddRange(verdict.Leftovers);
+            report.UnusedPatterns.AddRange(verdict.UnusedPatterns);
+            report.AddLeftovers(doc, facts, acceptedBy);
+
+            report.Status = verdict.Closed ? Closed : NotClosed;
+            report.Verdict = verdict.Closed ? report.ClosedWords(facts) : "The migration is NOT closed: " + string.Join("; ", report.Reasons) + ".";
             doc.H(2, "Verdict");
             doc.P(report.Verdict);
 
-            var lessons = LessonsLearned.FromJournal(JournalReader.ReadFile(System.IO.Path.Combine(workspace, MigrationJournal.FileName)));
+            var lessons = LessonsLearned.FromJournal(journalRows);
             report.FailureReasons = lessons.Failures.Count;
             report.RetriedObjects = lessons.RetriedObjects;
             lessons.AddTo(doc);
@@ -87,7 +113,48 @@ namespace S3Migration.Reports
             return report;
         }
 
-        private void AddBackup(CertificateDocument doc, string workspace)
+        /// <summary>The closed verdict in words that claim no more than is true: "every file" only when nothing was left out.</summary>
+        private string ClosedWords(ClosureFacts facts)
+        {
+            var check = $"the newest integrity check ({facts.Integrity!.Report}, {facts.Integrity.CheckedAt:yyyy-MM-dd HH:mm} UTC)";
+            if (LeftoversExcluded == 0 && LeftoversAccepted == 0)
+                return $"The migration is closed: every file of the old layout is verified in the new layout by {check}, and the old structure was backed up and deleted.";
+            var except = new List<string>();
+            if (LeftoversExcluded > 0) except.Add(LeftoversExcluded == 1 ? "1 file excluded by choice" : $"{LeftoversExcluded} files excluded by choice");
+            if (LeftoversAccepted > 0) except.Add(LeftoversAccepted == 1 ? "1 leftover accepted by the operator" : $"{LeftoversAccepted} leftovers accepted by the operator");
+            return $"The migration is closed: every migrated file is verified in the new layout by {check}, and the old structure was backed up and deleted, "
+                   + $"except {string.Join(" and ", except)}, which stay in the old layout as listed under Leftovers.";
+        }
+
+        /// <summary>Every leftover, blocking ones first, with the integrity check it was judged by and the operator's acceptance.</summary>
+        private void AddLeftovers(CertificateDocument doc, ClosureFacts facts, string? acceptedBy)
+        {
+            doc.H(2, "Leftovers");
+            if (facts.Integrity is IntegrityCheckFacts check)
+                doc.P($"Judged by the newest integrity check, {check.Report} of {check.CheckedAt:yyyy-MM-dd HH:mm} UTC: "
+                      + string.Join(", ", check.Rows.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{MigrationCertificate.N(g.Count())} {g.Key}")) + ".");
+            else doc.P("No integrity check in the workspace (verification_report.csv or reports/*_verification.csv): no file is proven in the new layout.");
+            if (facts.Inventory == null) doc.P("No inventory in the workspace: the leftovers below are only what the journal, the check and the cleanup name.");
+            if (AcceptedPatterns.Count > 0)
+                doc.P($"Accepted by the operator{(string.IsNullOrEmpty(acceptedBy) ? "" : " (" + acceptedBy + ")")} on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC with -AcceptLeftover "
+                      + string.Join(", ", AcceptedPatterns.Select(p => $"'{p}'")) + "."
+                      + (UnusedPatterns.Count > 0 ? " Matching no leftover: " + string.Join(", ", UnusedPatterns.Select(p => $"'{p}'")) + "." : ""));
+            if (Leftovers.Count == 0) { doc.P("None: every object of the old layout is verified in the new layout and deleted" + (DeletionRun ? "." : ", or awaits the cleanup.")); return; }
+            doc.P($"{MigrationCertificate.N(Leftovers.Count)} left in the old layout (or found by the check): {MigrationCertificate.N(LeftoversBlocking)} unaccounted for, "
+                  + $"{MigrationCertificate.N(LeftoversAccepted)} accepted by the operator, {MigrationCertificate.N(LeftoversExcluded)} excluded by choice.");
+            doc.T(new[] { "Object", "What", "Why", "Standing" }, Leftovers
+                .OrderBy(l => l.Standing).ThenBy(l => l.Kind, StringComparer.Ordinal).ThenBy(l => l.Path, StringComparer.Ordinal)
+                .Select(l => new[] { l.Path, l.Kind, l.Why, Standing(l) }));
+        }
+
+        private static string Standing(Leftover l) => l.Standing switch
+        {
+            LeftoverStanding.AcceptedByOperator => $"accepted by the operator ('{l.AcceptedBy}')",
+            LeftoverStanding.ExcludedByChoice => "excluded by choice",
+            _ => "UNACCOUNTED FOR",
+        };
+
+        private void AddBackup(CertificateDocument doc, string workspace, ClosureFacts facts)
         {
             doc.H(2, "Backup");
             var summary = ReadJson(workspace, BackupSummaryName);
@@ -95,7 +162,6 @@ namespace S3Migration.Reports
             if (summary is not JsonElement s)
             {
                 doc.P($"Not run: there is no {BackupSummaryName} in the workspace, so Backup-MigrationSource was not run (or not here). The old structure has no verified backup.");
-                Reasons.Add("the old structure was not backed up (Backup-MigrationSource not run)");
                 return;
             }
             BackupRun = true;
@@ -105,15 +171,18 @@ namespace S3Migration.Reports
             doc.T(new[] { "Figure", "Value" }, new[]
             {
                 new[] { "Source", Str(s, "source") }, new[] { "Backup location", Str(s, "backup") }, new[] { "Storage class", Str(s, "storage_class") },
+                new[] { "Target storage class", Str(s, "target_storage_class") },
                 new[] { "Lifecycle rule", Str(s, "lifecycle_rule_id") }, new[] { "Transition after (days)", Str(s, "transition_after_days") },
+                new[] { "Lifecycle size filter", Str(s, "lifecycle_size_filter") }, new[] { "Objects the rule will not move", Num(s, "objects_not_transitioned") },
                 new[] { "Source objects", Num(s, "source_objects") }, new[] { "Source bytes", Num(s, "source_bytes") },
                 new[] { "Backed-up objects", Num(s, "backed_up_objects") }, new[] { "Backed-up bytes", Num(s, "backed_up_bytes") },
                 new[] { "Verified", Num(s, "verified") }, new[] { "Failed", Num(s, "failed") }, new[] { "Complete", Str(s, "complete") },
                 new[] { "Started", Str(s, "started") }, new[] { "Finished", Str(s, "finished") },
             });
-            var complete = s.TryGetProperty("complete", out var c) && c.ValueKind == JsonValueKind.True;
-            if (!complete) Reasons.Add("the backup is not complete");
-            if (BackupFailed > 0) Reasons.Add($"{BackupFailed} objects failed to back up");
+            facts.BackupRun = true;
+            facts.BackupComplete = s.TryGetProperty("complete", out var c) && c.ValueKind == JsonValueKind.True;
+            facts.BackupFailed = BackupFailed;
+            if (Str(s, "not_transitioned_reason") is { Length: > 0 } stays) doc.P($"Not every backup object will reach {Str(s, "target_storage_class")}: {stays}.");
             if (manifest == null) { doc.P($"No {BackupManifest.FileName} in the workspace: the per-object record of the backup is missing."); return; }
             doc.P($"{BackupManifest.FileName}: {MigrationCertificate.N(manifest.Count(e => e.IsVerified))} verified, {MigrationCertificate.N(manifest.Count(e => !e.IsVerified))} not verified.");
             var failed = manifest.Where(e => !e.IsVerified).ToList();
@@ -121,15 +190,16 @@ namespace S3Migration.Reports
                 Capped(doc, new[] { "Source", "Status", "Notes" }, failed.Select(e => new[] { $"s3://{e.SourceBucket}/{e.SourceKey}", e.Status, e.Notes }).ToList(), BackupManifest.FileName);
         }
 
-        private void AddDeletion(CertificateDocument doc, string workspace)
+        private void AddDeletion(CertificateDocument doc, string workspace, ClosureFacts facts)
         {
             doc.H(2, "Deletion of the old structure");
             var summary = ReadJson(workspace, DeletionSummaryName);
-            var log = ReadDeletionLog(workspace);
+            // Each source's settled outcome (its last row): a re-run may delete what an earlier run kept, and an intent a killed
+            // run left is shown as 'deleting' until the next run settles it.
+            var log = File.Exists(DeletionJournal.PathIn(workspace)) ? DeletionJournal.Outcomes(workspace).Values.ToList() : null;
             if (summary is not JsonElement s)
             {
                 doc.P($"Not run: there is no {DeletionSummaryName} in the workspace, so Remove-MigrationSource was not run (or not here). The old structure is still in place.");
-                Reasons.Add("the old structure was not deleted (Remove-MigrationSource not run)");
                 return;
             }
             DeletionRun = true;
@@ -137,6 +207,9 @@ namespace S3Migration.Reports
             ObjectsKept = Long(s, "objects_kept");
             ObjectsFailed = Long(s, "objects_failed");
             BytesReclaimed = Long(s, "bytes_reclaimed");
+            facts.CleanupRun = true;
+            facts.CleanupListingVerified = s.TryGetProperty("listing_verified", out var lv) && lv.ValueKind == JsonValueKind.True;
+            facts.CleanupSummaryDeleted = ObjectsDeleted + Long(s, "delete_markers");
             doc.P($"From {DeletionSummaryName}" + (log != null ? $" and {DeletionLogName}" : "") + " (Remove-MigrationSource).");
             doc.T(new[] { "Figure", "Value" }, new[]
             {
@@ -148,36 +221,17 @@ namespace S3Migration.Reports
             if (s.TryGetProperty("bytes_by_type", out var byType) && byType.ValueKind == JsonValueKind.Object)
                 doc.T(new[] { "File type", "Bytes reclaimed" }, byType.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
                     .Select(p => new[] { p.Name, p.Value.TryGetInt64(out var n) ? MigrationCertificate.N(n) : p.Value.GetRawText() }));
-            if (ObjectsKept > 0) Reasons.Add(ObjectsKept == 1 ? "1 object of the old structure was kept" : $"{ObjectsKept} objects of the old structure were kept");
-            if (ObjectsFailed > 0) Reasons.Add(ObjectsFailed == 1 ? "1 deletion failed" : $"{ObjectsFailed} deletions failed");
-            if (!(s.TryGetProperty("listing_verified", out var lv) && lv.ValueKind == JsonValueKind.True))
-                Reasons.Add("the listing after the deletion was not verified");
 
-            if (log == null) { doc.P($"No {DeletionLogName} in the workspace: the per-object record of the deletion is missing."); return; }
-            doc.P($"{DeletionLogName}: " + string.Join(", ", log.GroupBy(r => r["status"]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{MigrationCertificate.N(g.Count())} {g.Key}")) + ".");
-            foreach (var status in new[] { "kept", "failed" })
+            if (log == null) { doc.P($"No {DeletionLogName} in the workspace: the per-object record of the deletion is missing, so no deletion is proven."); return; }
+            doc.P($"{DeletionLogName}: " + (log.Count == 0 ? "no rows" : string.Join(", ", log.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{MigrationCertificate.N(g.Count())} {g.Key}"))) + ".");
+            foreach (var status in new[] { DeletionRow.Kept, DeletionRow.Failed })
             {
-                var rows = log.Where(r => r["status"] == status).ToList();
+                var rows = log.Where(r => r.Status == status).ToList();
                 if (rows.Count == 0) continue;
-                doc.H(3, status == "kept" ? "Objects kept" : "Deletions that failed");
+                doc.H(3, status == DeletionRow.Kept ? "Objects kept" : "Deletions that failed");
                 Capped(doc, new[] { "Source", "Version", "Size", "Reason" },
-                    rows.Select(r => new[] { r["source_path"], r["version_id"], r["size"], r["reason"] }).ToList(), DeletionLogName);
+                    rows.Select(r => new[] { r.SourcePath, r.VersionId, r.Size.ToString(CultureInfo.InvariantCulture), r.Reason }).ToList(), DeletionLogName);
             }
-        }
-
-        /// <summary>deletion_log.csv rows by column name, or null when the file is not there.</summary>
-        private static List<Dictionary<string, string>>? ReadDeletionLog(string workspace)
-        {
-            var path = System.IO.Path.Combine(workspace, DeletionLogName);
-            if (!File.Exists(path)) return null;
-            using var reader = new StreamReader(path, new UTF8Encoding(false));
-            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-            if (!csv.Read() || !csv.ReadHeader() || !DeletionLogColumns.All(c => csv.HeaderRecord!.Contains(c)))
-                throw new MigrationException("DeletionLogMalformed", MigrationErrorKind.InvalidData,
-                    $"{DeletionLogName} in '{workspace}' does not have the columns {string.Join(",", DeletionLogColumns)}.", target: path);
-            var rows = new List<Dictionary<string, string>>();
-            while (csv.Read()) rows.Add(DeletionLogColumns.ToDictionary(c => c, c => csv.GetField(c) ?? "", StringComparer.Ordinal));
-            return rows;
         }
 
         private static void Capped(CertificateDocument doc, string[] headers, List<string[]> rows, string file)

@@ -26,10 +26,18 @@ namespace S3Migration.Reports
             "source_size", "destination_size", "expected_content_type", "content_type", "content_type_match", "checked_by", "reason",
         };
 
-        public static void Write(string folder, IEnumerable<IntegrityResult> results)
+        /// <summary>The migration's own reports: verification_report.csv and verification_combined.txt in the workspace.</summary>
+        public static void Write(string folder, IEnumerable<IntegrityResult> results) =>
+            WriteTo(Path.Combine(folder, CsvName), Path.Combine(folder, CombinedName), results);
+
+        /// <summary>
+        /// Writes the report (CSV) and, when <paramref name="combinedPath"/> is given, its combined text file, each whole or
+        /// not at all. Test-MigrationIntegrity -ReportPath (the watch's dated reports) writes the CSV alone.
+        /// </summary>
+        public static void WriteTo(string csvPath, string? combinedPath, IEnumerable<IntegrityResult> results)
         {
             var list = new List<IntegrityResult>(results);
-            AtomicFile.Write(Path.Combine(folder, CsvName), stream =>
+            AtomicFile.Write(csvPath, stream =>
             {
                 using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
                 using var csv = new CsvWriter(text, CultureInfo.InvariantCulture);
@@ -47,7 +55,8 @@ namespace S3Migration.Reports
                     csv.NextRecord();
                 }
             });
-            AtomicFile.Write(Path.Combine(folder, CombinedName), stream =>
+            if (combinedPath == null) return;
+            AtomicFile.Write(combinedPath, stream =>
             {
                 using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
                 foreach (var r in list) text.WriteLine(Combined(r));

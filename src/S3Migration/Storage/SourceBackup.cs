@@ -58,6 +58,18 @@ namespace S3Migration.Storage
         public List<BackupResult> LateFailures { get; } = new List<BackupResult>();
         public string? LifecycleRuleId { get; set; }
         public int? TransitionAfterDays { get; set; }
+        /// <summary>The lifecycle rule as read back (with -TransitionAfterDays), or null.</summary>
+        public LifecycleOutcome? Lifecycle { get; set; }
+        /// <summary>Backup objects per storage class, as the completion listing showed them.</summary>
+        public SortedDictionary<string, long> StorageClasses { get; } = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        /// <summary>
+        /// The class every listed backup object is in now ("mixed" when they differ, "" when none is listed): with
+        /// -TransitionAfterDays it is STANDARD until the lifecycle rule has moved them, never the target class before.
+        /// </summary>
+        public string StorageClassNow => StorageClasses.Count == 1 ? StorageClasses.Keys.First() : StorageClasses.Count == 0 ? "" : "mixed";
+        /// <summary>Backup objects the lifecycle rule would leave in STANDARD on Amazon S3, and why (LifecycleRules.LeftInStandard).</summary>
+        public int NotTransitioned { get; set; }
+        public string NotTransitionedReason { get; set; } = "";
         public long SourceObjects { get; set; }
         public long SourceBytes { get; set; }
         /// <summary>Source objects whose backup key exists in the backup location (listed after the copies).</summary>
@@ -147,8 +159,8 @@ namespace S3Migration.Storage
         /// <summary>Every object of the source, listed once (streamed page by page, kept for the completion check).</summary>
         public List<SourceObject> ListSource(CancellationToken ct) => _lister.ListObjects(_o.SourceBucket, _o.SourcePrefix, ct).ToList();
 
-        /// <summary>Merges and reads back the transition rule (only with -TransitionAfterDays); its ID, or null.</summary>
-        public string? ApplyLifecycle(CancellationToken ct)
+        /// <summary>Merges and reads back the transition rule (only with -TransitionAfterDays); what it read back as, or null.</summary>
+        public LifecycleOutcome? ApplyLifecycle(CancellationToken ct)
         {
             if (!_o.TransitionAfterDays.HasValue) return null;
             return new LifecycleRules(_s3, _calls).EnsureTransitionAsync(_o.BackupBucket, _o.BackupPrefix, _o.TransitionAfterDays.Value, _o.StorageClass, ct)
@@ -162,10 +174,13 @@ namespace S3Migration.Storage
         /// copies in flight (each cleans up after itself), journals those that completed, and throws OperationCanceledException.
         /// Then checks completion, and writes backup_manifest.csv, backup_summary.json and RESTORE.md into the workspace.
         /// </summary>
-        public BackupOutcome Run(IReadOnlyList<SourceObject> sources, ISet<string> approved, string? lifecycleRuleId,
+        public BackupOutcome Run(IReadOnlyList<SourceObject> sources, ISet<string> approved, LifecycleOutcome? lifecycle,
             Action<BackupResult> onResult, Action<BackupProgress> onProgress, CancellationToken ct)
         {
-            var outcome = new BackupOutcome { Started = DateTime.UtcNow, LifecycleRuleId = lifecycleRuleId, TransitionAfterDays = _o.TransitionAfterDays };
+            var outcome = new BackupOutcome
+            {
+                Started = DateTime.UtcNow, LifecycleRuleId = lifecycle?.RuleId, TransitionAfterDays = lifecycle != null ? _o.TransitionAfterDays : null, Lifecycle = lifecycle,
+            };
             var clock = Stopwatch.StartNew();
             AtomicFile.EnsureFolder(_o.Workspace);
             var results = new Dictionary<string, BackupResult>(StringComparer.Ordinal);
@@ -273,6 +288,9 @@ namespace S3Migration.Storage
             }
 
             CheckCompletion(sources, approved, results, outcome, ct);
+            if (lifecycle != null)
+                (outcome.NotTransitioned, outcome.NotTransitionedReason) = LifecycleRules.LeftInStandard(
+                    outcome.Entries.Where(e => e.BackupETag.Length > 0).Select(e => e.Size), lifecycle.SizeFilterApplied, lifecycle.DefaultMinimumObjectSize, _o.StorageClass);
             outcome.Requests = _calls.Requests + _lister.Requests;
             outcome.Retries = _calls.Retries;
             outcome.Finished = DateTime.UtcNow;
@@ -363,7 +381,12 @@ namespace S3Migration.Storage
                 };
                 outcome.SourceObjects++;
                 outcome.SourceBytes += s.Size;
-                if (found != null) { outcome.BackedUpObjects++; outcome.BackedUpBytes += found.Size; }
+                if (found != null)
+                {
+                    outcome.BackedUpObjects++; outcome.BackedUpBytes += found.Size;
+                    var cls = string.IsNullOrEmpty(found.StorageClass) ? "STANDARD" : found.StorageClass!;
+                    outcome.StorageClasses[cls] = outcome.StorageClasses.TryGetValue(cls, out var n) ? n + 1 : 1;
+                }
 
                 string? problem;
                 if (r == null) problem = approved.Contains(s.Key) ? "not backed up (the run ended before it)" : "not backed up (declined)";

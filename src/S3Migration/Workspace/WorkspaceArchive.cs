@@ -6,6 +6,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using S3Migration.Storage;
 
 namespace S3Migration.Workspace
@@ -22,11 +23,19 @@ namespace S3Migration.Workspace
         public string Sha256 { get; set; } = "";
         public long Size { get; set; }
         public int FileCount { get; set; }
+        /// <summary>Of FileCount, the CSV backups from outside the workspace (under csv_backups/ in the zip).</summary>
+        public int CsvBackups { get; set; }
         public long ContentBytes { get; set; }
+        public DateTime WrittenAt { get; set; }
         public string UploadedTo { get; set; } = "";
         public string StorageClass { get; set; } = "";
+        /// <summary>The uploaded object's ETag, as the HEAD after the upload showed it.</summary>
+        public string ETag { get; set; } = "";
+        public DateTime? UploadedAt { get; set; }
         public string Status { get; set; } = "";
         public string Notes { get; set; } = "";
+        /// <summary>The workspace file that records where this archive was written and uploaded (archive_record.json).</summary>
+        public string RecordPath { get; set; } = "";
 
         public override string ToString() => $"{Path} ({FileCount} files, {Size} bytes, sha256 {Sha256}) {Status}";
     }
@@ -60,15 +69,21 @@ namespace S3Migration.Workspace
     }
 
     /// <summary>
-    /// The workspace archive (plan phase 5, "archive migration logs"): every workspace file in one zip, with a
-    /// SHA256SUMS entry inside (sha256sum format, so `sha256sum -c SHA256SUMS` works after unzip) and a
-    /// "&lt;zip&gt;.sha256" file beside it for the zip itself. Zip, because tar.gz is not in netstandard2.0.
+    /// The workspace archive (plan phase 5, "archive migration logs"): every workspace file in one zip, and the people
+    /// CSV's backups, which live beside the CSV (outputs/backups/) rather than in the workspace, under csv_backups/ with
+    /// an ORIGINS.txt that says where each came from; a SHA256SUMS entry inside lists them all (sha256sum format, so
+    /// `sha256sum -c SHA256SUMS` works after unzip) and a "&lt;zip&gt;.sha256" file beside it covers the zip itself.
+    /// Zip, because tar.gz is not in netstandard2.0.
     /// </summary>
     public static class WorkspaceArchive
     {
         public const string SumsEntry = "SHA256SUMS";
         public const string FolderName = "archive";
         public const string SideFileExtension = ".sha256";
+        /// <summary>The zip folder of the CSV backups from outside the workspace.</summary>
+        public const string CsvBackupFolder = "csv_backups";
+        /// <summary>Per CSV backup in the zip, the path it was archived from: "entry&lt;TAB&gt;original path".</summary>
+        public const string OriginsEntry = CsvBackupFolder + "/ORIGINS.txt";
 
         public static string DefaultPath(string workspace, DateTime utc) =>
             System.IO.Path.Combine(workspace, FolderName, $"migration_workspace_{utc.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}.zip");
@@ -95,6 +110,69 @@ namespace S3Migration.Workspace
         }
 
         /// <summary>
+        /// The people CSV's backups that belong to this migration and lie outside the workspace: every backup named in
+        /// csv_update.json (Update-OutputCsv's, and the ones Restore-OutputCsv saved), and, in the backups folder beside each
+        /// CSV the workspace names (migration_state.json, inventory_report.json, csv_update.json), the files Backup-OutputCsv,
+        /// Update-OutputCsv and Restore-OutputCsv name after that CSV (output_YYYYMMDD_HHMMSS_pre_migration.csv,
+        /// output_pre_url_update*.csv, output_*_pre_restore.csv), each with its .md5 and .gz; plus <paramref name="extra"/>
+        /// (files, or folders whose files all count). Full paths, sorted, each once.
+        /// </summary>
+        public static List<string> CsvBackups(string workspace, IEnumerable<string>? extra = null)
+        {
+            workspace = System.IO.Path.GetFullPath(workspace);
+            var found = new SortedSet<string>(StringComparer.Ordinal);
+            void Add(string f)
+            {
+                var full = System.IO.Path.GetFullPath(f);
+                if (File.Exists(full) && !InFolder(full, workspace)) found.Add(full);
+            }
+            var updates = Csv.CsvFileSwap.Read(workspace);
+            foreach (var backup in updates.Select(u => u.BackupPath).Where(p => p.Length > 0))
+                foreach (var f in new[] { backup, backup + ".md5", backup + ".gz" }) Add(f);
+            var csvs = new HashSet<string>(updates.Select(u => u.CsvPath).Where(p => p.Length > 0), StringComparer.Ordinal);
+            if (MigrationState.Load(workspace).CsvPath is string stateCsv) csvs.Add(stateCsv);
+            if (InventoryCsvPath(workspace) is string inventoryCsv) csvs.Add(inventoryCsv);
+            foreach (var csv in csvs)
+            {
+                var folder = Csv.CsvBackup.DefaultFolder(csv);
+                if (!Directory.Exists(folder)) continue;
+                var named = BackupNamePattern(csv);
+                foreach (var f in Directory.EnumerateFiles(folder).Where(f => named.IsMatch(System.IO.Path.GetFileName(f)))) Add(f);
+            }
+            foreach (var p in extra ?? Enumerable.Empty<string>())
+            {
+                if (Directory.Exists(p)) foreach (var f in Directory.EnumerateFiles(p)) Add(f);
+                else if (File.Exists(p)) Add(p);
+                else throw new MigrationException("CsvBackupNotFound", MigrationErrorKind.NotFound, $"-CsvBackupPath '{p}' is neither a file nor a folder.", target: p);
+            }
+            return found.ToList();
+        }
+
+        /// <summary>The backup names of one CSV, as CsvBackup and CsvFileSwap give them, with their .md5 and .gz.</summary>
+        private static Regex BackupNamePattern(string csvPath)
+        {
+            var stem = Regex.Escape(System.IO.Path.GetFileNameWithoutExtension(csvPath));
+            var ext = Regex.Escape(System.IO.Path.GetExtension(csvPath));
+            const string stamp = @"\d{8}_\d{6}(_\d+)?";
+            return new Regex($"^{stem}_({stamp}_pre_migration|pre_url_update(_{stamp})?|{stamp}_pre_restore){ext}(\\.md5|\\.gz)?$", RegexOptions.CultureInvariant);
+        }
+
+        private static string? InventoryCsvPath(string workspace)
+        {
+            var path = System.IO.Path.Combine(workspace, "inventory_report.json");
+            if (!File.Exists(path)) return null;
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+                return doc.RootElement.TryGetProperty("csv_path", out var c) && c.GetString() is { Length: > 0 } p ? p : null;
+            }
+            catch (System.Text.Json.JsonException) { return null; }
+        }
+
+        private static bool InFolder(string file, string folder) =>
+            file.StartsWith(folder.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+        /// <summary>
         /// Refuses a workspace with a held lock file (migration_log.lock of a running copy, or any other *.lock in it):
         /// archiving a journal while it is written gives a torn copy. A lock file left by a crash is not held, so it opens.
         /// </summary>
@@ -115,8 +193,11 @@ namespace S3Migration.Workspace
             }
         }
 
-        /// <summary>Writes the archive (via .partial and rename) and its .sha256 side file; never overwrites an archive.</summary>
-        public static ArchiveResult Create(string workspace, string destination)
+        /// <summary>
+        /// Writes the archive (via .partial and rename) and its .sha256 side file; never overwrites an archive.
+        /// <paramref name="csvBackupPaths"/>: more CSV backups (files or folders) than <see cref="CsvBackups"/> finds.
+        /// </summary>
+        public static ArchiveResult Create(string workspace, string destination, IEnumerable<string>? csvBackupPaths = null)
         {
             workspace = System.IO.Path.GetFullPath(workspace);
             destination = System.IO.Path.GetFullPath(destination);
@@ -126,18 +207,31 @@ namespace S3Migration.Workspace
                 throw new MigrationException("ArchiveExists", MigrationErrorKind.WriteError,
                     $"'{destination}' already exists; an archive is never overwritten. Pass another -DestinationPath or move the old archive away.", target: destination);
             EnsureNotInUse(workspace);
-            var files = Files(workspace, destination);
+
+            // Every entry once: workspace files by their relative path, CSV backups under csv_backups/ (a name that two
+            // folders share gets a numbered subfolder), and ORIGINS.txt saying where each backup was archived from.
+            var entries = Files(workspace, destination)
+                .Select(rel => (Entry: rel, File: System.IO.Path.Combine(workspace, rel.Replace('/', System.IO.Path.DirectorySeparatorChar)))).ToList();
+            var backups = CsvBackups(workspace, csvBackupPaths).Where(f => f != destination && f != SideFile(destination)).ToList();
+            var origins = new StringBuilder();
+            var taken = new HashSet<string>(entries.Select(e => e.Entry), StringComparer.Ordinal);
+            foreach (var f in backups)
+            {
+                var entry = $"{CsvBackupFolder}/{System.IO.Path.GetFileName(f)}";
+                for (var n = 2; !taken.Add(entry); n++) entry = $"{CsvBackupFolder}/{n}/{System.IO.Path.GetFileName(f)}";
+                entries.Add((entry, f));
+                origins.Append(entry).Append('\t').Append(f).Append('\n');
+            }
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(destination)!);
 
-            var result = new ArchiveResult { Path = destination, FileCount = files.Count };
+            var result = new ArchiveResult { Path = destination, FileCount = entries.Count + (backups.Count > 0 ? 1 : 0), CsvBackups = backups.Count };
             var sums = new StringBuilder();
             AtomicFile.Write(destination, stream =>
             {
                 using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
                 var buffer = new byte[1 << 16];
-                foreach (var rel in files)
+                foreach (var (rel, full) in entries)
                 {
-                    var full = System.IO.Path.Combine(workspace, rel.Replace('/', System.IO.Path.DirectorySeparatorChar));
                     var entry = zip.CreateEntry(rel, CompressionLevel.Optimal);
                     entry.LastWriteTime = ZipTime(File.GetLastWriteTime(full));
                     // One read per file feeds both the zip and the hash, so SHA256SUMS describes exactly the bytes archived.
@@ -156,18 +250,27 @@ namespace S3Migration.Workspace
                     sha.TransformFinalBlock(buffer, 0, 0);
                     sums.Append(Hex(sha.Hash!)).Append("  ").Append(rel).Append('\n');
                 }
-                var sumsEntry = zip.CreateEntry(SumsEntry, CompressionLevel.Optimal);
-                using var s = sumsEntry.Open();
-                var bytes = new UTF8Encoding(false).GetBytes(sums.ToString());
-                s.Write(bytes, 0, bytes.Length);
+                if (backups.Count > 0) AddText(zip, OriginsEntry, origins.ToString(), sums);
+                AddText(zip, SumsEntry, sums.ToString(), null);
             });
 
             result.Sha256 = Sha256Of(destination);
             result.Size = new FileInfo(destination).Length;
             var line = new UTF8Encoding(false).GetBytes($"{result.Sha256}  {System.IO.Path.GetFileName(destination)}\n");
             AtomicFile.Write(SideFile(destination), st => st.Write(line, 0, line.Length));
+            result.WrittenAt = DateTime.UtcNow;
             result.Status = ArchiveResult.Archived;
             return result;
+        }
+
+        /// <summary>A text entry made in memory; listed in <paramref name="sums"/> when given.</summary>
+        private static void AddText(ZipArchive zip, string name, string text, StringBuilder? sums)
+        {
+            var bytes = new UTF8Encoding(false).GetBytes(text);
+            using (var s = zip.CreateEntry(name, CompressionLevel.Optimal).Open()) s.Write(bytes, 0, bytes.Length);
+            if (sums == null) return;
+            using var sha = SHA256.Create();
+            sums.Append(Hex(sha.ComputeHash(bytes))).Append("  ").Append(name).Append('\n');
         }
 
         /// <summary>Checks the zip against its .sha256 side file and every entry against SHA256SUMS.</summary>

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 
 namespace S3Migration.Tests.Infrastructure;
 
@@ -26,6 +28,9 @@ public sealed class LoopbackProxy : LoopbackListener
     public int DelayMs { get; set; }
     public int SlowDowns => Volatile.Read(ref _slowDowns);
     public int Drops => Volatile.Read(ref _drops);
+    /// <summary>Which requests to keep whole (method, URL, headers, body), to assert what the module sent; none by default.</summary>
+    public Func<HttpListenerRequest, bool>? Capture { get; set; }
+    public ConcurrentQueue<CapturedRequest> Captured { get; } = new();
 
     /// <summary>Called as a request arrives, before it is forwarded: its kind and its number (from 1, in arrival order).</summary>
     public Func<string, int, Task>? OnRequest { get; set; }
@@ -60,9 +65,16 @@ public sealed class LoopbackProxy : LoopbackListener
             return;
         }
         var body = await ReadBodyAsync(ctx.Request);
+        var req = ctx.Request;
+        if (Capture?.Invoke(req) == true)
+            Captured.Enqueue(new CapturedRequest(req.HttpMethod, req.RawUrl ?? "",
+                req.Headers.AllKeys.Where(k => k != null).ToDictionary(k => k!, k => req.Headers[k] ?? "", StringComparer.OrdinalIgnoreCase), Encoding.UTF8.GetString(body)));
         using var response = await SendUpstreamAsync(ctx.Request, body);
         if (BeforeAnswer is { } beforeAnswer) await beforeAnswer(kind);
         await RelayAsync(ctx, response);
         AfterAnswer?.Invoke(kind);
     }
 }
+
+/// <summary>A request as the proxy received it (LoopbackProxy.Capture).</summary>
+public sealed record CapturedRequest(string Method, string Url, IReadOnlyDictionary<string, string> Headers, string Body);

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Amazon.S3;
 using S3Migration.Journal;
 using S3Migration.Storage;
@@ -161,6 +162,11 @@ public class ArchiveTests
         Assert.Equal(ArchiveResult.Failed, Assert.Single(run.Objects<ArchiveResult>()).Status);
         Assert.True(File.Exists(zip));
         Assert.Equal(ArchiveResult.Verified, WorkspaceArchive.Verify(zip).Status);
+        // The record says the archive exists locally and its upload failed.
+        using var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, ArchiveRecord.FileName)));
+        var a = Assert.Single(record.RootElement.GetProperty("archives").EnumerateArray());
+        Assert.Equal((zip, "Failed", JsonValueKind.Null), (a.GetProperty("path").GetString(), a.GetProperty("status").GetString(), a.GetProperty("uploaded_to").ValueKind));
+        Assert.Contains("upload to s3://no-such-archive-bucket-x/migration-archives/keep.zip failed", a.GetProperty("notes").GetString());
     }
 
     [Fact]
@@ -201,5 +207,76 @@ public class ArchiveTests
         Assert.StartsWith("ArchiveExists", again.StoppingError?.FullyQualifiedErrorId);
         Assert.Contains("never overwritten", again.StoppingError!.Exception.Message);
         Assert.Equal("not ours", File.ReadAllText(zip));
+    }
+
+    [Fact]
+    public void The_archive_holds_the_CSV_backups_kept_beside_the_CSV_and_the_workspace_records_where_it_went()
+    {
+        // Issue 10, item 9: the archive left out the CSV backups (outputs/backups/, outside the workspace), and where it
+        // was uploaded was recorded nowhere.
+        using var dir = new TempDir();
+        var ws = dir.File("ws");
+        Directory.CreateDirectory(ws);
+        Seed(ws);
+        var csv = Path.Combine(dir.Path, "outputs", "output.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
+        File.WriteAllText(csv, "row_id,name,s3_audio_url\n1,Ann,s3://media/1_Ann/a.mp3\n");
+        MigrationState.RecordCsv(ws, csv);                                    // as Get-MigrationInventory -CsvPath -WorkspacePath does
+        var phase1 = CopyRun.Pipe(_moto, "Backup-OutputCsv -Path $csv", ("csv", csv));   // outputs/backups/output_..._pre_migration.csv, .md5, .gz
+        Assert.Empty(phase1.Errors);
+        var pre = Assert.Single(phase1.Objects<S3Migration.Csv.CsvBackupInfo>());
+        var bytes = File.ReadAllBytes(csv);
+        var urlUpdate = S3Migration.Csv.CsvBackup.Write(csv, bytes, Path.Combine(dir.Path, "outputs", "backups", "output_pre_url_update.csv"), gzip: false);
+        S3Migration.Csv.CsvFileSwap.Append(ws, new S3Migration.Csv.CsvUpdateRecord { CsvPath = csv, BackupPath = urlUpdate.Path, BackupMd5 = urlUpdate.Md5, UpdatedMd5 = "x", UpdatedAt = DateTime.UtcNow });
+        File.WriteAllText(Path.Combine(dir.Path, "outputs", "backups", "other_20250301_120000_pre_migration.csv"), "another CSV's backup");
+
+        var b = new TestBucket(_s3, TestBucket.UniqueName("archivecsv"));
+        var run = CopyRun.Pipe(_moto, "Compress-MigrationWorkspace -WorkspacePath $ws -DestinationPath $zip -UploadBucket $bucket -EndpointUrl $endpoint",
+            ("ws", ws), ("zip", dir.File("closing.zip")), ("bucket", b.Name));
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        var r = Assert.Single(run.Objects<ArchiveResult>());
+
+        var expected = new[] { pre.Path, pre.Md5Path, pre.GzipPath!, urlUpdate.Path, urlUpdate.Md5Path }
+            .ToDictionary(f => "csv_backups/" + Path.GetFileName(f), f => f);
+        using (var zip = ZipFile.OpenRead(r.Path))
+        {
+            var sums = WorkspaceArchive.ParseSums(new StreamReader(zip.GetEntry("SHA256SUMS")!.Open()).ReadToEnd());
+            foreach (var (entry, original) in expected)
+            {
+                Assert.True(sums.ContainsKey(entry), entry);
+                Assert.Equal(Sha(File.ReadAllBytes(original)), sums[entry]);
+                using var ms = new MemoryStream();
+                zip.GetEntry(entry)!.Open().CopyTo(ms);
+                Assert.Equal(File.ReadAllBytes(original), ms.ToArray());
+            }
+            Assert.DoesNotContain(sums.Keys, k => k.Contains("other_"));         // another CSV's backups are not this migration's
+            var origins = new StreamReader(zip.GetEntry("csv_backups/ORIGINS.txt")!.Open()).ReadToEnd();
+            Assert.Contains($"csv_backups/{Path.GetFileName(pre.Path)}\t{pre.Path}", origins);
+        }
+        Assert.Equal(ArchiveResult.Verified, WorkspaceArchive.Verify(r.Path).Status);
+
+        // Where it went, in the workspace: the local path, the S3 location, its ETag and when.
+        using (var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(ws, "archive_record.json"))))
+        {
+            var a = Assert.Single(record.RootElement.GetProperty("archives").EnumerateArray());
+            Assert.Equal(r.Path, a.GetProperty("path").GetString());
+            Assert.Equal(r.Sha256, a.GetProperty("sha256").GetString());
+            Assert.Equal($"s3://{b.Name}/migration-archives/closing.zip", a.GetProperty("uploaded_to").GetString());
+            Assert.Equal(CopyRun.Head(_s3, b.Name, "migration-archives/closing.zip").ETag.Trim('"'), a.GetProperty("etag").GetString());
+            Assert.Equal("Verified", a.GetProperty("status").GetString());
+            Assert.True(a.GetProperty("uploaded_at").GetDateTime() > DateTime.UtcNow.AddMinutes(-5));
+        }
+
+        // A second archive is recorded beside the first, and holds the record of the first.
+        var second = CopyRun.Pipe(_moto, "Compress-MigrationWorkspace -WorkspacePath $ws -DestinationPath $zip", ("ws", ws), ("zip", dir.File("later.zip")));
+        Assert.Empty(second.Errors);
+        using (var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(ws, "archive_record.json"))))
+        {
+            var all = record.RootElement.GetProperty("archives").EnumerateArray().ToList();
+            Assert.Equal(2, all.Count);
+            Assert.Equal((dir.File("later.zip"), JsonValueKind.Null), (all[1].GetProperty("path").GetString(), all[1].GetProperty("uploaded_to").ValueKind));
+        }
+        using (var zip = ZipFile.OpenRead(dir.File("later.zip"))) Assert.NotNull(zip.GetEntry("archive_record.json"));
     }
 }

@@ -165,6 +165,82 @@ public class BackupTests
     }
 
     [Fact]
+    public void TransitionAfterDays_moves_every_backup_object_whatever_its_size_and_the_summary_says_STANDARD_until_then()
+    {
+        // Issue 10, item 9: the rule kept S3's default 128 KB floor (small backups never move on real S3), and
+        // backup_summary.json said GLACIER of objects written in STANDARD.
+        using var dir = new TempDir();
+        var (src, bak) = Buckets("lcsize");
+        src.Put("1_Ann/empty.txt", "");
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl) { Capture = r => r.QueryString["lifecycle"] != null || r.Url!.Query.Contains("lifecycle") };
+        var run = CopyRun.Pipe(_moto, Backup.Replace("$endpoint", "$proxy") + " -StorageClass GLACIER -TransitionAfterDays 30",
+            ("bucket", src.Name), ("backup", bak.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        Assert.Empty(run.Errors);
+
+        // What was asked of S3: our rule with ObjectSizeGreaterThan 0 beside the prefix, and the bucket's own default floor sent back unchanged.
+        var put = Assert.Single(proxy.Captured, c => c.Method == "PUT");
+        var rule = System.Xml.Linq.XDocument.Parse(put.Body).Descendants().Single(e => e.Name.LocalName == "Rule"
+            && e.Elements().Any(x => x.Name.LocalName == "ID" && x.Value == LifecycleRules.RuleId("")));
+        var filter = rule.Elements().Single(e => e.Name.LocalName == "Filter");
+        Assert.Equal("0", filter.Descendants().Single(e => e.Name.LocalName == "ObjectSizeGreaterThan").Value);
+        Assert.DoesNotContain(filter.Descendants(), e => e.Name.LocalName == "Prefix" && e.Value.Length > 0);   // the whole backup bucket
+        Assert.Equal("all_storage_classes_128K", put.Headers.GetValueOrDefault("x-amz-transition-default-minimum-object-size"));
+
+        // moto drops size filters: the read-back cannot prove the rule, so the run says which backups S3 would leave behind.
+        Assert.Contains(run.Warnings, w => w.Contains("ObjectSizeGreaterThan") && w.Contains("4 of the 4 backup objects") && w.Contains("128 KB"));
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.Path, "backup_summary.json")));
+        var s = summary.RootElement;
+        Assert.Equal("STANDARD", s.GetProperty("storage_class").GetString());
+        Assert.Equal("GLACIER", s.GetProperty("target_storage_class").GetString());
+        Assert.Equal(30, s.GetProperty("transition_after_days").GetInt32());
+        Assert.Equal(4, s.GetProperty("storage_classes").GetProperty("STANDARD").GetInt32());
+        Assert.Equal(JsonValueKind.Null, s.GetProperty("lifecycle_size_filter").ValueKind);
+        Assert.Equal(4, s.GetProperty("objects_not_transitioned").GetInt32());
+        Assert.Contains("128 KB", s.GetProperty("not_transitioned_reason").GetString());
+    }
+
+    [Fact]
+    public void WhatIf_with_TransitionAfterDays_warns_of_the_empty_backups_a_size_filter_cannot_move_and_writes_no_rule()
+    {
+        using var dir = new TempDir();
+        var (src, bak) = Buckets("lcwhatif");
+        src.Put("1_Ann/empty.txt", "");
+        var run = CopyRun.Pipe(_moto, Backup + " -TransitionAfterDays 30 -WhatIf", ("bucket", src.Name), ("backup", bak.Name), ("ws", dir.File("ws")));
+        Assert.Null(run.Terminating);
+        Assert.Contains(run.Warnings, w => w.Contains("1 of the 4 backup objects") && w.Contains("0 bytes") && w.Contains("STANDARD"));
+        Assert.False(Directory.Exists(dir.File("ws")));
+        Assert.Empty(new LifecycleRules(_s3, new S3Calls(new RetryPolicy(0))).ReadAsync(bak.Name, CancellationToken.None).GetAwaiter().GetResult().Rules);
+    }
+
+    [Theory]
+    [InlineData(true, "all_storage_classes_128K", "GLACIER", 1, "0 bytes")]          // our filter in place: only the empty object stays
+    [InlineData(false, "all_storage_classes_128K", "GLACIER", 3, "under 128 KB")]    // filter dropped, S3's default floor: every small one stays
+    [InlineData(false, "varies_by_storage_class", "DEEP_ARCHIVE", 0, "")]           // Glacier classes take small objects under that setting
+    [InlineData(false, "varies_by_storage_class", "GLACIER_IR", 3, "under 128 KB")]
+    public void Which_backups_S3_would_leave_in_STANDARD(bool filter, string minimum, string storageClass, int left, string why)
+    {
+        var (count, reason) = LifecycleRules.LeftInStandard(new long[] { 0, 10, 131071, 131072, 5_000_000 }, filter, minimum, storageClass);
+        Assert.Equal(left, count);
+        if (why.Length == 0) Assert.Equal("", reason); else Assert.Contains(why, reason);
+    }
+
+    [Fact]
+    public void The_size_filter_is_recognised_however_the_SDK_reads_the_rule_back()
+    {
+        Assert.True(LifecycleRules.HasSizeFilter(LifecycleRules.BuildRule("media/", 3, "GLACIER")));
+        Assert.True(LifecycleRules.HasSizeFilter(LifecycleRules.BuildRule("", 3, "GLACIER")));
+        var predicates = new LifecycleRule
+        {
+            Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecycleAndOperator { Operands = new List<LifecycleFilterPredicate>
+                { new LifecyclePrefixPredicate { Prefix = "media/" }, new LifecycleObjectSizeGreaterThanPredicate { ObjectSizeGreaterThan = 0 } } } },
+        };
+        Assert.True(LifecycleRules.HasSizeFilter(predicates));
+        var prefixOnly = new LifecycleRule { Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = "media/" } } };
+        Assert.False(LifecycleRules.HasSizeFilter(prefixOnly));
+    }
+
+    [Fact]
     public void A_run_that_died_midway_resumes_copying_only_what_its_journal_does_not_hold()
     {
         using var dir = new TempDir();

@@ -358,7 +358,7 @@ public class IntegrityTests
         Assert.Equal(1, (int)bad.Output.Last().BaseObject);
         var reports = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "daily_*.csv");
         Assert.True(reports.Length >= 1);
-        Assert.All(reports, r => Assert.Matches(@"daily_\d{8}_\d{6}(_\d+)?\.csv$", r));
+        Assert.All(reports, r => Assert.Matches(@"daily_\d{8}_\d{6}(_\d+)?_verification\.csv$", r));
         // Two runs in one second keep both reports: the second gets a suffix instead of overwriting the first.
         var texts = Directory.GetFiles(Path.Combine(dir.Path, "reports"), "daily_*.txt").Select(File.ReadAllText).ToList();
         Assert.Equal(2, texts.Count);

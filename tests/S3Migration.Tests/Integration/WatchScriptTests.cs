@@ -3,7 +3,7 @@ using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;
 
-/// <summary>The weekly scheduled-task script of the 30-day watch: deep check, CSV URLs, dated report, exit code.</summary>
+/// <summary>The scheduled-task scripts of the 30-day watch: deep check, CSV URLs, dated reports that never replace the migration's own, exit code.</summary>
 [Collection(S3Collection.Name)]
 public class WatchScriptTests
 {
@@ -48,6 +48,54 @@ public class WatchScriptTests
         Assert.Contains("404 NotFound", broken);
         Assert.Contains("(row 2 Bo)", broken);
         Assert.Contains("Result: PROBLEMS FOUND", broken);
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(ws, "reports"), "weekly_*.csv").Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(ws, "reports"), "weekly_*_verification.csv").Length);
+    }
+
+    [Fact]
+    public void A_watch_run_writes_dated_reports_and_never_the_migrations_own_verification_report_or_rollback_plan()
+    {
+        // Issue 10, item 9: every watch run overwrote verification_report.csv, so the phase-2 report was lost.
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("watchown"));
+        b.Put("1_Ann/a.mp3", "ann audio"); b.Put("1_Ann/b.pdf", "ann cv");
+        var ws = dir.File("ws");
+        var setup = CopyRun.Pipe(_moto, """
+            Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop |
+                Test-MigrationIntegrity -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            """, ("bucket", b.Name), ("ws", ws));
+        Assert.Null(setup.Terminating);
+        Assert.Empty(setup.Errors);
+        string Own(string name) => Path.Combine(ws, name);
+        var phase2 = File.ReadAllBytes(Own("verification_report.csv"));
+        var plan = File.ReadAllBytes(Own("rollback_plan.json"));
+        var combined = File.ReadAllBytes(Own("verification_combined.txt"));
+        Assert.Contains("Verified,", System.Text.Encoding.UTF8.GetString(phase2));
+
+        _s3.DeleteObjectAsync(b.Name, "documents/1_Ann_b.pdf").GetAwaiter().GetResult();
+        var script = Path.Combine(RepoPaths.Root, "examples", "Invoke-DailyIntegrityCheck.ps1");
+        int Daily() => (int)CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint; $LASTEXITCODE", ("script", script), ("ws", ws)).Output.Last().BaseObject;
+        Assert.Equal(1, Daily());
+        Assert.Equal(1, Daily());   // the same second, or the next: a second report, not a replaced one
+
+        Assert.Equal(phase2, File.ReadAllBytes(Own("verification_report.csv")));
+        Assert.Equal(plan, File.ReadAllBytes(Own("rollback_plan.json")));
+        Assert.Equal(combined, File.ReadAllBytes(Own("verification_combined.txt")));
+        var dated = Directory.GetFiles(Path.Combine(ws, "reports"), "daily_*_verification.csv").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        Assert.Equal(2, dated.Count);
+        Assert.All(dated, f => Assert.Matches(@"daily_\d{8}_\d{6}(_\d+)?_verification\.csv$", f));
+        Assert.All(dated, f => Assert.Contains($"Missing,s3://{b.Name}/1_Ann/b.pdf,", File.ReadAllText(f)));
+        var texts = Directory.GetFiles(Path.Combine(ws, "reports"), "daily_*.txt").Select(File.ReadAllText).ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.All(texts, t => Assert.Contains("_verification.csv", t));
+
+        // Test-MigrationIntegrity -ReportPath, which the scripts use, never overwrites a report either.
+        var taken = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -ReportPath $report -EndpointUrl $endpoint -Summary",
+            ("ws", ws), ("report", dated[0]));
+        Assert.StartsWith("ReportExists", taken.StoppingError?.FullyQualifiedErrorId);
+        Assert.Contains($"Missing,s3://{b.Name}/1_Ann/b.pdf,", File.ReadAllText(dated[0]));
+
+        // The final report judges by the newest of them.
+        Assert.Equal(Path.GetRelativePath(ws, dated.OrderBy(File.GetLastWriteTimeUtc).Last()).Replace('\\', '/'),
+            S3Migration.Reports.ClosureFactsReader.ReadNewestIntegrity(ws)!.Report);
     }
 }

@@ -44,8 +44,10 @@ public class ClosurePipelineTests
         Assert.Empty(run.Errors);
         var r = Assert.Single(run.Objects<FinalReport>());
         Assert.Equal((FinalReport.NotClosed, 2, 1), (r.Status, r.FilesMigrated, r.FailuresUnresolved));
-        Assert.Contains(r.Reasons, x => x.Contains("1 copy failures are unresolved"));
-        Assert.Contains(r.Reasons, x => x.Contains("1 object of the old structure was kept"));
+        Assert.Contains(r.Reasons, x => x.StartsWith("there is no inventory in the workspace"));   // the inventory was not given -WorkspacePath
+        var archived = Assert.Single(r.Leftovers, l => l.Path == $"s3://{bucket}/2_Bo/c.mp4");
+        Assert.Equal("failed copy", archived.Kind);
+        Assert.Contains("archived", archived.Why);
         Assert.Equal(Path.Combine(ws, "final_report.md"), r.Path);
         var md = File.ReadAllText(r.Path);
         Assert.Contains($"| archived source | 1 | 1 | 1 | s3://{bucket}/2_Bo/c.mp4 |", md);
@@ -66,6 +68,59 @@ public class ClosurePipelineTests
         var forced = CopyRun.Pipe(_moto, "New-MigrationFinalReport -WorkspacePath $ws -Force", ("ws", ws));
         Assert.Single(forced.Objects<FinalReport>());
         Assert.DoesNotContain("written by a person", File.ReadAllText(r.Path));
+    }
+
+    [Fact]
+    public void A_real_migration_with_a_lost_copy_and_orphans_is_closed_only_when_every_leftover_is_resolved_or_accepted()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("leftover"));
+        var backup = new TestBucket(_s3, TestBucket.UniqueName("leftover-bak"));
+        b.Put("1_Ann/a.mp3", "ann audio"); b.Put("1_Ann/b.pdf", "ann cv"); b.Put("1_Ann/", "");
+        b.Put("readme.txt", "about this bucket"); b.Put("9_Zed/z.mp3", "nobody's audio");
+        var csv = dir.File("output.csv");
+        File.WriteAllText(csv, $"row_id,name,s3_audio_url,s3_document_url\n1,Ann,s3://{b.Name}/1_Ann/a.mp3,s3://{b.Name}/1_Ann/b.pdf\n");
+        var ws = dir.File("ws");
+        PipelineRun Run(string script) => CopyRun.Pipe(_moto, script, ("bucket", b.Name), ("backupBucket", backup.Name), ("csv", csv), ("ws", ws));
+
+        var setup = Run("""
+            Backup-MigrationSource -SourceBucket $bucket -BackupBucket $backupBucket -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            Get-MigrationInventory -Bucket $bucket -CsvPath $csv -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            """);
+        Assert.Null(setup.Terminating);
+        _s3.DeleteObjectAsync(b.Name, "documents/1_Ann_b.pdf").GetAwaiter().GetResult();   // a copy lost after it verified
+        var close = Run("""
+            Test-MigrationIntegrity -WorkspacePath $ws -CsvPath $csv -EndpointUrl $endpoint -WarningAction SilentlyContinue | Out-Null
+            Update-OutputCsv -Path $csv -WorkspacePath $ws -ErrorAction SilentlyContinue | Out-Null
+            Remove-MigrationSource -WorkspacePath $ws -Force -Confirm:$false -EndpointUrl $endpoint -ErrorAction SilentlyContinue -WarningAction SilentlyContinue | Out-Null
+            Test-MigrationIntegrity -WorkspacePath $ws -SkipSourceCheck -EndpointUrl $endpoint -WarningAction SilentlyContinue | Out-Null
+            New-MigrationFinalReport -WorkspacePath $ws -AcceptLeftover 'readme.txt', '9_Zed/*', '1_Ann/'
+            """);
+        Assert.Null(close.Terminating);
+        var open = Assert.Single(close.Objects<FinalReport>());
+        Assert.Equal(FinalReport.NotClosed, open.Status);
+        var lost = Assert.Single(open.Leftovers, l => l.Standing == S3Migration.Planning.LeftoverStanding.Blocking);
+        Assert.Equal(($"s3://{b.Name}/1_Ann/b.pdf", "Missing"), (lost.Path, lost.Kind));
+        Assert.Equal(new[] { "1_Ann/", "9_Zed/z.mp3", "readme.txt" }.Select(k => $"s3://{b.Name}/{k}"),
+            open.Leftovers.Where(l => l.Standing == S3Migration.Planning.LeftoverStanding.AcceptedByOperator).Select(l => l.Path).OrderBy(p => p, StringComparer.Ordinal));
+        var md = File.ReadAllText(open.Path);
+        Assert.DoesNotContain("every file", md);
+        Assert.Contains($"| s3://{b.Name}/9_Zed/z.mp3 | unmatched person folder | person folder has no CSV row with row_id 9 | accepted by the operator ('9_Zed/*') |", md);
+
+        // Copied again (the cleanup kept its source), deleted, checked: now only the accepted leftovers remain.
+        var resolved = Run("""
+            Get-MigrationInventory -Bucket $bucket -CsvPath $csv -EndpointUrl $endpoint -ErrorAction Stop | Where-Object SourceKey -eq '1_Ann/b.pdf' |
+                Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            Remove-MigrationSource -WorkspacePath $ws -Force -Confirm:$false -EndpointUrl $endpoint -ErrorAction Stop -WarningAction SilentlyContinue | Out-Null
+            Test-MigrationIntegrity -WorkspacePath $ws -SkipSourceCheck -EndpointUrl $endpoint -ErrorAction Stop | Out-Null
+            New-MigrationFinalReport -WorkspacePath $ws -Force -AcceptLeftover 'readme.txt', '9_Zed/*', '1_Ann/'
+            """);
+        Assert.Null(resolved.Terminating);
+        var closed = Assert.Single(resolved.Objects<FinalReport>());
+        Assert.True(closed.Status == FinalReport.Closed, closed.Verdict);
+        Assert.Equal((0, 3), (closed.LeftoversBlocking, closed.LeftoversAccepted));
+        Assert.Contains("except 3 leftovers accepted by the operator", File.ReadAllText(closed.Path));
     }
 
     [Fact]
