@@ -80,7 +80,11 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
                     Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws @connection |
                     ForEach-Object {
                         # An application bug rewrites one copy between the copy and the check: same length, other bytes.
-                        if ($_.TargetKey -eq $tamperedKey) { $null = Write-LocalS3Object -Client $s3 -Bucket $bucket -Key $_.TargetKey -Content ('x' * $_.Size) }
+                        if ($_.TargetKey -eq $tamperedKey) {
+                            # Its tags (the migration's) go with the rewrite; kept here to put the copy right later.
+                            $script:tamperedTags = $s3.GetObjectTaggingAsync([Amazon.S3.Model.GetObjectTaggingRequest]@{ BucketName = $bucket; Key = $_.TargetKey }).GetAwaiter().GetResult().Tagging
+                            $null = Write-LocalS3Object -Client $s3 -Bucket $bucket -Key $_.TargetKey -Content ('x' * $_.Size)
+                        }
                         $_
                     } |
                     Test-MigrationIntegrity @connection -WarningVariable checkWarnings -WarningAction SilentlyContinue |
@@ -116,6 +120,8 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
 
             # Put the tampered copy right, then the application uploads the way Get-MigrationTargetKey says.
             $null = Write-LocalS3Object -Client $s3 -Bucket $bucket -Key $tamperedKey -Content 'audio: Ada Lovelace lecture'
+            $null = $s3.PutObjectTaggingAsync([Amazon.S3.Model.PutObjectTaggingRequest]@{
+                    BucketName = $bucket; Key = $tamperedKey; Tagging = [Amazon.S3.Model.Tagging]@{ TagSet = $script:tamperedTags } }).GetAwaiter().GetResult()
             $upload = Get-MigrationTargetKey -RowId 102 -Name 'Alan Turing' -FileName 'second lecture.mp3'
             $null = Write-LocalS3Object -Client $s3 -Bucket $bucket -Key $upload.TargetKey -Content 'audio: a new lecture'
             & $daily -WorkspacePath $ws -EndpointUrl $endpoint -Region us-east-1 | Out-Null
