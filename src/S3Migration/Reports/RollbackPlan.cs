@@ -20,12 +20,17 @@ namespace S3Migration.Reports
         public string DestinationETag { get; set; } = "";
         /// <summary>Why the destination is kept, not deleted: the migration did not create it, or replaced other content there. Empty: delete it if unchanged.</summary>
         public string Keep { get; set; } = "";
+        /// <summary>
+        /// What the destination must still match to be "exactly what was copied" (the one rule): the journal's full record
+        /// where the entry comes from the journal; size and ETag only for an entry read from rollback_plan.json.
+        /// </summary>
+        public Planning.CopyProof Proof { get; set; } = new Planning.CopyProof();
 
         /// <summary>The rollback of one copy the journal or the input records as migrated.</summary>
         public static RollbackEntry From(ExpectedCopy e) => new RollbackEntry
         {
             SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey,
-            Size = e.Size, DestinationETag = e.DestinationETag, Keep = e.Keep,
+            Size = e.Size, DestinationETag = e.DestinationETag, Keep = e.Keep, Proof = e.Proof,
         };
     }
 
@@ -119,10 +124,12 @@ namespace S3Migration.Reports
                 var (tb, tk) = ExpectedCopy.SplitPath(c.GetProperty("destination").GetString()!);
                 var reverse = c.TryGetProperty("reverse", out var rv) && rv.ValueKind == JsonValueKind.Object ? rv : default;
                 var action = reverse.ValueKind == JsonValueKind.Object && reverse.TryGetProperty("action", out var a) ? a.GetString() ?? "" : "DeleteObject";
+                var size = c.GetProperty("size").GetInt64();
+                var etag = c.GetProperty("destination_etag").GetString() ?? "";
                 return new RollbackEntry
                 {
-                    SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
-                    Size = c.GetProperty("size").GetInt64(), DestinationETag = c.GetProperty("destination_etag").GetString() ?? "",
+                    SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk, Size = size, DestinationETag = etag,
+                    Proof = Planning.CopyProof.FromRecord(size, "", "", etag, "", "", null),
                     // Anything but a DeleteObject is kept (an older plan has only DeleteObject).
                     Keep = action == "DeleteObject" ? "" : reverse.TryGetProperty("reason", out var why) && why.GetString() is { Length: > 0 } w ? w : $"the rollback plan says {action}",
                 };

@@ -96,12 +96,17 @@ namespace S3Migration.Storage
                     r.Status = RollbackStatus.AlreadyGone;
                     r.Reason = "the destination no longer exists";
                 }
-                else if (now.Size != entry.Size || (entry.DestinationETag.Length > 0 && now.ETag != Planning.ETag.Clean(entry.DestinationETag)) || entry.DestinationETag.Length == 0)
+                else if (entry.DestinationETag.Length == 0)
                 {
                     r.Status = RollbackStatus.Kept;
-                    r.Reason = entry.DestinationETag.Length == 0
-                        ? "no verified ETag was recorded for it, so it cannot be proven to be the migration's copy"
-                        : $"changed since the copy (now {now.Size} bytes, ETag {now.ETag}; copied {entry.Size} bytes, ETag {Planning.ETag.Clean(entry.DestinationETag)})";
+                    r.Reason = "no verified ETag was recorded for it, so it cannot be proven to be the migration's copy";
+                }
+                // Exactly what was copied, by the one rule against the journal's record: size, the verified ETag, the headers
+                // and user metadata, the tags. A copy someone changed since (even its metadata only) is theirs now: kept.
+                else if (VerificationRule.Compare(entry.Proof, now, readContent: false) is { Verdict: not Verdict.Verified } changed)
+                {
+                    r.Status = RollbackStatus.Kept;
+                    r.Reason = $"changed since the copy (now {now.Size} bytes, ETag {now.ETag}; copied {entry.Size} bytes, ETag {Planning.ETag.Clean(entry.DestinationETag)}): {changed.Why}";
                 }
                 else if (PhaseGates.WhyKeepDestination(SourceFacts(entry, known, ct)) is { } why)
                 {
