@@ -41,12 +41,17 @@ namespace S3Migration.Planning
 
     public sealed class VerificationOutcome
     {
-        public VerificationOutcome(Verdict verdict, string how, string why) { Verdict = verdict; How = how; Why = why; }
+        public VerificationOutcome(Verdict verdict, string how, string why, string sourceMd5 = "") { Verdict = verdict; How = how; Why = why; SourceMd5 = sourceMd5; }
         public Verdict Verdict { get; }
         /// <summary>For Verified: etag, md5 or checksum.</summary>
         public string How { get; }
         /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
         public string Why { get; }
+        /// <summary>
+        /// The source's MD5 when this verdict read both contents (<see cref="CompareContent"/>), else "". The copy journals
+        /// it, so a later -Deep check can prove the content after the source is gone (SSE-KMS sources have no MD5 ETag).
+        /// </summary>
+        public string SourceMd5 { get; }
     }
 
     /// <summary>
@@ -150,7 +155,7 @@ namespace S3Migration.Planning
         /// <summary>Compares two MD5s computed by reading both contents.</summary>
         public static VerificationOutcome CompareContent(string sourceMd5, string destinationMd5) =>
             ETag.Clean(sourceMd5) == ETag.Clean(destinationMd5) && sourceMd5.Length > 0
-                ? new VerificationOutcome(Verdict.Verified, "content", "")
+                ? new VerificationOutcome(Verdict.Verified, "content", "", ETag.Clean(sourceMd5))
                 : new VerificationOutcome(Verdict.Mismatch, "", $"content MD5 {destinationMd5}, source {sourceMd5}");
 
         private static List<string> DifferentHeaders(CopyProof expected, ObjectFacts d)

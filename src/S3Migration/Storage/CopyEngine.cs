@@ -228,6 +228,7 @@ namespace S3Migration.Storage
                     r.Status = MigrationResultStatus.Verified;
                     r.VerifiedBy = outcome.How;
                     r.DestinationETag = dst!.ETag;
+                    if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5; // read to verify: journaled for checks after the cleanup
                     await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst.Size, dst.ETag, ct).ConfigureAwait(false);
                     return;
                 }
@@ -269,6 +270,7 @@ namespace S3Migration.Storage
             {
                 r.VerifiedBy = outcome.How;
                 r.DestinationETag = dst.ETag;
+                if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5;
                 r.HeadersDigest = CopyProof.HeadersDigestOf(src);
                 r.TagCount = dst.TagCount ?? 0;
                 if (await MadeByThisMigrationAsync(item, dst, retries, ct).ConfigureAwait(false))
