@@ -142,9 +142,15 @@ namespace S3Migration.Planning
         /// destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so nothing
         /// needs copying again. Asked by the planner, the copy and the backup.
         /// </summary>
-        public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, long sourceSize, string sourceETag, long destinationSize, string destinationETag) =>
+        /// <remarks>
+        /// Given the source's HEAD, its headers and user metadata must also still be the ones the copy preserved (the row's
+        /// headers_digest, where recorded): a rewrite of them in place keeps the bytes, so the ETag and size, and the copy
+        /// would otherwise be confirmed with the old ones.
+        /// </remarks>
+        public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
             done.VerificationStatus == Journal.JournalRow.Verified
-            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, sourceSize, sourceETag, destinationSize, destinationETag);
+            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
+            && (done.HeadersDigest.Length == 0 || done.HeadersDigest == CopyProof.HeadersDigestOf(source));
 
         /// <summary>The same question of a verified row's four facts (the planner keeps only these per source).</summary>
         public static bool StillAsJournaled(string doneNewPath, long doneSize, string doneSourceETag, string doneDestinationETag,

@@ -170,10 +170,11 @@ namespace S3Migration.Storage
                 return;
             }
 
-            // 3. Verified by an earlier run, the source is still the one that run copied, and the destination is
-            //    still what it verified (the folder listing shows): nothing to copy, nothing to add to the journal.
+            // 3. Verified by an earlier run, the source is still the one that run copied (content, headers and user
+            //    metadata), and the destination is still what it verified (the folder listing shows): nothing to copy,
+            //    nothing to add to the journal.
             if (_verified.TryGetValue(sourcePath, out var done) && existing is { } e
-                && VerificationRule.StillAsJournaled(done, targetPath, src.Size, src.ETag, e.Size, e.ETag))
+                && VerificationRule.StillAsJournaled(done, targetPath, src, e.Size, e.ETag))
             {
                 r.Status = MigrationResultStatus.Skipped;
                 r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.HeadersDigest = done.HeadersDigest; r.TagCount = done.TagCount;

@@ -320,4 +320,61 @@ public class OneRuleReviewTests
         Assert.False(CopyRun.Exists(_s3, b.Name, "audio/1_Ann_a.mp3"));
         Assert.False(CopyRun.Exists(_s3, b.Name, "audio/2_Bo_b.mp3"));
     }
+
+    /// <summary>Rewrites an object's headers in place (a copy onto itself with REPLACE): same bytes, so the same ETag and size.</summary>
+    private void RewriteMetadata(string bucket, string key, string contentType, string owner)
+    {
+        var before = CopyRun.Head(_s3, bucket, key).ETag;
+        var request = new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = key, DestinationBucket = bucket, DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = contentType, TaggingDirective = TaggingDirective.COPY,
+        };
+        request.Metadata.Add("owner", owner);
+        _s3.CopyObjectAsync(request).GetAwaiter().GetResult();
+        Assert.Equal(before, CopyRun.Head(_s3, bucket, key).ETag); // what the size-and-ETag checks see: nothing changed
+    }
+
+    [Fact]
+    public void A_source_whose_headers_changed_after_its_copy_is_not_skipped_as_verified_by_a_re_run()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("srchdr"));
+        PutRich(b, "1_Ann/a.mp3", "ann audio", tags: 0);
+        PutRich(b, "2_Bo/b.mp3", "bo audio", tags: 0);
+        Assert.Null(Copy(b, dir.Path).Terminating);
+
+        // The person's application corrects the source's Content-Type and metadata, bytes unchanged.
+        RewriteMetadata(b.Name, "1_Ann/a.mp3", "audio/mp4", "ann");
+        var again = OfSources(Copy(b, dir.Path));
+        Assert.Equal(MigrationResultStatus.Skipped, again.Single(r => r.SourceKey == "2_Bo/b.mp3").Status);
+        var changed = again.Single(r => r.SourceKey == "1_Ann/a.mp3");
+        // The copy holds the old headers: the re-run must say so, not confirm it as verified by the earlier run.
+        Assert.True(changed.Status == MigrationResultStatus.Conflict, $"{changed.Status} {changed.Notes}");
+        Assert.Contains("Content-Type 'audio/mpeg' (source 'audio/mp4')", changed.Notes);
+        Assert.Equal("audio/mpeg", CopyRun.Head(_s3, b.Name, "audio/1_Ann_a.mp3").Headers.ContentType); // not overwritten without -Force
+    }
+
+    [Fact]
+    public void The_cleanup_keeps_a_source_whose_headers_changed_after_its_copy()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("rmhdr"));
+        var backup = new TestBucket(_s3, TestBucket.UniqueName("rmhdr-bak"));
+        PutRich(b, "1_Ann/a.mp3", "ann audio", tags: 0);
+        PutRich(b, "2_Bo/b.mp3", "bo audio", tags: 0);
+        Assert.Null(Copy(b, dir.Path).Terminating);
+        Assert.Null(CopyRun.Pipe(_moto, "Backup-MigrationSource -SourceBucket $bucket -BackupBucket $backup -StorageClass GLACIER_IR -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop",
+            ("bucket", b.Name), ("backup", backup.Name), ("ws", dir.Path)).Terminating);
+
+        // Changed after the copy and the backup: deleting it now loses its new Content-Type and metadata.
+        RewriteMetadata(b.Name, "1_Ann/a.mp3", "audio/mp4", "ann");
+        var removal = CopyRun.Pipe(_moto, "Remove-MigrationSource -WorkspacePath $ws -GracePeriodDays 0 -Confirm:$false -EndpointUrl $endpoint", ("ws", dir.Path));
+        Assert.True(removal.Terminating == null, removal.Terminating?.Message);
+        var results = removal.Objects<RemovalResult>().ToList();
+        Assert.Equal(RemovalStatus.Deleted, results.Single(r => r.SourceKey == "2_Bo/b.mp3").Status);
+        var kept = results.Single(r => r.SourceKey == "1_Ann/a.mp3");
+        Assert.True(kept.Status == RemovalStatus.Kept, $"{kept.Status} {kept.Notes}");
+        Assert.Equal("ann", CopyRun.Head(_s3, b.Name, "1_Ann/a.mp3").Metadata["owner"]);
+    }
 }
