@@ -377,4 +377,49 @@ public class OneRuleReviewTests
         Assert.True(kept.Status == RemovalStatus.Kept, $"{kept.Status} {kept.Notes}");
         Assert.Equal("ann", CopyRun.Head(_s3, b.Name, "1_Ann/a.mp3").Metadata["owner"]);
     }
+
+    /// <summary>
+    /// An endpoint whose HEAD answers never carry x-amz-tagging-count: S3 itself to a caller who may not read tags
+    /// ("the number of tags, when you have the relevant permission to read object tags"), and S3-compatible servers that
+    /// do not send it on a HEAD.
+    /// </summary>
+    private sealed class NoTagCountProxy : LoopbackListener
+    {
+        public NoTagCountProxy(string target) : base(target) { }
+
+        protected override async Task HandleAsync(System.Net.HttpListenerContext ctx, string kind)
+        {
+            var body = await ReadBodyAsync(ctx.Request);
+            using var response = await SendUpstreamAsync(ctx.Request, body);
+            response.Headers.Remove("x-amz-tagging-count");
+            await RelayAsync(ctx, response);
+        }
+    }
+
+    [Fact]
+    public void Where_a_HEAD_does_not_say_how_many_tags_an_object_has_the_copies_still_verify_and_removed_tags_are_still_caught()
+    {
+        using var dir = new TempDir();
+        using var proxy = new NoTagCountProxy(_moto.EndpointUrl);
+        var b = new TestBucket(_s3, TestBucket.UniqueName("notagcount"));
+        PutRich(b, "1_Ann/a.mp3", "ann audio", tags: 2);
+        PutRich(b, "2_Bo/b.mp3", "bo audio", tags: 0);
+        b.PutMultipart("3_Cy/m.mp4", TestBucket.RandomBytes(6 * 1024 * 1024, seed: 14));
+
+        var copy = CopyRun.Pipe(_moto, $"{Inventory} | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint", ("bucket", b.Name), ("ws", dir.Path), ("endpoint", proxy.EndpointUrl));
+        Assert.Null(copy.Terminating);
+        var results = OfSources(copy);
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r => Assert.True(r.Status == MigrationResultStatus.Verified, $"{r.SourceKey}: {r.Status} {r.Notes}"));
+        Assert.Equal(5, CopyRun.Tags(_s3, b.Name, "audio/1_Ann_a.mp3").Count);
+
+        List<IntegrityResult> CheckThrough() =>
+            CopyRun.Pipe(_moto, Check, ("ws", dir.Path), ("endpoint", proxy.EndpointUrl)).Objects<IntegrityResult>().ToList();
+        AllVerified(CheckThrough(), "through an endpoint without x-amz-tagging-count");
+
+        _s3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = b.Name, Key = "audio/2_Bo_b.mp3" }).GetAwaiter().GetResult();
+        var untagged = CheckThrough().Single(r => r.SourceKey == "2_Bo/b.mp3");
+        Assert.Equal(IntegrityStatus.Mismatch, untagged.Status);
+        Assert.Contains("tags", untagged.Reason);
+    }
 }
