@@ -422,4 +422,48 @@ public class OneRuleReviewTests
         Assert.Equal(IntegrityStatus.Mismatch, untagged.Status);
         Assert.Contains("tags", untagged.Reason);
     }
+
+    [Fact]
+    public void A_gzip_encoded_source_is_copied_hashed_and_checked_as_its_stored_bytes()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("gzip"));
+        using var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            z.Write(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("a transcript line\n", 500))));
+        var bytes = gz.ToArray();
+        var put = new PutObjectRequest { BucketName = b.Name, Key = "1_Ann/t.vtt", InputStream = new MemoryStream(bytes), ContentType = "text/vtt" };
+        put.Headers.ContentEncoding = "gzip";
+        _s3.PutObjectAsync(put).GetAwaiter().GetResult();
+        Assert.Equal("gzip", CopyRun.Head(_s3, b.Name, "1_Ann/t.vtt").Headers.ContentEncoding);
+
+        // In parts, so the copy and -Deep read and hash the content: the stored bytes, never a decompressed body.
+        var copy = Copy(b, dir.Path, "-MultipartThreshold 1");
+        var r = Assert.Single(OfSources(copy));
+        Assert.True(r.Status == MigrationResultStatus.Verified, $"{r.Status} {r.Notes}");
+        var head = CopyRun.Head(_s3, b.Name, "transcripts/1_Ann_t.vtt");
+        Assert.Equal("gzip", head.Headers.ContentEncoding);
+        Assert.Equal(bytes.Length, head.ContentLength);
+        AllVerified(Integrity(dir.Path, "-Deep"), "-Deep of a gzip-encoded copy");
+    }
+
+    [Fact]
+    public void Kms_encrypted_copies_in_parts_of_tagged_and_multipart_sources_are_verified_in_every_mode()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("kmsparts"));
+        PutRich(b, "1_Ann/a.mp3", "ann audio", tags: 4);
+        var body = TestBucket.RandomBytes(6 * 1024 * 1024, seed: 15);
+        b.PutMultipart("2_Bo/m.mp4", body);
+        var copy = Copy(b, dir.Path, "-MultipartThreshold 1 -ServerSideEncryption aws:kms");
+        Assert.Null(copy.Terminating);
+        Assert.All(OfSources(copy), r => Assert.True(r.Status == MigrationResultStatus.Verified && r.VerifiedBy == "content", $"{r.SourceKey}: {r.Status} {r.VerifiedBy} {r.Notes}"));
+        var rows = CopyRun.Journal(dir.Path);
+        Assert.Equal(7, rows.Single(r => r.OldPath.EndsWith("1_Ann/a.mp3")).TagCount);
+        // Both contents were read to prove the copy: the multipart source's MD5 is journaled for checks after the cleanup.
+        Assert.Equal(TestBucket.Md5(body), rows.Single(r => r.OldPath.EndsWith("2_Bo/m.mp4")).Md5);
+        AllVerified(Integrity(dir.Path), "KMS copies");
+        AllVerified(Integrity(dir.Path, "-Deep"), "KMS copies, -Deep");
+        AllVerified(Integrity(dir.Path, "-Deep -SkipSourceCheck"), "KMS copies, -Deep without sources");
+    }
 }
