@@ -57,9 +57,13 @@ namespace S3Migration.Planning
                 Size = size, SourceETag = src, Md5 = known, DestinationETag = ETag.Clean(destinationETag), ContentType = contentType,
                 HeadersDigest = headersDigest, TagCount = tagCount,
                 // The journal keeps an MD5 only where it was trusted (VerificationRule.TrustedMd5): a source ETag equal to
-                // it was an MD5; any other ETag may have been encrypted with a key, so it proves nothing on its own.
+                // it was an MD5; any other plain-looking ETag may have been encrypted with a key, so it proves nothing on its
+                // own. A multipart ETag is not suspected: the rule compares it only with a destination that its HEAD shows
+                // is not encrypted with a key, whose multipart ETag is the MD5 of its parts' MD5s, and a key-encrypted
+                // source's ETag never equals that. So equal multipart ETags prove the content after the source is gone
+                // (-Deep after the cleanup), as they did at copy time.
                 SourceETagIsMd5 = ETag.LooksLikeMd5(src) && src == known,
-                SourceEncryptedByKey = !(ETag.LooksLikeMd5(src) && src == known),
+                SourceEncryptedByKey = !(ETag.LooksLikeMd5(src) && src == known) && !ETag.IsMultipart(src),
             };
         }
 

@@ -8,8 +8,9 @@ namespace S3Migration.Planning
     /// <summary>
     /// The tags a migrated copy carries (plan phase 5, "Tag S3 objects"): the source's own tags, plus
     /// migration-date (yyyy-MM-dd, UTC), source-structure (the old key, in S3's tag alphabet) and migration-id (the
-    /// workspace's, when it has one), within S3's limit of 10 tags. A source with no room left keeps all its tags and gets
-    /// none of ours.
+    /// workspace's, when it has one), within S3's limit of 10 tags. The source's tags are always kept; where fewer than
+    /// three places are left, ours fill them in this order: migration-id first (it is how a resumed run and the undo know
+    /// a copy a killed run never journaled as the migration's own), then migration-date, then source-structure.
     /// </summary>
     public static class MigrationTags
     {
@@ -24,16 +25,16 @@ namespace S3Migration.Planning
             IEnumerable<KeyValuePair<string, string>> sourceTags, DateTime migrationDate, string sourceKey, string migrationId = "")
         {
             var tags = sourceTags.Where(t => t.Key != DateKey && t.Key != SourceKey && t.Key != IdKey).ToList();
-            var ours = new List<KeyValuePair<string, string>>
-            {
-                new KeyValuePair<string, string>(DateKey, migrationDate.ToUniversalTime().ToString("yyyy-MM-dd")),
-                new KeyValuePair<string, string>(SourceKey, TagValue("person-folder:" + sourceKey)),
-            };
+            // In order of importance: the id has a function (provenance), the other two inform.
+            var ours = new List<KeyValuePair<string, string>>();
             if (migrationId.Length > 0) ours.Add(new KeyValuePair<string, string>(IdKey, migrationId));
-            if (tags.Count + ours.Count > MaxTags)
-                return (tags, $"migration tags not added: the source has {tags.Count} tags of S3's {MaxTags}");
-            tags.AddRange(ours);
-            return (tags, "");
+            ours.Add(new KeyValuePair<string, string>(DateKey, migrationDate.ToUniversalTime().ToString("yyyy-MM-dd")));
+            ours.Add(new KeyValuePair<string, string>(SourceKey, TagValue("person-folder:" + sourceKey)));
+            var own = tags.Count;
+            var room = Math.Max(0, MaxTags - own);
+            var left = ours.Skip(room).Select(t => t.Key).ToList();
+            tags.AddRange(ours.Take(room));
+            return (tags, left.Count == 0 ? "" : $"migration tags not added: {string.Join(", ", left)} (the source has {own} tags of S3's {MaxTags})");
         }
 
         /// <summary>S3 tag values allow letters, digits, spaces and + - = . _ : / @, up to 256 characters; anything else becomes '_'.</summary>

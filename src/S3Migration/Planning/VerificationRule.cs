@@ -41,12 +41,17 @@ namespace S3Migration.Planning
 
     public sealed class VerificationOutcome
     {
-        public VerificationOutcome(Verdict verdict, string how, string why) { Verdict = verdict; How = how; Why = why; }
+        public VerificationOutcome(Verdict verdict, string how, string why, string sourceMd5 = "") { Verdict = verdict; How = how; Why = why; SourceMd5 = sourceMd5; }
         public Verdict Verdict { get; }
         /// <summary>For Verified: etag, md5 or checksum.</summary>
         public string How { get; }
         /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
         public string Why { get; }
+        /// <summary>
+        /// The source's MD5 when this verdict read both contents (<see cref="CompareContent"/>), else "". The copy journals
+        /// it, so a later -Deep check can prove the content after the source is gone (SSE-KMS sources have no MD5 ETag).
+        /// </summary>
+        public string SourceMd5 { get; }
     }
 
     /// <summary>
@@ -137,9 +142,15 @@ namespace S3Migration.Planning
         /// destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so nothing
         /// needs copying again. Asked by the planner, the copy and the backup.
         /// </summary>
-        public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, long sourceSize, string sourceETag, long destinationSize, string destinationETag) =>
+        /// <remarks>
+        /// Given the source's HEAD, its headers and user metadata must also still be the ones the copy preserved (the row's
+        /// headers_digest, where recorded): a rewrite of them in place keeps the bytes, so the ETag and size, and the copy
+        /// would otherwise be confirmed with the old ones.
+        /// </remarks>
+        public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
             done.VerificationStatus == Journal.JournalRow.Verified
-            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, sourceSize, sourceETag, destinationSize, destinationETag);
+            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
+            && (done.HeadersDigest.Length == 0 || done.HeadersDigest == CopyProof.HeadersDigestOf(source));
 
         /// <summary>The same question of a verified row's four facts (the planner keeps only these per source).</summary>
         public static bool StillAsJournaled(string doneNewPath, long doneSize, string doneSourceETag, string doneDestinationETag,
@@ -150,7 +161,7 @@ namespace S3Migration.Planning
         /// <summary>Compares two MD5s computed by reading both contents.</summary>
         public static VerificationOutcome CompareContent(string sourceMd5, string destinationMd5) =>
             ETag.Clean(sourceMd5) == ETag.Clean(destinationMd5) && sourceMd5.Length > 0
-                ? new VerificationOutcome(Verdict.Verified, "content", "")
+                ? new VerificationOutcome(Verdict.Verified, "content", "", ETag.Clean(sourceMd5))
                 : new VerificationOutcome(Verdict.Mismatch, "", $"content MD5 {destinationMd5}, source {sourceMd5}");
 
         private static List<string> DifferentHeaders(CopyProof expected, ObjectFacts d)

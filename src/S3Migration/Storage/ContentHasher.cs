@@ -25,6 +25,14 @@ namespace S3Migration.Storage
         public async Task<VerificationOutcome> VerifyAsync(CopyProof expected, ObjectFacts destination, string sourceBucket, string sourceKey,
             string targetBucket, string targetKey, bool readContent, S3Calls calls, StrongBox<int> retries, CancellationToken ct)
         {
+            if (expected.TagCount > 0 && destination.TagCount == null)
+            {
+                // A HEAD says how many tags an object has only when it has some and the caller may read them, and some
+                // S3-compatible servers never say: "not said" is not "none", so count them (one request, only then).
+                var tagging = await calls.Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = targetBucket, Key = targetKey }, ct), retries, ct)
+                    .ConfigureAwait(false);
+                destination.TagCount = tagging.Tagging?.Count ?? 0;
+            }
             var outcome = VerificationRule.Compare(expected, destination, readContent);
             if (outcome.Verdict != Verdict.Unproven) return outcome;
             var sourceMd5 = ETag.LooksLikeMd5(expected.Md5) ? ETag.Clean(expected.Md5)

@@ -170,10 +170,11 @@ namespace S3Migration.Storage
                 return;
             }
 
-            // 3. Verified by an earlier run, the source is still the one that run copied, and the destination is
-            //    still what it verified (the folder listing shows): nothing to copy, nothing to add to the journal.
+            // 3. Verified by an earlier run, the source is still the one that run copied (content, headers and user
+            //    metadata), and the destination is still what it verified (the folder listing shows): nothing to copy,
+            //    nothing to add to the journal.
             if (_verified.TryGetValue(sourcePath, out var done) && existing is { } e
-                && VerificationRule.StillAsJournaled(done, targetPath, src.Size, src.ETag, e.Size, e.ETag))
+                && VerificationRule.StillAsJournaled(done, targetPath, src, e.Size, e.ETag))
             {
                 r.Status = MigrationResultStatus.Skipped;
                 r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.HeadersDigest = done.HeadersDigest; r.TagCount = done.TagCount;
@@ -228,6 +229,7 @@ namespace S3Migration.Storage
                     r.Status = MigrationResultStatus.Verified;
                     r.VerifiedBy = outcome.How;
                     r.DestinationETag = dst!.ETag;
+                    if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5; // read to verify: journaled for checks after the cleanup
                     await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst.Size, dst.ETag, ct).ConfigureAwait(false);
                     return;
                 }
@@ -269,6 +271,7 @@ namespace S3Migration.Storage
             {
                 r.VerifiedBy = outcome.How;
                 r.DestinationETag = dst.ETag;
+                if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5;
                 r.HeadersDigest = CopyProof.HeadersDigestOf(src);
                 r.TagCount = dst.TagCount ?? 0;
                 if (await MadeByThisMigrationAsync(item, dst, retries, ct).ConfigureAwait(false))

@@ -135,9 +135,12 @@ public class CopyIntegrationTests
         Assert.Equal(ServerSideEncryptionMethod.AES256, head.ServerSideEncryptionMethod);
         Assert.Equal(S3StorageClass.StandardInfrequentAccess, head.StorageClass);
         var full = CopyRun.Tags(_s3, b.Name, "images/4_Di_b.png");
-        Assert.Equal(9, full.Count);
+        // The nine own tags stay; the one place left holds migration-id (provenance), the others are noted as left out.
+        Assert.Equal(10, full.Count);
+        Assert.All(Enumerable.Range(1, 9), i => Assert.Equal($"v{i}", full[$"k{i}"]));
+        Assert.True(full.ContainsKey(MigrationTags.IdKey));
         Assert.False(full.ContainsKey(MigrationTags.DateKey));
-        Assert.Contains("migration tags not added", run.Objects<MigrationResult>().Single(r => r.SourceKey == "4_Di/b.png").Notes);
+        Assert.Contains("migration tags not added: migration-date, source-structure", run.Objects<MigrationResult>().Single(r => r.SourceKey == "4_Di/b.png").Notes);
     }
 
     [Fact]
