@@ -12,7 +12,7 @@ namespace S3Migration.Journal
             "row_id", "person_name", "old_s3_path", "new_s3_path", "file_type", "file_size", "md5_hash", "copy_timestamp",
             "verification_status", "error_message",
             "source_etag", "destination_etag", "content_type", "verified_by", "attempts", "retries", "duration_ms", "result",
-            "headers_digest", "tag_count",
+            "headers_digest", "tag_count", "tags_digest",
         };
 
         /// <summary>
@@ -61,6 +61,8 @@ namespace S3Migration.Journal
         public string HeadersDigest { get; set; } = "";
         /// <summary>How many tags the copy gave the destination; null when unknown.</summary>
         public int? TagCount { get; set; }
+        /// <summary>A digest of the tags the copy set (CopyProof.TagsDigestOf); "" when the copy left the source's tags as they were.</summary>
+        public string TagsDigest { get; set; } = "";
 
         public string[] ToFields() => new[]
         {
@@ -68,7 +70,7 @@ namespace S3Migration.Journal
             Timestamp.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture), VerificationStatus, Error,
             SourceETag, DestinationETag, ContentType, VerifiedBy, Attempts.ToString(CultureInfo.InvariantCulture),
             Retries.ToString(CultureInfo.InvariantCulture), DurationMs.ToString(CultureInfo.InvariantCulture), Result,
-            HeadersDigest, TagCount?.ToString(CultureInfo.InvariantCulture) ?? "",
+            HeadersDigest, TagCount?.ToString(CultureInfo.InvariantCulture) ?? "", TagsDigest,
         };
 
         public static JournalRow FromFields(string[] f)
@@ -82,6 +84,7 @@ namespace S3Migration.Journal
                 VerifiedBy = f[13], Attempts = (int)L(14), Retries = (int)L(15), DurationMs = L(16), Result = f[17],
                 HeadersDigest = f.Length > 18 ? f[18] : "",
                 TagCount = f.Length > 19 && int.TryParse(f[19], NumberStyles.Integer, CultureInfo.InvariantCulture, out var tc) ? tc : (int?)null,
+                TagsDigest = f.Length > 20 ? f[20] : "",
             };
         }
 
@@ -113,10 +116,10 @@ namespace S3Migration.Journal
             Error = r.Status != Planning.MigrationResultStatus.Verified || r.Notes.Contains(JournalRow.OverwroteNote) ? r.Notes : "",
             SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType, VerifiedBy = r.VerifiedBy,
             Attempts = r.Attempts, Retries = r.Retries, DurationMs = (long)r.Duration.TotalMilliseconds, Result = r.Status.ToString(),
-            HeadersDigest = r.HeadersDigest, TagCount = r.TagCount,
+            HeadersDigest = r.HeadersDigest, TagCount = r.TagCount, TagsDigest = r.TagsDigest,
         };
 
         /// <summary>What this verified row says the destination must still match (the one rule's input after the copy).</summary>
-        public Planning.CopyProof ToProof() => Planning.CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount);
+        public Planning.CopyProof ToProof() => Planning.CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount, TagsDigest);
     }
 }

@@ -38,6 +38,8 @@ namespace S3Migration.Planning
         public ObjectFacts? Headers { get; set; }
         /// <summary>How many tags the destination must carry (the source's, plus the migration's), or null when unknown.</summary>
         public int? TagCount { get; set; }
+        /// <summary><see cref="TagsDigestOf"/> of the tags the copy set; "" when unknown (then only their number is checked).</summary>
+        public string TagsDigest { get; set; } = "";
 
         /// <summary>The proof a live source gives, before or right after its copy.</summary>
         public static CopyProof FromSource(ObjectFacts source, string? md5, int? tagCount) => new CopyProof
@@ -48,14 +50,15 @@ namespace S3Migration.Planning
         };
 
         /// <summary>The proof a journal row recorded: the source may be gone, the destination must still be what was verified.</summary>
-        public static CopyProof FromRecord(long size, string sourceETag, string md5, string destinationETag, string contentType, string headersDigest, int? tagCount)
+        public static CopyProof FromRecord(long size, string sourceETag, string md5, string destinationETag, string contentType, string headersDigest, int? tagCount,
+            string tagsDigest = "")
         {
             var src = ETag.Clean(sourceETag);
             var known = ETag.Clean(md5);
             return new CopyProof
             {
                 Size = size, SourceETag = src, Md5 = known, DestinationETag = ETag.Clean(destinationETag), ContentType = contentType,
-                HeadersDigest = headersDigest, TagCount = tagCount,
+                HeadersDigest = headersDigest, TagCount = tagCount, TagsDigest = tagsDigest,
                 // The journal keeps an MD5 only where it was trusted (VerificationRule.TrustedMd5): a source ETag equal to
                 // it was an MD5; any other plain-looking ETag may have been encrypted with a key, so it proves nothing on its
                 // own. A multipart ETag is not suspected: the rule compares it only with a destination that its HEAD shows
@@ -65,6 +68,19 @@ namespace S3Migration.Planning
                 SourceETagIsMd5 = ETag.LooksLikeMd5(src) && src == known,
                 SourceEncryptedByKey = !(ETag.LooksLikeMd5(src) && src == known) && !ETag.IsMultipart(src),
             };
+        }
+
+        /// <summary>
+        /// A set of tags in one value, whatever their order: key=value pairs sorted by key, hashed with SHA-256 and cut to 32
+        /// hex characters. The journal keeps it for the tags a copy set, so a destination whose tags were replaced by as
+        /// many others is found (by the checks that read tags: -Deep, and the cleanup before it deletes a source).
+        /// </summary>
+        public static string TagsDigestOf(IEnumerable<KeyValuePair<string, string>> tags)
+        {
+            var sb = new StringBuilder();
+            foreach (var t in tags.OrderBy(t => t.Key, StringComparer.Ordinal)) sb.Append(t.Key).Append('\u001f').Append(t.Value).Append('\u001e');
+            using var sha = SHA256.Create();
+            return string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString())).Take(16).Select(b => b.ToString("x2")));
         }
 
         /// <summary>

@@ -23,6 +23,8 @@ namespace S3Migration.Planning
         public string HeadersDigest { get; set; } = "";
         /// <summary>How many tags the copy gave the destination (the source's plus the migration's); null when unknown.</summary>
         public int? TagCount { get; set; }
+        /// <summary>A digest of the tags the copy set (CopyProof.TagsDigestOf); "" when it left the source's tags as they were.</summary>
+        public string TagsDigest { get; set; } = "";
         public MigrationResultStatus Status { get; set; }
         /// <summary>How equality was proven: etag, md5, checksum, or content (both sides hashed).</summary>
         public string VerifiedBy { get; set; } = "";

@@ -24,6 +24,8 @@ namespace S3Migration.Planning
         public string FullObjectChecksum { get; set; } = "";
         /// <summary>The x-amz-tagging-count header, or null when the server did not send it.</summary>
         public int? TagCount { get; set; }
+        /// <summary>CopyProof.TagsDigestOf the object's tags, when they were read (GetObjectTagging); null when not.</summary>
+        public string? TagsDigest { get; set; }
         /// <summary>The x-amz-restore state: null when never restored, true while a restore runs, false when a restored copy is readable.</summary>
         public bool? RestoreInProgress { get; set; }
         public string ArchiveStatus { get; set; } = "";
@@ -106,6 +108,8 @@ namespace S3Migration.Planning
                 return new VerificationOutcome(Verdict.Mismatch, "", "not preserved: " + string.Join(", ", headers));
             if (expected.TagCount.HasValue && (destination.TagCount ?? 0) != expected.TagCount.Value)
                 return new VerificationOutcome(Verdict.Mismatch, "", $"tags: it carries {destination.TagCount ?? 0}, the copy gave it {expected.TagCount.Value} (tags removed or replaced)");
+            if (expected.TagsDigest.Length > 0 && destination.TagsDigest != null && destination.TagsDigest != expected.TagsDigest)
+                return new VerificationOutcome(Verdict.Mismatch, "", "tags: they are not the ones the copy set (replaced since the copy)");
 
             var srcEtag = ETag.Clean(expected.SourceETag);
             var bothPlain = expected.SourceETagIsMd5 && destination.ETagIsMd5;
@@ -151,6 +155,20 @@ namespace S3Migration.Planning
             done.VerificationStatus == Journal.JournalRow.Verified
             && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
             && (done.HeadersDigest.Length == 0 || done.HeadersDigest == CopyProof.HeadersDigestOf(source));
+
+        /// <summary>
+        /// Whether a source is still what its journal row copied, as its HEAD shows it now: the same size and ETag, and (where
+        /// the journal has the digest) the same headers and user metadata, which can be rewritten in place with the same
+        /// bytes and ETag. Null when unchanged; else what changed, in parentheses. The cleanup asks it before deleting a source.
+        /// </summary>
+        public static string? SourceChangeSinceCopy(Journal.JournalRow row, ObjectFacts source)
+        {
+            if (source.Size != row.Size || ETag.Clean(source.ETag) != ETag.Clean(row.SourceETag))
+                return $"(now {source.Size} bytes, ETag {ETag.Clean(source.ETag)}; copied {row.Size} bytes, ETag {ETag.Clean(row.SourceETag)})";
+            if (row.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(source) != row.HeadersDigest)
+                return "(same bytes, but its Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language or user metadata were rewritten)";
+            return null;
+        }
 
         /// <summary>The same question of a verified row's four facts (the planner keeps only these per source).</summary>
         public static bool StillAsJournaled(string doneNewPath, long doneSize, string doneSourceETag, string doneDestinationETag,

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,9 +25,18 @@ namespace S3Migration.Storage
         /// and hashed (the source's known MD5 stands in for reading it). The copy and the integrity check (-Deep) share it.
         /// </summary>
         public async Task<VerificationOutcome> VerifyAsync(CopyProof expected, ObjectFacts destination, string sourceBucket, string sourceKey,
-            string targetBucket, string targetKey, bool readContent, S3Calls calls, StrongBox<int> retries, CancellationToken ct)
+            string targetBucket, string targetKey, bool readContent, S3Calls calls, StrongBox<int> retries, CancellationToken ct, bool readTags = false)
         {
-            if (expected.TagCount > 0 && destination.TagCount == null)
+            if (readTags && expected.TagsDigest.Length > 0)
+            {
+                // The tags themselves, not only their number: one request, asked by -Deep and by the cleanup.
+                var tagging = await calls.Run(() => _s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = targetBucket, Key = targetKey }, ct), retries, ct)
+                    .ConfigureAwait(false);
+                var tags = (tagging.Tagging ?? new List<Tag>()).Select(t => new KeyValuePair<string, string>(t.Key, t.Value)).ToList();
+                destination.TagCount = tags.Count;
+                destination.TagsDigest = CopyProof.TagsDigestOf(tags);
+            }
+            else if (expected.TagCount > 0 && destination.TagCount == null)
             {
                 // A HEAD says how many tags an object has only when it has some and the caller may read them, and some
                 // S3-compatible servers never say: "not said" is not "none", so count them (one request, only then).

@@ -198,6 +198,7 @@ namespace S3Migration.Storage
             // The journal keeps what the one rule needs to be asked again after the source is gone.
             r.HeadersDigest = CopyProof.HeadersDigestOf(src);
             r.TagCount = tags != null ? tags.Count : src.TagCount;
+            r.TagsDigest = tags != null ? CopyProof.TagsDigestOf(tags) : "";
             var proof = CopyProof.FromSource(src, r.Md5, r.TagCount);
             for (var attempt = 1; attempt <= 2; attempt++)
             {

@@ -29,8 +29,10 @@ namespace S3Migration.Storage
         public string HeadersDigest { get; set; } = "";
         /// <summary>How many tags the copy gave the destination; null when unknown.</summary>
         public int? TagCount { get; set; }
+        /// <summary>A digest of the tags the copy set; "" when unknown.</summary>
+        public string TagsDigest { get; set; } = "";
         /// <summary>What the destination must still match: the one rule's input, from what the copy recorded.</summary>
-        public CopyProof Proof => CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount);
+        public CopyProof Proof => CopyProof.FromRecord(Size, SourceETag, Md5, DestinationETag, ContentType, HeadersDigest, TagCount, TagsDigest);
         /// <summary>True when the copy verified it (Verified or Skipped); false for Failed and Conflict.</summary>
         public bool Migrated { get; set; }
         public string Notes { get; set; } = "";
@@ -92,7 +94,7 @@ namespace S3Migration.Storage
             {
                 RowId = r.RowId, PersonName = r.PersonName, FileType = r.FileType, SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk,
                 Size = r.Size, Md5 = r.Md5, SourceETag = r.SourceETag, DestinationETag = r.DestinationETag, ContentType = r.ContentType,
-                HeadersDigest = r.HeadersDigest, TagCount = r.TagCount,
+                HeadersDigest = r.HeadersDigest, TagCount = r.TagCount, TagsDigest = r.TagsDigest,
                 Migrated = r.VerificationStatus == JournalRow.Verified, Notes = r.Error, Timestamp = r.Timestamp,
             };
         }
@@ -112,6 +114,11 @@ namespace S3Migration.Storage
         public bool Deep { get; set; }
         /// <summary>After cleanup the sources are gone on purpose: do not check them.</summary>
         public bool SkipSourceCheck { get; set; }
+        /// <summary>
+        /// Read each destination's tags (one GetObjectTagging each) and compare them with the ones the copy set, not only
+        /// their number: -Deep does, and so does the cleanup before it deletes a source.
+        /// </summary>
+        public bool ReadTags { get; set; }
         /// <summary>
         /// List the old person folders even with <see cref="SkipSourceCheck"/>, to report new uploads into the old layout
         /// after the cleanup (the 30-day watch). The source removal, which asks only about its candidates' destinations, does not.
@@ -260,7 +267,8 @@ namespace S3Migration.Storage
                 // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
                 // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
                 var problems = new List<string>();
-                var outcome = await _hasher.VerifyAsync(e.Proof, dst, e.SourceBucket, e.SourceKey, e.TargetBucket, e.TargetKey, _o.Deep, _calls, retries, ct).ConfigureAwait(false);
+                var outcome = await _hasher.VerifyAsync(e.Proof, dst, e.SourceBucket, e.SourceKey, e.TargetBucket, e.TargetKey, _o.Deep, _calls, retries, ct,
+                    readTags: _o.Deep || _o.ReadTags).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Mismatch) problems.Add(outcome.Why);
                 else if (outcome.Verdict == Verdict.Unproven) problems.Add("no recorded ETag or MD5 to compare; use -Deep");
                 r.CheckedBy = outcome.How;

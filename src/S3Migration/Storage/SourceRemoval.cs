@@ -551,7 +551,7 @@ namespace S3Migration.Storage
             // ETag as verified, content, headers and user metadata, tags, naming), against what the journal recorded.
             // Sources are checked below by HEAD, which also gives the version id to delete.
             var expected = candidates.Select(ExpectedCopy.FromRow).ToList();
-            var checker = new IntegrityChecker(_s3, "the source removal", new IntegrityOptions { SkipSourceCheck = true, ThrottleLimit = _o.ThrottleLimit });
+            var checker = new IntegrityChecker(_s3, "the source removal", new IntegrityOptions { SkipSourceCheck = true, ReadTags = true, ThrottleLimit = _o.ThrottleLimit });
             var destination = new Dictionary<string, IntegrityResult>(StringComparer.Ordinal);
             foreach (var d in checker.Check(expected, ct).Results.Where(d => d.Status != IntegrityStatus.Unexpected))
                 destination[d.SourceBucket + "\n" + d.SourceKey] = d;
@@ -590,9 +590,9 @@ namespace S3Migration.Storage
                 if (head == null) { f.Source = GateCheck.Failed("the source no longer exists; nothing to delete"); return; }
                 var source = ObjectHead.FromResponse(head);
                 if (versioned) r.VersionId = head.VersionId ?? "";
-                if (source.Size != row.Size || source.ETag != r.SourceETag)
+                if (VerificationRule.SourceChangeSinceCopy(row, source) is { } changed)
                 {
-                    f.Source = GateCheck.Failed($"the source changed since the copy (now {source.Size} bytes, ETag {source.ETag}; copied {row.Size} bytes, ETag {r.SourceETag})");
+                    f.Source = GateCheck.Failed("the source changed since the copy " + changed);
                     return;
                 }
                 if (versioned && _o.PermanentlyDeleteVersion && r.VersionId.Length == 0)

@@ -117,7 +117,7 @@ public class OneRuleReviewTests
 
     private const string BackupAndRemove = """
         $null = Backup-MigrationSource -SourceBucket $bucket -BackupBucket $backup -StorageClass GLACIER_IR -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop
-        Remove-MigrationSource -WorkspacePath $ws -GracePeriodDays 0 -Confirm:$false -EndpointUrl $endpoint
+        Remove-MigrationSource -WorkspacePath $ws -GracePeriodDays 0 -Confirm:$false -SkipCsvCheck -WarningAction SilentlyContinue -EndpointUrl $endpoint
         """;
 
     [Fact]
@@ -246,7 +246,9 @@ public class OneRuleReviewTests
         }).GetAwaiter().GetResult();
         Assert.Equal(5, CopyRun.Tags(_s3, b.Name, "audio/1_Ann_a.mp3").Count);
 
-        var check = Integrity(dir.Path);
+        // Their number is unchanged, so the daily check's HEAD cannot see it; -Deep reads the tags, as the cleanup does.
+        Assert.Equal(IntegrityStatus.Verified, Integrity(dir.Path).Single(r => r.SourceKey == "1_Ann/a.mp3").Status);
+        var check = Integrity(dir.Path, "-Deep");
         Assert.Equal(IntegrityStatus.Verified, check.Single(r => r.SourceKey == "2_Bo/b.mp3").Status);
         var retagged = check.Single(r => r.SourceKey == "1_Ann/a.mp3");
         Assert.True(retagged.Status == IntegrityStatus.Mismatch, $"tags replaced: {retagged.Status} {retagged.Reason}");
@@ -369,7 +371,7 @@ public class OneRuleReviewTests
 
         // Changed after the copy and the backup: deleting it now loses its new Content-Type and metadata.
         RewriteMetadata(b.Name, "1_Ann/a.mp3", "audio/mp4", "ann");
-        var removal = CopyRun.Pipe(_moto, "Remove-MigrationSource -WorkspacePath $ws -GracePeriodDays 0 -Confirm:$false -EndpointUrl $endpoint", ("ws", dir.Path));
+        var removal = CopyRun.Pipe(_moto, "Remove-MigrationSource -WorkspacePath $ws -GracePeriodDays 0 -Confirm:$false -SkipCsvCheck -WarningAction SilentlyContinue -EndpointUrl $endpoint", ("ws", dir.Path));
         Assert.True(removal.Terminating == null, removal.Terminating?.Message);
         var results = removal.Objects<RemovalResult>().ToList();
         Assert.Equal(RemovalStatus.Deleted, results.Single(r => r.SourceKey == "2_Bo/b.mp3").Status);
