@@ -34,6 +34,21 @@ public sealed class CopyRun
         s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }).GetAwaiter().GetResult()
           .Tagging?.ToDictionary(t => t.Key, t => t.Value) ?? new Dictionary<string, string>();
 
+    /// <summary>Every key of a bucket, all pages.</summary>
+    public static List<string> Keys(IAmazonS3 s3, string bucket)
+    {
+        var keys = new List<string>();
+        var request = new ListObjectsV2Request { BucketName = bucket };
+        ListObjectsV2Response page;
+        do
+        {
+            page = s3.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            keys.AddRange((page.S3Objects ?? new List<S3Object>()).Select(o => o.Key));
+            request.ContinuationToken = page.NextContinuationToken;
+        } while (page.IsTruncated == true);
+        return keys;
+    }
+
     public static byte[] Body(IAmazonS3 s3, string bucket, string key)
     {
         using var r = s3.GetObjectAsync(bucket, key).GetAwaiter().GetResult();

@@ -84,15 +84,7 @@ public class CopyCrashTests
 
         var undo = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", dir.Path));
         Assert.Null(undo.Terminating);
-        var keys = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = b.Name };
-        ListObjectsV2Response page;
-        do
-        {
-            page = _s3.ListObjectsV2Async(request).GetAwaiter().GetResult();
-            keys.AddRange((page.S3Objects ?? new List<S3Object>()).Select(o => o.Key));
-            request.ContinuationToken = page.NextContinuationToken;
-        } while (page.IsTruncated == true);
+        var keys = CopyRun.Keys(_s3, b.Name);
         Assert.Equal(sources.OrderBy(k => k, StringComparer.Ordinal), keys.OrderBy(k => k, StringComparer.Ordinal)); // no copy left, every source there
     }
 }

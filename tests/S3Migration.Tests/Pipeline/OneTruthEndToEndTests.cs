@@ -138,23 +138,9 @@ public class OneTruthEndToEndTests
         Assert.Equal(originalCsv, File.ReadAllText(csv));
 
         // Nothing lost: every file's bytes are live in the old or the new layout, and the backup holds every source.
-        var live = Keys(b.Name).ToDictionary(k => k, k => System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, k)));
+        var live = CopyRun.Keys(_s3, b.Name).ToDictionary(k => k, k => System.Text.Encoding.UTF8.GetString(CopyRun.Body(_s3, b.Name, k)));
         foreach (var f in Files)
             Assert.True(live.Values.Contains(f.Value), $"{f.Key}: its content is no longer live anywhere");
         foreach (var f in Files) Assert.True(CopyRun.Exists(_s3, backup.Name, f.Key), $"{f.Key} is not in the backup");
-    }
-
-    private List<string> Keys(string bucket)
-    {
-        var keys = new List<string>();
-        var request = new ListObjectsV2Request { BucketName = bucket };
-        ListObjectsV2Response page;
-        do
-        {
-            page = _s3.ListObjectsV2Async(request).GetAwaiter().GetResult();
-            keys.AddRange((page.S3Objects ?? new List<S3Object>()).Select(o => o.Key));
-            request.ContinuationToken = page.NextContinuationToken;
-        } while (page.IsTruncated == true);
-        return keys;
     }
 }
