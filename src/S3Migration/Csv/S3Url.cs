@@ -51,7 +51,10 @@ namespace S3Migration.Csv
         /// <summary>
         /// The keys this URL may name, most likely first. An https URL's path is percent-encoded, so its decoded form
         /// comes first; an s3:// URL names its key raw, so "%41" in it is most likely a literal "%41". The caller
-        /// picks the candidate the journal knows.
+        /// picks the candidate the journal knows. Last, for an https URL with a '+': the key with each '+' read as a
+        /// space, as S3 itself reads such a path and as the S3 console's object URLs and form encoding write a space
+        /// (https://bucket.s3.amazonaws.com/1_Ann+Lee/a.mp3 serves "1_Ann Lee/a.mp3"). The gates that look for URLs
+        /// naming an object must see that one too, or the cleanup deletes a source the CSV still serves.
         /// </summary>
         public IReadOnlyList<(string Key, bool Encoded)> KeyCandidates
         {
@@ -62,6 +65,11 @@ namespace S3Migration.Csv
                 if (Form == S3UrlForm.S3Uri) list.Add((KeyText, false));
                 if (decoded != null && decoded != KeyText) list.Add((decoded, true));
                 if (Form != S3UrlForm.S3Uri) list.Add((KeyText, false));
+                if (Form != S3UrlForm.S3Uri && KeyText.IndexOf('+') >= 0)
+                {
+                    var spaces = Decode(KeyText.Replace("+", "%20"));
+                    if (!list.Exists(c => c.Item1 == spaces)) list.Add((spaces, true));
+                }
                 return list;
             }
         }

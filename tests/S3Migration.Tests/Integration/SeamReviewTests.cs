@@ -1,0 +1,80 @@
+using Amazon.S3;
+using S3Migration.Journal;
+using S3Migration.Planning;
+using S3Migration.Storage;
+using S3Migration.Tests.Infrastructure;
+
+namespace S3Migration.Tests.Integration;
+
+/// <summary>
+/// Review of the seams between the phases (issue 10), on moto, in orders an operator may use that the other tests do
+/// not: the cleanup before and after the CSV update, a copy run again after the cleanup, the undo before the cleanup,
+/// URLs spelled as the S3 console and browsers spell them. The bucket has odd keys: spaces, unicode, '+', '%' and
+/// deep subfolders inside person folders.
+/// </summary>
+[Collection(S3Collection.Name)]
+public class SeamReviewTests
+{
+    private readonly MotoServer _moto;
+    private readonly IAmazonS3 _s3;
+    public SeamReviewTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
+
+    private sealed record Migration(string Bucket, string BackupBucket, string Csv, string Ws);
+
+    private static readonly string[] Sources = { "1_Ann Lee/my song.mp3", "1_Ann Lee/deep/sub/dir/talk+1.mp4", "1_Ann Lee/100%.pdf", "2_Zoë/café.mp3" };
+
+    /// <summary>
+    /// The Glacier backup, the inventory (which records the people CSV), the copy and, with <paramref name="update"/>, the
+    /// CSV update. The CSV names every source in a usual form: Ann's audio virtual-hosted https, percent-encoded (or
+    /// <paramref name="annAudio"/>'s URL for the bucket), her video path-style https with '+' encoded, her PDF s3:// raw
+    /// with its '%', Zoë's audio the endpoint's path-style URL with its unicode percent-encoded.
+    /// </summary>
+    private Migration Migrate(TempDir dir, bool update, Func<string, string>? annAudio = null)
+    {
+        var b = new TestBucket(_s3, TestBucket.UniqueName("seam"));
+        var backup = new TestBucket(_s3, TestBucket.UniqueName("seam-bak"));
+        foreach (var key in Sources) b.Put(key, "content of " + key);
+        var csv = dir.File("output.csv");
+        File.WriteAllText(csv, "row_id,name,s3_audio_url,s3_video_url,s3_document_url\n" +
+                               $"1,Ann Lee,{annAudio?.Invoke(b.Name) ?? $"https://{b.Name}.s3.amazonaws.com/1_Ann%20Lee/my%20song.mp3"}," +
+                               $"https://s3.eu-west-1.amazonaws.com/{b.Name}/1_Ann%20Lee/deep/sub/dir/talk%2B1.mp4,s3://{b.Name}/1_Ann Lee/100%.pdf\n" +
+                               $"2,Zoë,{_moto.EndpointUrl}/{b.Name}/2_Zo%C3%AB/caf%C3%A9.mp3,,\n");
+        var ws = dir.File("ws");
+        var run = CopyRun.Pipe(_moto, """
+            $c = @{ EndpointUrl = $endpoint }
+            $null = Backup-MigrationSource -SourceBucket $bucket -BackupBucket $backupBucket -StorageClass GLACIER -WorkspacePath $ws @c -ErrorAction Stop
+            $null = Get-MigrationInventory -Bucket $bucket -CsvPath $csv -WorkspacePath $ws @c -ErrorAction Stop | Copy-PersonFiles -WorkspacePath $ws @c -ErrorAction Stop
+            if ($update) { $null = Update-OutputCsv -Path $csv -WorkspacePath $ws -ErrorAction Stop }
+            """, ("bucket", b.Name), ("backupBucket", backup.Name), ("csv", csv), ("ws", ws), ("update", update));
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        return new Migration(b.Name, backup.Name, csv, ws);
+    }
+
+    private PipelineRun Remove(Migration m) =>
+        CopyRun.Pipe(_moto, "Remove-MigrationSource -WorkspacePath $ws -EndpointUrl $endpoint -Force -Confirm:$false", ("ws", m.Ws));
+
+    private bool Exists(Migration m, string key) => CopyRun.Exists(_s3, m.Bucket, key);
+
+    [Fact]
+    public void Cleanup_keeps_a_source_whose_csv_url_spells_its_spaces_as_plus_as_the_s3_console_does()
+    {
+        // The S3 console's "Object URL" and browsers' form encoding write a space as '+', and S3 reads it so:
+        // https://bucket.s3.us-east-1.amazonaws.com/1_Ann+Lee/my+song.mp3 serves the key "1_Ann Lee/my song.mp3".
+        using var dir = new TempDir();
+        var m = Migrate(dir, update: false, annAudio: b => $"https://{b}.s3.us-east-1.amazonaws.com/1_Ann+Lee/my+song.mp3");
+
+        var before = Remove(m).Objects<RemovalResult>().ToDictionary(r => r.SourceKey);
+
+        Assert.Equal(RemovalStatus.Kept, before["1_Ann Lee/my song.mp3"].Status);
+        Assert.Contains("(line 2, s3_audio_url)", before["1_Ann Lee/my song.mp3"].Notes);
+        Assert.True(Exists(m, "1_Ann Lee/my song.mp3"));
+
+        // The update rewrites that URL too, and then the cleanup may delete the source.
+        var update = PowerShellHost.Run("Update-OutputCsv -Path $csv -WorkspacePath $ws -ErrorAction Stop", new Dictionary<string, object?> { ["csv"] = m.Csv, ["ws"] = m.Ws });
+        Assert.Null(update.Terminating);
+        Assert.Contains($"https://{m.Bucket}.s3.us-east-1.amazonaws.com/audio/1_Ann_Lee_my_song.mp3", File.ReadAllText(m.Csv));
+        var after = Remove(m).Objects<RemovalResult>().ToDictionary(r => r.SourceKey);
+        Assert.Equal(RemovalStatus.Deleted, after["1_Ann Lee/my song.mp3"].Status);
+    }
+}
