@@ -248,7 +248,8 @@ namespace S3Migration.Cmdlets
                 MigrationDate = DateTime.UtcNow, MigrationId = _migrationId,
             };
             _lister = new S3Lister(_s3!, S3ClientFactory.Describe(Connection), retry);
-            _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified);
+            var deletedByCleanup = new HashSet<string>(DeletionJournal.Outcomes(_workspace).Values.Where(d => d.IsGone).Select(d => d.SourcePath), StringComparer.Ordinal);
+            _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified, deletedByCleanup);
             _summary = new MigrationSummary();
             _cancel = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken);
             _clock.Start();

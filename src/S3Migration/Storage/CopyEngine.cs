@@ -48,9 +48,15 @@ namespace S3Migration.Storage
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>> _sourceBuckets =
             new System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<bool>>>(StringComparer.Ordinal);
 
-        public CopyEngine(IAmazonS3 s3, CopySettings settings, S3Calls calls, DestinationCatalog catalog, IReadOnlyDictionary<string, JournalRow> verified)
+        /// <summary>Sources the workspace's cleanup deleted (deletion_log.csv, s3://bucket/key): gone on purpose, not failed.</summary>
+        private readonly ICollection<string> _deletedByCleanup;
+
+        /// <param name="deletedByCleanup">s3://bucket/key of each source Remove-MigrationSource deleted (or hid) in this workspace</param>
+        public CopyEngine(IAmazonS3 s3, CopySettings settings, S3Calls calls, DestinationCatalog catalog, IReadOnlyDictionary<string, JournalRow> verified,
+            ICollection<string>? deletedByCleanup = null)
         {
             _s3 = s3; _settings = settings; _calls = calls; _catalog = catalog; _verified = verified;
+            _deletedByCleanup = deletedByCleanup ?? Array.Empty<string>();
             _copier = new ServerSideCopier(s3, settings, calls);
             _hasher = new ContentHasher(s3);
         }
@@ -154,6 +160,20 @@ namespace S3Migration.Storage
                 if (!await SourceBucketExistsAsync(item.SourceBucket, ct).ConfigureAwait(false))
                     throw new MigrationException("BucketNotFound", MigrationErrorKind.NotFound,
                         $"Source bucket '{item.SourceBucket}' does not exist. Check the input's SourceBucket, -Region and -EndpointUrl.", target: item.SourceBucket);
+                // Gone because the cleanup deleted it after this very copy was verified, and the copy is still what was
+                // verified: the file is migrated, nothing is left to copy. A run of the same plan again must not call
+                // that a failure, nor journal one (a failed row would withdraw the copy's verification).
+                if (_deletedByCleanup.Contains(sourcePath) && _verified.TryGetValue(sourcePath, out var migrated) && existing is { } there
+                    && migrated.NewPath == targetPath && there.Size == migrated.Size && ETag.Clean(there.ETag) == ETag.Clean(migrated.DestinationETag))
+                {
+                    r.Status = MigrationResultStatus.Skipped;
+                    r.Size = migrated.Size; r.SourceETag = migrated.SourceETag; r.DestinationETag = there.ETag; r.VerifiedBy = migrated.VerifiedBy;
+                    r.HeadersDigest = migrated.HeadersDigest; r.TagCount = migrated.TagCount;
+                    if (r.Md5.Length == 0) r.Md5 = migrated.Md5;
+                    r.AddNote($"verified by an earlier run ({migrated.Timestamp:u}), then its source was deleted by Remove-MigrationSource; not copied again");
+                    r.FromJournal = true;
+                    return;
+                }
                 Fail(r, "the source no longer exists");
                 return;
             }

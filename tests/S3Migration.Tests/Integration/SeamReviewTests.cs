@@ -1,6 +1,7 @@
 using Amazon.S3;
 using S3Migration.Journal;
 using S3Migration.Planning;
+using S3Migration.Reports;
 using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
@@ -76,5 +77,44 @@ public class SeamReviewTests
         Assert.Contains($"https://{m.Bucket}.s3.us-east-1.amazonaws.com/audio/1_Ann_Lee_my_song.mp3", File.ReadAllText(m.Csv));
         var after = Remove(m).Objects<RemovalResult>().ToDictionary(r => r.SourceKey);
         Assert.Equal(RemovalStatus.Deleted, after["1_Ann Lee/my song.mp3"].Status);
+    }
+
+    [Fact]
+    public void A_copy_run_again_after_the_cleanup_copies_nothing_back_and_reports_no_failure()
+    {
+        using var dir = new TempDir();
+        var m = Migrate(dir, update: true);
+        Assert.Equal(Sources.Length, Remove(m).Objects<RemovalResult>().Count(r => r.Status == RemovalStatus.Deleted));
+        var journalBefore = CopyRun.Journal(m.Ws).Count;
+
+        // The operator runs the same pipeline line again, with the plan the inventory saved before the cleanup.
+        var plan = new List<System.Management.Automation.PSObject>();
+        using (var reader = new CsvHelper.CsvReader(new StreamReader(Path.Combine(m.Ws, InventoryChecksumsWriter.FileName)), System.Globalization.CultureInfo.InvariantCulture))
+        {
+            reader.Read(); reader.ReadHeader();
+            while (reader.Read())
+            {
+                var item = new System.Management.Automation.PSObject();
+                foreach (var (property, column) in new[] { ("SourceKey", "key"), ("TargetKey", "target_key"), ("ETag", "etag"), ("Md5", "md5"), ("FileType", "file_type"),
+                                                           ("RowId", "row_id"), ("PersonName", "person_name"), ("Status", "status"), ("Size", "size") })
+                    item.Properties.Add(new System.Management.Automation.PSNoteProperty(property, reader.GetField(column)));
+                item.Properties.Add(new System.Management.Automation.PSNoteProperty("SourceBucket", m.Bucket));
+                item.Properties.Add(new System.Management.Automation.PSNoteProperty("TargetBucket", m.Bucket));
+                plan.Add(item);
+            }
+        }
+        Assert.Equal(Sources.Length, plan.Count);
+        var again = CopyRun.Pipe(_moto, "$plan | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint", ("ws", m.Ws), ("plan", plan));
+
+        Assert.Null(again.Terminating);
+        Assert.Empty(again.Errors.Select(e => e.ToString()));
+        var results = again.Objects<MigrationResult>().ToList();
+        Assert.Equal(Sources.Length, results.Count);
+        Assert.All(results, r => Assert.Equal(MigrationResultStatus.Skipped, r.Status));
+        foreach (var key in Sources) Assert.False(Exists(m, key), key);
+        // Nothing new in the journal: no failure row withdraws the verification of a file that is safely migrated.
+        Assert.Equal(journalBefore, CopyRun.Journal(m.Ws).Count);
+        var integrity = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $endpoint -SkipSourceCheck -Summary", ("ws", m.Ws));
+        Assert.True(integrity.Objects<IntegritySummary>().Single().AllVerified);
     }
 }
