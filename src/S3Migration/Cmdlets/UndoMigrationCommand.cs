@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using S3Migration.Reports;
 using S3Migration.Storage;
@@ -35,6 +36,16 @@ namespace S3Migration.Cmdlets
                 fromPlan = File.Exists(planPath) ? RollbackPlan.Read(workspace) : new System.Collections.Generic.List<RollbackEntry>();
                 fromJournal = RollbackPlan.FromJournal(workspace);
                 plan = RollbackPlan.Merge(fromPlan, fromJournal);
+                // The people CSV the workspace serves: a copy it still names is kept (the application serves it).
+                var csv = Workspace.MigrationState.Load(workspace).CsvPath;
+                if (csv != null && File.Exists(csv))
+                {
+                    var destinations = plan.Where(e => e.TargetKey.Length > 0).Select(e => Journal.JournalRow.S3Path(e.TargetBucket, e.TargetKey)).ToList();
+                    known.CsvReferences = S3Migration.Csv.CsvUrlReferences.InFile(csv, destinations)
+                        .GroupBy(r => r.ObjectPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+                }
+                else if (csv != null)
+                    WriteWarning($"The people CSV '{csv}' that the workspace serves (migration_state.json) does not exist, so its URLs were not checked: a copy it names would be deleted. Put it back there first if the application reads it.");
             }
             catch (MigrationException ex) { Terminate(ex); return; }
             catch (Exception ex) when (ex is IOException || ex is System.Text.Json.JsonException || ex is InvalidDataException || ex is System.Collections.Generic.KeyNotFoundException)

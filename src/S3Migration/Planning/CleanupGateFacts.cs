@@ -62,5 +62,10 @@ namespace S3Migration.Planning
         public string VersionId { get; set; } = "";
         /// <summary>s3://bucket/key of the source's verified Glacier backup, or "" when none is known.</summary>
         public string BackupPath { get; set; } = "";
+        /// <summary>
+        /// The URLs of the people CSV the workspace serves that name this destination (the CSV update pointed them at it);
+        /// null when the workspace knows no CSV.
+        /// </summary>
+        public IReadOnlyList<S3Migration.Csv.CsvUrlReference>? CsvReferences { get; set; }
     }
 }

@@ -204,7 +204,8 @@ namespace S3Migration.Planning
         /// May Undo-Migration delete this destination (already found to be exactly the migration's copy)? Only while its
         /// source still exists: once the cleanup (or anyone) deleted the source, the destination is the only live copy,
         /// and deleting it would leave the file only in the Glacier backup, if at all. Null: delete; else why it is kept,
-        /// with how to put the old layout back.
+        /// with how to put the old layout back. Nor while the people CSV still names the destination (the CSV update
+        /// pointed the application at it): every such URL would answer 404; the CSV is restored first.
         /// </summary>
         public static string? WhyKeepDestination(UndoFacts f)
         {
@@ -213,7 +214,10 @@ namespace S3Migration.Planning
             string gone;
             switch (f.Source)
             {
-                case SourceNow.Present: return null;
+                case SourceNow.Present:
+                    if (f.CsvReferences is { Count: > 0 } named)
+                        return $"the people CSV still names it ({CsvUrlReferences.Where(named)}), so the application serves it; run Restore-OutputCsv first, then Undo-Migration again";
+                    return null;
                 case SourceNow.Unknown:
                     return $"its source {source} could not be checked ({f.Detail}), so this may be the only live copy of the file; run Undo-Migration again when S3 answers";
                 case SourceNow.DeletedByCleanup: gone = "Remove-MigrationSource deleted it" + (f.Detail.Length > 0 ? " " + f.Detail : ""); break;

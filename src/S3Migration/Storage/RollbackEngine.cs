@@ -32,6 +32,11 @@ namespace S3Migration.Storage
         public IReadOnlyDictionary<string, DeletionRow> Cleanup { get; set; } = new Dictionary<string, DeletionRow>();
         /// <summary>s3://bucket/key of a source to s3://bucket/key of its verified backup.</summary>
         public IReadOnlyDictionary<string, string> Backups { get; set; } = new Dictionary<string, string>();
+        /// <summary>
+        /// s3://bucket/key of each destination to the URLs of the workspace's people CSV that name it; null when the
+        /// workspace knows no CSV (then no URL is checked).
+        /// </summary>
+        public IReadOnlyDictionary<string, List<S3Migration.Csv.CsvUrlReference>>? CsvReferences { get; set; }
 
         public static RollbackSources FromWorkspace(string workspace)
         {
@@ -159,6 +164,8 @@ namespace S3Migration.Storage
             {
                 SourceBucket = entry.SourceBucket, SourceKey = entry.SourceKey, TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey,
                 BackupPath = known.Backups.TryGetValue(path, out var backup) ? backup : "",
+                CsvReferences = known.CsvReferences == null ? null
+                    : known.CsvReferences.TryGetValue(Journal.JournalRow.S3Path(entry.TargetBucket, entry.TargetKey), out var named) ? named : new List<S3Migration.Csv.CsvUrlReference>(),
             };
             try
             {

@@ -117,4 +117,35 @@ public class SeamReviewTests
         var integrity = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $endpoint -SkipSourceCheck -Summary", ("ws", m.Ws));
         Assert.True(integrity.Objects<IntegritySummary>().Single().AllVerified);
     }
+
+    [Fact]
+    public void Undo_before_the_cleanup_keeps_every_copy_the_updated_csv_serves_until_the_csv_is_restored()
+    {
+        // The CSV was updated: the application now serves the new layout. An undo before the cleanup must not delete
+        // the copies it serves (every URL would answer 404); restore the CSV first, then undo.
+        using var dir = new TempDir();
+        var m = Migrate(dir, update: true);
+        string[] destinations = { "audio/1_Ann_Lee_my_song.mp3", "video/1_Ann_Lee_deep_sub_dir_talk_1.mp4", "documents/1_Ann_Lee_100_.pdf", "audio/2_Zoë_café.mp3" };
+
+        var undo = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", m.Ws));
+
+        Assert.Null(undo.Terminating);
+        var results = undo.Objects<RollbackResult>().ToDictionary(r => r.TargetKey);
+        foreach (var key in destinations)
+        {
+            Assert.True(Exists(m, key), key);
+            Assert.Equal(RollbackStatus.Kept, results[key].Status);
+            Assert.Contains("the people CSV still names it", results[key].Reason);
+            Assert.Contains("Restore-OutputCsv", results[key].Reason);
+        }
+        Assert.Contains("(line 2, s3_audio_url)", results["audio/1_Ann_Lee_my_song.mp3"].Reason);
+
+        // The order that works: the CSV back first, then the undo deletes every copy; the sources were never touched.
+        var restore = PowerShellHost.Run("Restore-OutputCsv -WorkspacePath $ws -Confirm:$false", new Dictionary<string, object?> { ["ws"] = m.Ws });
+        Assert.Null(restore.Terminating);
+        var again = CopyRun.Pipe(_moto, "Undo-Migration -WorkspacePath $ws -EndpointUrl $endpoint -Confirm:$false", ("ws", m.Ws)).Objects<RollbackResult>().ToList();
+        Assert.All(again, r => Assert.Equal(RollbackStatus.Deleted, r.Status));
+        foreach (var key in destinations) Assert.False(Exists(m, key), key);
+        foreach (var key in Sources) Assert.True(Exists(m, key), key);
+    }
 }
