@@ -245,14 +245,32 @@ namespace S3Migration.Cmdlets
             {
                 ServerSideEncryption = ServerSideEncryption, KmsKeyId = KmsKeyId, StorageClass = StorageClass, CannedAcl = CannedAcl,
                 MigrationTags = !NoMigrationTags, Force = Force, MultipartThreshold = MultipartThreshold, PartSize = PartSize,
-                MigrationDate = DateTime.UtcNow, MigrationId = _migrationId,
+                MigrationDate = DateTime.UtcNow, MigrationId = _migrationId, Uploads = new MultipartUploadLog(_workspace),
             };
+            AbortUploadsLeftOpen();
             _lister = new S3Lister(_s3!, S3ClientFactory.Describe(Connection), retry);
             var deletedByCleanup = new HashSet<string>(DeletionJournal.Outcomes(_workspace).Values.Where(d => d.IsGone).Select(d => d.SourcePath), StringComparer.Ordinal);
             _engine = new CopyEngine(_s3!, settings, _calls, new DestinationCatalog(_lister), _journal.Verified, deletedByCleanup);
             _summary = new MigrationSummary();
             _cancel = System.Threading.CancellationTokenSource.CreateLinkedTokenSource(StopToken);
             _clock.Start();
+        }
+
+        /// <summary>
+        /// A run killed in the middle of a multipart copy left its upload open (parts billed, invisible in listings): the
+        /// workspace's multipart_uploads.csv names it, and it is aborted before anything is copied.
+        /// </summary>
+        private void AbortUploadsLeftOpen()
+        {
+            try
+            {
+                foreach (var u in MultipartUploadLog.AbortLeftOpenAsync(_s3!, _workspace, false, StopToken).GetAwaiter().GetResult())
+                    WriteVerbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                WriteWarning($"The multipart uploads an interrupted run left open ({MultipartUploadLog.FileName}) could not be aborted now ({ex.GetBaseException().Message}); the next run tries again.");
+            }
         }
 
         /// <summary>Why an item is passed through without a copy, or null when it is to be copied.</summary>

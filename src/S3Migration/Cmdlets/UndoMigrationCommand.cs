@@ -53,6 +53,12 @@ namespace S3Migration.Cmdlets
                 ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"The rollback plan in '{workspace}' could not be read: {ex.Message}", ex), "RollbackPlanUnreadable", ErrorCategory.InvalidData, planPath));
                 return;
             }
+            if (plan.Count == 0 && File.Exists(Path.Combine(workspace, Journal.MultipartUploadLog.FileName)))
+            {
+                // No copy verified, but a killed one may have left its multipart upload open: that much is undone.
+                using var client = CreateClient();
+                if (client != null) AbortUploadsLeftOpen(client, workspace);
+            }
             if (plan.Count == 0)
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"'{workspace}' has no {RollbackPlan.FileName} and no verified copy in its journal: there is nothing to undo."),
                     "NothingToUndo", ErrorCategory.ObjectNotFound, workspace));
@@ -62,6 +68,7 @@ namespace S3Migration.Cmdlets
             try
             {
                 s3 = S3ClientFactory.Create(Connection);
+                AbortUploadsLeftOpen(s3, workspace);
                 var engine = new RollbackEngine(s3);
                 var done = 0;
                 foreach (var r in engine.Run(plan, e => ShouldProcess($"s3://{e.TargetBucket}/{e.TargetKey}", "Delete the migrated copy (its source still exists)"), StopToken, known))
@@ -78,6 +85,31 @@ namespace S3Migration.Cmdlets
             }
             catch (MigrationException ex) { Terminate(ex); }
             finally { s3?.Dispose(); }
+        }
+
+        private Amazon.S3.IAmazonS3? CreateClient()
+        {
+            try { return S3ClientFactory.Create(Connection); }
+            catch (MigrationException ex) { Terminate(ex); return null; }
+        }
+
+        /// <summary>
+        /// The multipart uploads a killed copy or backup left open (multipart_uploads.csv): part of what the migration
+        /// wrote, so the undo aborts them too (asked once, like a deletion).
+        /// </summary>
+        private void AbortUploadsLeftOpen(Amazon.S3.IAmazonS3 s3, string workspace)
+        {
+            try
+            {
+                var open = Journal.MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, StopToken).GetAwaiter().GetResult();
+                if (open.Count == 0 || !ShouldProcess(string.Join(", ", open), "Abort the multipart uploads an interrupted copy left open")) return;
+                foreach (var u in Journal.MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, StopToken).GetAwaiter().GetResult())
+                    WriteVerbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException || ex is PipelineStoppedException))
+            {
+                WriteWarning($"The multipart uploads an interrupted run left open ({Journal.MultipartUploadLog.FileName}) could not be aborted ({ex.GetBaseException().Message}); run Undo-Migration again.");
+            }
         }
     }
 }

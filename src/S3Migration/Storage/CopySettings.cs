@@ -31,5 +31,7 @@ namespace S3Migration.Storage
         /// <summary>Parts of one object copied at once.</summary>
         public int PartConcurrency { get; set; } = 4;
         public DateTime MigrationDate { get; set; } = DateTime.UtcNow;
+        /// <summary>The workspace's log of multipart uploads (announced, opened, settled), so a killed run's upload is aborted by the next; null: not logged.</summary>
+        public Journal.MultipartUploadLog? Uploads { get; set; }
     }
 }

@@ -72,7 +72,10 @@ namespace S3Migration.Storage
             var (method, kmsKey) = Encryption(src);
             if (method != null) { init.ServerSideEncryptionMethod = method; init.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey; }
 
+            // Announced on disk first: a kill from here on leaves an upload that the next run of the workspace aborts.
+            _settings.Uploads?.Announce(tb, tk);
             var upload = await _calls.Run(() => _s3.InitiateMultipartUploadAsync(init, ct), retries, ct).ConfigureAwait(false);
+            _settings.Uploads?.Opened(tb, tk, upload.UploadId);
             try
             {
                 var parts = new PartETag[ranges.Count];
@@ -95,13 +98,18 @@ namespace S3Migration.Storage
                 var complete = new CompleteMultipartUploadRequest { BucketName = tb, Key = tk, UploadId = upload.UploadId, PartETags = parts.ToList() };
                 if (onlyIfAbsent) complete.IfNoneMatch = "*";
                 var done = await _calls.Run(() => _s3.CompleteMultipartUploadAsync(complete, ct), retries, ct).ConfigureAwait(false);
+                _settings.Uploads?.Settled(tb, tk, upload.UploadId);
                 return ETag.Clean(done.ETag);
             }
             catch
             {
                 // An abandoned upload keeps its parts (and their cost) until aborted. Best effort, even when cancelled.
-                try { await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = tb, Key = tk, UploadId = upload.UploadId }).ConfigureAwait(false); }
-                catch (Exception) { /* the original failure is what matters */ }
+                try
+                {
+                    await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = tb, Key = tk, UploadId = upload.UploadId }).ConfigureAwait(false);
+                    _settings.Uploads?.Settled(tb, tk, upload.UploadId);
+                }
+                catch (Exception) { /* the original failure is what matters; the log keeps it open for the next run to abort */ }
                 throw;
             }
         }

@@ -192,8 +192,11 @@ namespace S3Migration.Storage
                 var settings = new CopySettings
                 {
                     StorageClass = _o.WriteClass, MigrationTags = false, Force = false,
-                    MultipartThreshold = _o.MultipartThreshold, PartSize = _o.PartSize,
+                    MultipartThreshold = _o.MultipartThreshold, PartSize = _o.PartSize, Uploads = new MultipartUploadLog(_o.Workspace),
                 };
+                // A run killed in the middle of a multipart copy left its upload open: aborted before anything is copied.
+                try { MultipartUploadLog.AbortLeftOpenAsync(_s3, _o.Workspace, false, ct).GetAwaiter().GetResult(); }
+                catch (Exception ex) when (!(ex is OperationCanceledException)) { /* tried again by the next run */ }
                 var engine = new CopyEngine(_s3, settings, _calls, new DestinationCatalog(_lister), journal.Verified);
                 using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var inFlight = new List<Task<MigrationResult>>();
