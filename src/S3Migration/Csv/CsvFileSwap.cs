@@ -98,11 +98,25 @@ namespace S3Migration.Csv
             var backup = PreUpdateBackup(path, plan.OriginalBytes, plan.OriginalMd5);
             cmp.BackupPath = backup.Path;
             cmp.BackupMd5 = backup.Md5;
-            ReplaceHeld(path, bytes, plan.OriginalMd5, written => CsvUrlUpdater.Verify(plan, written));
-            cmp.Replaced = true;
-            cmp.UpdatedMd5 = CsvBackup.Md5Hex(bytes);
+            var updatedMd5 = CsvBackup.Md5Hex(bytes);
+            // Recorded before the rename, not after: a kill between the two must never leave a CSV rewritten that the
+            // workspace does not know of (Restore-OutputCsv -WorkspacePath would find nothing to restore). A record whose
+            // rename never happened is harmless: the CSV is then still its backup, which a restore finds already in place.
+            List<CsvUpdateRecord>? before = null;
             if (workspace != null)
-                Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = cmp.UpdatedMd5, UpdatedAt = DateTime.UtcNow });
+            {
+                before = Read(workspace);
+                Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = updatedMd5, UpdatedAt = DateTime.UtcNow });
+            }
+            try { ReplaceHeld(path, bytes, plan.OriginalMd5, written => CsvUrlUpdater.Verify(plan, written)); }
+            catch (MigrationException) when (before != null && CsvBackup.Md5OfFile(path) == plan.OriginalMd5)
+            {
+                // Nothing was replaced: the record goes.
+                if (before.Count > 0) WriteAll(workspace!, before); else File.Delete(Path.Combine(workspace!, RecordName));
+                throw;
+            }
+            cmp.Replaced = true;
+            cmp.UpdatedMd5 = updatedMd5;
             return cmp;
         }
 
@@ -199,6 +213,11 @@ namespace S3Migration.Csv
             AtomicFile.EnsureFolder(workspace);
             var all = Read(workspace);
             all.Add(record);
+            WriteAll(workspace, all);
+        }
+
+        private static void WriteAll(string workspace, List<CsvUpdateRecord> all)
+        {
             AtomicFile.Write(Path.Combine(workspace, RecordName), stream =>
             {
                 using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });

@@ -101,4 +101,86 @@ public class CrashEdgeReviewTests
         var open = OpenUploads(b.Name);
         Assert.True(open.Count == 0, $"a multipart upload the killed run started is still open (its parts billed, invisible in listings): {string.Join(", ", open.Select(u => $"{u.Key} {u.UploadId}"))}");
     }
+
+    // ---- Update-OutputCsv killed between its swap and its record -------------------------------------------------
+
+    /// <summary>True while a thread of the process waits in the kernel for the other end of a pipe it opens.</summary>
+    private static bool WaitsForPipe(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .Any(t => { try { return File.ReadAllText(Path.Combine(t, "wchan")).Trim() == "wait_for_partner"; } catch (IOException) { return false; } });
+        }
+        catch (DirectoryNotFoundException) { return false; }
+    }
+
+    /// <summary>A named pipe: opening it for writing blocks until a reader comes, so a write to it holds a run at that exact step.</summary>
+    private static void MakeFifo(string path)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo") { ArgumentList = { path }, UseShellExecute = false })!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
+    }
+
+    [SkippableFact]
+    public void Killed_while_Update_OutputCsv_records_its_swap_the_restore_still_puts_the_original_back()
+    {
+        SkipWithoutPwsh();
+        Skip.If(!OperatingSystem.IsLinux(), "holds the run at its record with a named pipe (mkfifo, /proc/<pid>/task/*/wchan of Linux)");
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("csvkill"));
+        b.Put("1_Ann/a.mp3", "ann audio");
+        var ws = dir.File("ws");
+        var csv = dir.File("output.csv");
+        var original = $"row_id,name,s3_audio_url\n1,Ann,s3://{b.Name}/1_Ann/a.mp3\n";
+        File.WriteAllText(csv, original);
+        var copy = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -CsvPath $csv -WorkspacePath $ws -EndpointUrl $endpoint | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -ErrorAction Stop",
+            ("bucket", b.Name), ("ws", ws), ("csv", csv));
+        Assert.Null(copy.Terminating);
+
+        // csv_update.json is written as csv_update.json.partial, then renamed: a pipe there holds the run as it opens it to
+        // write its record (open(2) of a pipe waits for a reader, in the kernel's wait_for_partner). The kill comes then.
+        var record = Path.Combine(ws, S3Migration.Csv.CsvFileSwap.RecordName);
+        MakeFifo(record + ".partial");
+        using (var pwsh = PwshProcess.Start("""
+            $ErrorActionPreference = 'Stop'
+            Import-Module $env:S3MIG_MANIFEST
+            $null = Update-OutputCsv -Path $env:S3MIG_CSV -WorkspacePath $env:S3MIG_WS
+            """, new Dictionary<string, string>
+            {
+                ["S3MIG_MANIFEST"] = RepoPaths.Manifest, ["S3MIG_WS"] = ws, ["S3MIG_CSV"] = csv,
+                ["DOTNET_EnableDiagnostics"] = "0", // the runtime's own diagnostics pipe would wait for a partner too
+            }))
+        {
+            var until = DateTime.UtcNow.AddMinutes(1);
+            var backups = Path.Combine(dir.Path, "backups");
+            // Both waits: the update's backup is written first, then (before or after the swap) its record.
+            while (!(Directory.Exists(backups) && Directory.EnumerateFiles(backups, "*_pre_url_update*").Any() && WaitsForPipe(pwsh.Id)))
+            {
+                Assert.False(pwsh.HasExited, "the run ended without opening its record:\n" + pwsh.Output);
+                Assert.True(DateTime.UtcNow < until, "the run never came to its record:\n" + pwsh.Output);
+                Thread.Sleep(20);
+            }
+            pwsh.KillHard();
+        }
+        File.Delete(record + ".partial");
+        var swapped = File.ReadAllText(csv) != original;
+        _out.WriteLine(swapped ? "killed after the swap" : "killed before the swap");
+
+        // Whichever side of the swap the kill fell on, the workspace knows what the CSV is: a CSV the killed run rewrote is
+        // put back by the restore (an untouched one needs none) ...
+        var vars = new Dictionary<string, object?> { ["ws"] = ws, ["csv"] = csv };
+        var restore = PowerShellHost.Run("Restore-OutputCsv -WorkspacePath $ws -Confirm:$false", vars);
+        Assert.True(restore.StoppingError == null || (!swapped && restore.StoppingError.FullyQualifiedErrorId.StartsWith("NothingToRestore")),
+            "Restore-OutputCsv after the kill: " + restore.StoppingError);
+        Assert.Equal(original, File.ReadAllText(csv));
+        // ... and an update run again, then restored, ends where it began.
+        var update = PowerShellHost.Run("Update-OutputCsv -Path $csv -WorkspacePath $ws", vars);
+        Assert.True(update.StoppingError == null, "Update-OutputCsv after the restore: " + update.StoppingError);
+        Assert.Contains("audio/1_Ann_a.mp3", File.ReadAllText(csv));
+        restore = PowerShellHost.Run("Restore-OutputCsv -WorkspacePath $ws -Confirm:$false", vars);
+        Assert.True(restore.StoppingError == null, "Restore-OutputCsv after the second update: " + restore.StoppingError);
+        Assert.Equal(original, File.ReadAllText(csv));
+    }
 }
