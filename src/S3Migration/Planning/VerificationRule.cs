@@ -154,7 +154,7 @@ namespace S3Migration.Planning
         public static bool StillAsJournaled(Journal.JournalRow done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
             done.VerificationStatus == Journal.JournalRow.Verified
             && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
-            && (done.HeadersDigest.Length == 0 || done.HeadersDigest == CopyProof.HeadersDigestOf(source));
+            && SourceChangeSinceCopy(done, source) == null; // the cleanup's own "source unchanged" question, headers included
 
         /// <summary>
         /// Whether a source is still what its journal row copied, as its HEAD shows it now: the same size and ETag, and (where
