@@ -41,8 +41,8 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
                     Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws @connection |
                     Test-MigrationIntegrity @connection |
                     Update-OutputCsv -Path $csv -ErrorVariable errors)
-            $changes = @($output | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] })
-            $comparison = $output | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }
+            $changes = @($output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] })
+            $comparison = $output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
             $rows = @(Import-Csv -LiteralPath $csv)
         }
 
@@ -89,8 +89,8 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
                     } |
                     Test-MigrationIntegrity @connection -WarningVariable checkWarnings -WarningAction SilentlyContinue |
                     Update-OutputCsv -Path $csv -WarningVariable updateWarnings -WarningAction SilentlyContinue)
-            $changes = @($output | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] })
-            $comparison = $output | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }
+            $changes = @($output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] })
+            $comparison = $output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
             $ada = Import-Csv -LiteralPath $csv | Where-Object row_id -eq '101'
 
             $results = @(Test-MigrationIntegrity -WorkspacePath $ws @connection -WarningAction SilentlyContinue)

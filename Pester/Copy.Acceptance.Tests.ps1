@@ -252,7 +252,7 @@ Describe 'Copy-PersonFiles' -Tag 'Acceptance' {
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'SourceArchived*'
             $errs[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
-            $errs[0].TargetObject | Should -BeOfType [S3Migration.Planning.MigrationResult]
+            $errs[0].TargetObject | Should -BeOfType [S3Migration.Model.MigrationResult]
             [object]::ReferenceEquals($errs[0].TargetObject.PSObject.BaseObject, $failed[0].PSObject.BaseObject) | Should -BeTrue -Because 'the error record carries the very result that failed'
             $errs[0].Exception.Message | Should -BeLike "*$archivedKey*"
         }

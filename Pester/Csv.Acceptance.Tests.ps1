@@ -50,8 +50,8 @@ Describe 'Update-OutputCsv' -Tag 'Acceptance' {
             $originalHash = (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash
             $phase1 = Backup-OutputCsv -Path $m.Csv -ErrorAction Stop
             $output = @(Update-OutputCsv -Path $m.Csv -WorkspacePath $m.Workspace -ErrorAction Stop)
-            $changes = @($output | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] })
-            $comparison = $output | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }
+            $changes = @($output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] })
+            $comparison = $output | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
             $rows = @(Import-Csv -LiteralPath $m.Csv)
         }
 
@@ -117,7 +117,7 @@ Describe 'Update-OutputCsv' -Tag 'Acceptance' {
         It 'changes nothing on a second run' {
             $before = (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash
             $again = @(Update-OutputCsv -Path $m.Csv -WorkspacePath $m.Workspace)
-            ($again | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }).Replaced | Should -BeFalse
+            ($again | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }).Replaced | Should -BeFalse
             (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash | Should -Be $before
         }
 
@@ -137,8 +137,8 @@ Describe 'Update-OutputCsv' -Tag 'Acceptance' {
         It 'changes nothing with -WhatIf and says what it would do' {
             $before = (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash
             $dry = @(Update-OutputCsv -Path $m.Csv -WorkspacePath $m.Workspace -WhatIf)
-            @($dry | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] -and $_.Action -eq 'Rewritten' }).Count | Should -Be 9
-            ($dry | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }).WhatIf | Should -BeTrue
+            @($dry | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] -and $_.Action -eq 'Rewritten' }).Count | Should -Be 9
+            ($dry | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }).WhatIf | Should -BeTrue
             (Get-FileHash -LiteralPath $m.Csv -Algorithm MD5).Hash | Should -Be $before
             Join-Path (Split-Path $m.Csv) 'backups' | Should -Not -Exist
         }

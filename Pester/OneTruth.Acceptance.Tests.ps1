@@ -81,7 +81,7 @@ Describe 'One migration, one truth: the plan end to end' -Tag 'Acceptance' {
 
     Context 'The four cmdlets in one pipeline' {
         It 'rewrites the people CSV from what arrived verified' {
-            $comparison = $updateOutput | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }
+            $comparison = $updateOutput | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
             $comparison.Replaced | Should -BeTrue
             $comparison.Rewritten | Should -BeGreaterThan 0
             [System.Text.Encoding]::UTF8.GetString($updatedCsv) | Should -Not -Match ([regex]::Escape("s3://$bucket/101_Ada_Lovelace/"))

@@ -100,7 +100,7 @@ try {
     Say ''
     Say '== Phase 3: the people CSV points at the new layout (Update-OutputCsv, Test-OutputCsvUrl) =='
     $update = @(Update-OutputCsv -Path $csvPath -WorkspacePath $WorkspacePath)
-    foreach ($change in @($update | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] })) {
+    foreach ($change in @($update | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] })) {
         Say ('  {0,-4} {1,-18} {2} -> {3}' -f $change.RowId, $change.Column, $change.OldUrl, $change.NewUrl)
     }
     $comparison = $update[-1]

@@ -3,8 +3,14 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using S3Migration.Csv;
-using S3Migration.Storage;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
@@ -45,7 +51,7 @@ namespace S3Migration.Cmdlets
                 if (workspace != null && MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, csv);
                 var bytes = CsvText.ReadLocked(csv);
                 var target = System.IO.Path.Combine(folder, CsvBackup.PreMigrationName(csv, DateTime.UtcNow));
-                var where = Bucket != null ? $" and upload it to s3://{Bucket}/{Planning.TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
+                var where = Bucket != null ? $" and upload it to s3://{Bucket}/{TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
                 if (!ShouldProcess(csv, $"Back up to '{target}' with .md5 and .gz{where}")) return;
                 if (workspace != null) MigrationState.RecordCsv(workspace, csv);
                 var info = CsvBackup.Write(csv, bytes, target, gzip: true);

@@ -6,9 +6,14 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using Amazon.S3;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Storage;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.Model;
+using S3Migration.Phases.Copy;
+using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
@@ -199,7 +204,7 @@ namespace S3Migration.Cmdlets
             {
                 var excluded = ExcludedByChoice.Record(_workspace, DateTime.UtcNow);
                 if (excluded == null)
-                    WriteVerbose($"The workspace has no inventory ({Reports.InventoryChecksumsWriter.FileName}), so files filtered out before Copy-PersonFiles cannot be recorded as " +
+                    WriteVerbose($"The workspace has no inventory ({InventoryChecksumsWriter.FileName}), so files filtered out before Copy-PersonFiles cannot be recorded as " +
                                  "left out by choice; run Get-MigrationInventory with this -WorkspacePath for that.");
                 else if (excluded.Count > 0)
                     WriteVerbose($"{excluded.Count} files the inventory planned never reached Copy-PersonFiles (filtered out); {ExcludedByChoice.FileName} records them as left out by choice.");
@@ -284,7 +289,7 @@ namespace S3Migration.Cmdlets
                            || string.Equals(Status, nameof(MigrationItemStatus.Skipped), StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(item.TargetKey)
                            // With -Force, a destination that holds other content may be replaced; two sources on one key never.
                            || Force && string.Equals(Status, nameof(MigrationItemStatus.Conflict), StringComparison.OrdinalIgnoreCase)
-                              && string.Equals(ConflictKind, nameof(Planning.ConflictKind.TargetDiffers), StringComparison.OrdinalIgnoreCase);
+                              && string.Equals(ConflictKind, nameof(Model.ConflictKind.TargetDiffers), StringComparison.OrdinalIgnoreCase);
             if (!copyable)
                 return $"inventory status {Status}" + (string.IsNullOrEmpty(Notes) ? "" : ": " + Notes);
             if (string.IsNullOrEmpty(item.TargetKey)) return "no target key";

@@ -3,8 +3,16 @@ using System.Collections;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
-using S3Migration.Planning;
-using S3Migration.Storage;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.Model;
+using S3Migration.Phases.Inventory;
+using S3Migration.Reports;
+using S3Migration.Rules;
+using S3Migration.S3;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
@@ -119,7 +127,7 @@ namespace S3Migration.Cmdlets
                 catch (MigrationException ex) { Terminate(ex); }
             }
             WriteVerbose($"Inventory done: {emitted:N0} objects, {Bytes(scanner.BytesListed)}, {scanner.ListRequests} list requests, {clock.Elapsed.TotalSeconds:0.0}s."
-                + (options.WorkspacePath != null ? $" Wrote {Reports.InventoryChecksumsWriter.FileName} and {Reports.InventoryReport.FileName} to '{options.WorkspacePath}'." : ""));
+                + (options.WorkspacePath != null ? $" Wrote {InventoryChecksumsWriter.FileName} and {InventoryReport.FileName} to '{options.WorkspacePath}'." : ""));
         }
     }
 }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using S3Migration.Planning;
+using S3Migration.Rules;
 
 namespace S3Migration.Cmdlets
 {
@@ -38,7 +38,7 @@ namespace S3Migration.Cmdlets
         {
             try
             {
-                _builder = new TargetKeyBuilder(Planning.FileTypeMap.Create(FileTypeMap), DestinationPrefix);
+                _builder = new TargetKeyBuilder(Rules.FileTypeMap.Create(FileTypeMap), DestinationPrefix);
             }
             catch (ArgumentException ex)
             {

@@ -1,6 +1,6 @@
 using System.Management.Automation;
+using S3Migration.Model;
 using S3Migration.Reports;
-using S3Migration.Storage;
 
 namespace S3Migration.Cmdlets
 {

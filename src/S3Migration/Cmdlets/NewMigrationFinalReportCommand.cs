@@ -1,8 +1,9 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using S3Migration.Model;
 using S3Migration.Reports;
-using S3Migration.Storage;
+using S3Migration.Rules;
 
 namespace S3Migration.Cmdlets
 {

@@ -1,7 +1,9 @@
 using System;
 using System.Management.Automation;
-using S3Migration.Csv;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Rules;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
@@ -50,13 +52,13 @@ namespace S3Migration.Cmdlets
                 }
                 // Asked before ShouldProcess too, so that -WhatIf already says a restore would be refused.
                 if (workspace != null) CsvRestore.CheckUrls(csv, backup, workspace, Force);
-                else WriteWarning($"Without -WorkspacePath the URLs of '{backup}' are not checked against a cleanup's {Journal.DeletionJournal.FileName}: " +
+                else WriteWarning($"Without -WorkspacePath the URLs of '{backup}' are not checked against a cleanup's {DeletionJournal.FileName}: " +
                                   "give the migration's workspace to be told about URLs of deleted objects.");
                 if (!ShouldProcess(csv, $"Replace with the backup '{backup}' (after checking its MD5; the current file is saved first)")) return;
                 var result = CsvRestore.Restore(csv, backup, updatedMd5, Force, workspace);
                 if (result.RemovedTempFiles.Count > 0)
                     WriteVerbose($"Removed {result.RemovedTempFiles.Count} temporary files a killed run left beside '{csv}': {string.Join(", ", result.RemovedTempFiles)}.");
-                if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + Planning.PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
+                if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
                 if (ParameterSetName == WorkspaceSet && result.Status == CsvRestoreStatus.Restored)
                     CsvFileSwap.Append(workspace!, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
                 WriteVerbose(result.Status == CsvRestoreStatus.Restored

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using S3Migration.Storage;
+using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

@@ -4,11 +4,17 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using S3Migration.Csv;
-using S3Migration.Journal;
-using S3Migration.Planning;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Phases.Integrity;
 using S3Migration.Reports;
-using S3Migration.Storage;
+using S3Migration.Rules;
+using S3Migration.S3;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
@@ -139,7 +145,7 @@ namespace S3Migration.Cmdlets
             var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit };
             try
             {
-                options.Types = Planning.FileTypeMap.Create(FileTypeMap);
+                options.Types = Rules.FileTypeMap.Create(FileTypeMap);
                 if (CsvPath != null) options.CsvRows = PeopleCsvReader.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsvPath), RowIdColumn);
                 if (_workspace != null)
                 {

@@ -2,8 +2,16 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.S3;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Phases.Rollback;
 using S3Migration.Reports;
-using S3Migration.Storage;
+using S3Migration.S3;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
@@ -40,8 +48,8 @@ namespace S3Migration.Cmdlets
                 var csv = Workspace.MigrationState.Load(workspace).CsvPath;
                 if (csv != null && File.Exists(csv))
                 {
-                    var destinations = plan.Where(e => e.TargetKey.Length > 0).Select(e => Journal.JournalRow.S3Path(e.TargetBucket, e.TargetKey)).ToList();
-                    known.CsvReferences = S3Migration.Csv.CsvUrlReferences.InFile(csv, destinations)
+                    var destinations = plan.Where(e => e.TargetKey.Length > 0).Select(e => JournalRow.S3Path(e.TargetBucket, e.TargetKey)).ToList();
+                    known.CsvReferences = S3Migration.PeopleCsv.CsvUrlReferences.InFile(csv, destinations)
                         .GroupBy(r => r.ObjectPath, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
                 }
                 else if (csv != null)
@@ -53,7 +61,7 @@ namespace S3Migration.Cmdlets
                 ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"The rollback plan in '{workspace}' could not be read: {ex.Message}", ex), "RollbackPlanUnreadable", ErrorCategory.InvalidData, planPath));
                 return;
             }
-            if (plan.Count == 0 && File.Exists(Path.Combine(workspace, Journal.MultipartUploadLog.FileName)))
+            if (plan.Count == 0 && File.Exists(Path.Combine(workspace, MultipartUploadLog.FileName)))
             {
                 // No copy verified, but a killed one may have left its multipart upload open: that much is undone.
                 using var client = CreateClient();
@@ -101,14 +109,14 @@ namespace S3Migration.Cmdlets
         {
             try
             {
-                var open = Journal.MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, StopToken).GetAwaiter().GetResult();
+                var open = MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, StopToken).GetAwaiter().GetResult();
                 if (open.Count == 0 || !ShouldProcess(string.Join(", ", open), "Abort the multipart uploads an interrupted copy left open")) return;
-                foreach (var u in Journal.MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, StopToken).GetAwaiter().GetResult())
+                foreach (var u in MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, StopToken).GetAwaiter().GetResult())
                     WriteVerbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
             }
             catch (Exception ex) when (!(ex is OperationCanceledException || ex is PipelineStoppedException))
             {
-                WriteWarning($"The multipart uploads an interrupted run left open ({Journal.MultipartUploadLog.FileName}) could not be aborted ({ex.GetBaseException().Message}); run Undo-Migration again.");
+                WriteWarning($"The multipart uploads an interrupted run left open ({MultipartUploadLog.FileName}) could not be aborted ({ex.GetBaseException().Message}); run Undo-Migration again.");
             }
         }
     }

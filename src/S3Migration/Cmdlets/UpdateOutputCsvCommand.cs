@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using S3Migration.Csv;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Phases.Integrity;
+using S3Migration.Rules;
+using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets
 {
@@ -102,7 +102,7 @@ namespace S3Migration.Cmdlets
                 var options = new CsvUpdateOptions
                 {
                     Columns = CsvUpdateOptions.ColumnsWith(UrlColumn), UrlDelimiter = UrlDelimiter, KeepSchema = KeepSchema,
-                    RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Planning.FileTypeMap.Create(FileTypeMap),
+                    RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
                     Planned = planned,
                 };
                 var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));

@@ -7,9 +7,8 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.Workspace;
 
 namespace S3Migration.Reports
 {

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using S3Migration.Planning;
+using S3Migration.Model;
+using S3Migration.Rules;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports

@@ -5,9 +5,9 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.Phases.Integrity;
+using S3Migration.Rules;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using S3Migration.Storage;
+using S3Migration.Phases.Backup;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using S3Migration.Journal;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
+using S3Migration.Phases.Integrity;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
@@ -24,7 +25,7 @@ namespace S3Migration.Reports
         /// What the destination must still match to be "exactly what was copied" (the one rule): the journal's full record
         /// where the entry comes from the journal; size and ETag only for an entry read from rollback_plan.json.
         /// </summary>
-        public Planning.CopyProof Proof { get; set; } = new Planning.CopyProof();
+        public CopyProof Proof { get; set; } = new CopyProof();
 
         /// <summary>The rollback of one copy the journal or the input records as migrated.</summary>
         public static RollbackEntry From(ExpectedCopy e) => new RollbackEntry
@@ -129,7 +130,7 @@ namespace S3Migration.Reports
                 return new RollbackEntry
                 {
                     SourceBucket = sb, SourceKey = sk, TargetBucket = tb, TargetKey = tk, Size = size, DestinationETag = etag,
-                    Proof = Planning.CopyProof.FromRecord(size, "", "", etag, "", "", null),
+                    Proof = CopyProof.FromRecord(size, "", "", etag, "", "", null),
                     // Anything but a DeleteObject is kept (an older plan has only DeleteObject).
                     Keep = action == "DeleteObject" ? "" : reverse.TryGetProperty("reason", out var why) && why.GetString() is { Length: > 0 } w ? w : $"the rollback plan says {action}",
                 };
@@ -138,6 +139,6 @@ namespace S3Migration.Reports
 
         /// <summary>The CSV backups Update-OutputCsv took from this workspace (csv_update.json), first the one from before any rewrite.</summary>
         private static List<string> FindCsvBackups(string workspace) =>
-            Csv.CsvFileSwap.Read(workspace).Where(u => u.Action == "update").Select(u => u.BackupPath).Distinct().ToList();
+            CsvFileSwap.Read(workspace).Where(u => u.Action == "update").Select(u => u.BackupPath).Distinct().ToList();
     }
 }

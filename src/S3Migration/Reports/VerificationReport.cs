@@ -3,8 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using CsvHelper;
-using S3Migration.Journal;
-using S3Migration.Planning;
+using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using S3Migration.Storage;
+using S3Migration.Model;
 
 namespace S3Migration.Workspace
 {

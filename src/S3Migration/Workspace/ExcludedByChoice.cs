@@ -5,8 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CsvHelper;
-using S3Migration.Journal;
-using S3Migration.Reports;
+using S3Migration.Phases.Integrity;
 
 namespace S3Migration.Workspace
 {
@@ -104,7 +103,7 @@ namespace S3Migration.Workspace
             if (!csv.Read() || !csv.ReadHeader()) return result;
             while (csv.Read())
             {
-                var (bucket, key) = Storage.ExpectedCopy.SplitPath(csv.GetField("old_s3_path") ?? "");
+                var (bucket, key) = ExpectedCopy.SplitPath(csv.GetField("old_s3_path") ?? "");
                 if (key.Length == 0) continue;
                 DateTime.TryParse(csv.GetField("excluded_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at);
                 result[bucket + "\n" + key] = new ExcludedFile

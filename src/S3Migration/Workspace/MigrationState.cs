@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Text.Json;
-using S3Migration.Storage;
+using S3Migration.Model;
 
 namespace S3Migration.Workspace
 {

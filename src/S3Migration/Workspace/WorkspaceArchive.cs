@@ -7,7 +7,8 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using S3Migration.Storage;
+using S3Migration.Model;
+using S3Migration.PeopleCsv;
 
 namespace S3Migration.Workspace
 {
@@ -126,7 +127,7 @@ namespace S3Migration.Workspace
                 var full = System.IO.Path.GetFullPath(f);
                 if (File.Exists(full) && !InFolder(full, workspace)) found.Add(full);
             }
-            var updates = Csv.CsvFileSwap.Read(workspace);
+            var updates = CsvFileSwap.Read(workspace);
             foreach (var backup in updates.Select(u => u.BackupPath).Where(p => p.Length > 0))
                 foreach (var f in new[] { backup, backup + ".md5", backup + ".gz" }) Add(f);
             var csvs = new HashSet<string>(updates.Select(u => u.CsvPath).Where(p => p.Length > 0), StringComparer.Ordinal);
@@ -134,7 +135,7 @@ namespace S3Migration.Workspace
             if (InventoryCsvPath(workspace) is string inventoryCsv) csvs.Add(inventoryCsv);
             foreach (var csv in csvs)
             {
-                var folder = Csv.CsvBackup.DefaultFolder(csv);
+                var folder = CsvBackup.DefaultFolder(csv);
                 if (!Directory.Exists(folder)) continue;
                 var named = BackupNamePattern(csv);
                 foreach (var f in Directory.EnumerateFiles(folder).Where(f => named.IsMatch(System.IO.Path.GetFileName(f)))) Add(f);

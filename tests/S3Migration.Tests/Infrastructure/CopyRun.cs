@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Journal;
-using S3Migration.Planning;
 
 namespace S3Migration.Tests.Infrastructure;
 

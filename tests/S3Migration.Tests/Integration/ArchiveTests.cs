@@ -3,10 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Amazon.S3;
-using S3Migration.Journal;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Workspace;
 
 namespace S3Migration.Tests.Integration;
 
@@ -224,10 +221,10 @@ public class ArchiveTests
         MigrationState.RecordCsv(ws, csv);                                    // as Get-MigrationInventory -CsvPath -WorkspacePath does
         var phase1 = CopyRun.Pipe(_moto, "Backup-OutputCsv -Path $csv", ("csv", csv));   // outputs/backups/output_..._pre_migration.csv, .md5, .gz
         Assert.Empty(phase1.Errors);
-        var pre = Assert.Single(phase1.Objects<S3Migration.Csv.CsvBackupInfo>());
+        var pre = Assert.Single(phase1.Objects<S3Migration.PeopleCsv.CsvBackupInfo>());
         var bytes = File.ReadAllBytes(csv);
-        var urlUpdate = S3Migration.Csv.CsvBackup.Write(csv, bytes, Path.Combine(dir.Path, "outputs", "backups", "output_pre_url_update.csv"), gzip: false);
-        S3Migration.Csv.CsvFileSwap.Append(ws, new S3Migration.Csv.CsvUpdateRecord { CsvPath = csv, BackupPath = urlUpdate.Path, BackupMd5 = urlUpdate.Md5, UpdatedMd5 = "x", UpdatedAt = DateTime.UtcNow });
+        var urlUpdate = S3Migration.PeopleCsv.CsvBackup.Write(csv, bytes, Path.Combine(dir.Path, "outputs", "backups", "output_pre_url_update.csv"), gzip: false);
+        S3Migration.PeopleCsv.CsvFileSwap.Append(ws, new S3Migration.PeopleCsv.CsvUpdateRecord { CsvPath = csv, BackupPath = urlUpdate.Path, BackupMd5 = urlUpdate.Md5, UpdatedMd5 = "x", UpdatedAt = DateTime.UtcNow });
         File.WriteAllText(Path.Combine(dir.Path, "outputs", "backups", "other_20250301_120000_pre_migration.csv"), "another CSV's backup");
 
         var b = new TestBucket(_s3, TestBucket.UniqueName("archivecsv"));

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;
@@ -269,6 +266,6 @@ public class BackupTests
         Assert.All(BackupManifest.Read(dir.Path)!, e => Assert.True(e.IsVerified, e.SourceKey));
     }
 
-    private static List<S3Migration.Journal.JournalRow> JournalReaderRows(string ws) =>
-        S3Migration.Journal.JournalReader.ReadFile(Path.Combine(ws, SourceBackup.JournalFileName));
+    private static List<S3Migration.Workspace.JournalRow> JournalReaderRows(string ws) =>
+        S3Migration.Workspace.JournalReader.ReadFile(Path.Combine(ws, SourceBackup.JournalFileName));
 }

@@ -1,8 +1,5 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,7 +1,5 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Journal;
-using S3Migration.Planning;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;

@@ -1,8 +1,6 @@
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using Amazon.S3;
-using S3Migration.Journal;
-using S3Migration.Planning;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;
@@ -165,7 +163,7 @@ public class CopyResilienceTests
         return copied.OrderBy(k => k, StringComparer.Ordinal).ToList();
     }
 
-    private static string ExpectedCopyKey(string path) => S3Migration.Storage.ExpectedCopy.SplitPath(path).Key;
+    private static string ExpectedCopyKey(string path) => S3Migration.Phases.Integrity.ExpectedCopy.SplitPath(path).Key;
 
     private static int RowCount(string journal)
     {

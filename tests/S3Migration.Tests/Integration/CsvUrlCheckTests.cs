@@ -1,5 +1,4 @@
 using Amazon.S3;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;

@@ -1,10 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Workspace;
 
 namespace S3Migration.Tests.Integration;
 

@@ -2,10 +2,6 @@ using System.Reflection;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;

@@ -1,8 +1,4 @@
 using Amazon.S3;
-using S3Migration.Journal;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Integration;

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Amazon.S3;
-using S3Migration.Csv;
-using S3Migration.Planning;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;

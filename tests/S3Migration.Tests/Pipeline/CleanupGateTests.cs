@@ -1,8 +1,5 @@
 using Amazon.S3;
-using S3Migration.Csv;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Workspace;
 
 namespace S3Migration.Tests.Pipeline;
 

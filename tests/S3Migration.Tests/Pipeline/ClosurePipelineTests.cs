@@ -1,9 +1,7 @@
 using System.IO.Compression;
 using Amazon.S3;
-using S3Migration.Reports;
 using S3Migration.Tests.Infrastructure;
 using S3Migration.Tests.Unit;
-using S3Migration.Workspace;
 
 namespace S3Migration.Tests.Pipeline;
 
@@ -100,10 +98,10 @@ public class ClosurePipelineTests
         Assert.Null(close.Terminating);
         var open = Assert.Single(close.Objects<FinalReport>());
         Assert.Equal(FinalReport.NotClosed, open.Status);
-        var lost = Assert.Single(open.Leftovers, l => l.Standing == S3Migration.Planning.LeftoverStanding.Blocking);
+        var lost = Assert.Single(open.Leftovers, l => l.Standing == S3Migration.Model.LeftoverStanding.Blocking);
         Assert.Equal(($"s3://{b.Name}/1_Ann/b.pdf", "Missing"), (lost.Path, lost.Kind));
         Assert.Equal(new[] { "1_Ann/", "9_Zed/z.mp3", "readme.txt" }.Select(k => $"s3://{b.Name}/{k}"),
-            open.Leftovers.Where(l => l.Standing == S3Migration.Planning.LeftoverStanding.AcceptedByOperator).Select(l => l.Path).OrderBy(p => p, StringComparer.Ordinal));
+            open.Leftovers.Where(l => l.Standing == S3Migration.Model.LeftoverStanding.AcceptedByOperator).Select(l => l.Path).OrderBy(p => p, StringComparer.Ordinal));
         var md = File.ReadAllText(open.Path);
         Assert.DoesNotContain("every file", md);
         Assert.Contains($"| s3://{b.Name}/9_Zed/z.mp3 | unmatched person folder | person folder has no CSV row with row_id 9 | accepted by the operator ('9_Zed/*') |", md);

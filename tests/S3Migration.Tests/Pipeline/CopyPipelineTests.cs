@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Amazon.S3;
-using S3Migration.Planning;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;

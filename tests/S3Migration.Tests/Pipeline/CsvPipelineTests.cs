@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using Amazon.S3;
-using S3Migration.Csv;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;
@@ -41,8 +40,8 @@ public class CsvPipelineTests
         var original = File.ReadAllBytes(csv);
         var run = PowerShellHost.Run("""
             $changes = @(Update-OutputCsv -Path $csv -WorkspacePath $ws)
-            $changes | Where-Object { $_ -is [S3Migration.Csv.CsvUrlChange] }
-            $changes | Where-Object { $_ -is [S3Migration.Csv.CsvUpdateComparison] }
+            $changes | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] }
+            $changes | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
             """, new Dictionary<string, object?> { ["csv"] = csv, ["ws"] = ws });
         Assert.Null(run.Terminating);
         Assert.Empty(run.Errors);

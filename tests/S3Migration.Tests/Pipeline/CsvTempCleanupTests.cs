@@ -1,5 +1,4 @@
 using Amazon.S3;
-using S3Migration.Csv;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;
@@ -64,12 +63,12 @@ public class CsvTempCleanupTests
         using var dir = new TempDir();
         var (csv, ws) = Migrated(dir);
         string? inFlight = null;
-        S3Migration.Storage.MigrationException? second = null;
+        S3Migration.Model.MigrationException? second = null;
         // While the first run holds the CSV (its temporary file written, not yet renamed), a second one comes along.
         CsvFileSwap.BeforeSwap = temp =>
         {
             inFlight = temp;
-            second = Assert.Throws<S3Migration.Storage.MigrationException>(() => CsvFileSwap.Replace(csv, new byte[] { 1 }, "x", _ => null));
+            second = Assert.Throws<S3Migration.Model.MigrationException>(() => CsvFileSwap.Replace(csv, new byte[] { 1 }, "x", _ => null));
             Assert.True(File.Exists(temp));
         };
         try

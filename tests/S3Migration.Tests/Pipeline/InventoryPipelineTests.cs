@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using S3Migration.Planning;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;

@@ -1,10 +1,6 @@
 using System.Management.Automation;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Csv;
-using S3Migration.Planning;
-using S3Migration.Reports;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;
@@ -98,7 +94,7 @@ public class OneTruthEndToEndTests
         Assert.Contains("not identical", removed["3_Cy/song.mp3"].Notes);
         Assert.False(removed.ContainsKey("1_Ann/notes.xyz") && removed["1_Ann/notes.xyz"].Status == RemovalStatus.Deleted);
         // The deletion log says exactly what is gone.
-        var logged = S3Migration.Journal.DeletionJournal.Outcomes(ws).Where(o => o.Value.IsGone).Select(o => o.Key).OrderBy(k => k, StringComparer.Ordinal);
+        var logged = S3Migration.Workspace.DeletionJournal.Outcomes(ws).Where(o => o.Value.IsGone).Select(o => o.Key).OrderBy(k => k, StringComparer.Ordinal);
         Assert.Equal(new[] { "1_Ann/cv.pdf", "1_Ann/talk.mp3", "2_Bo/clip.mp4", "2_Bo/clip.vtt" }.Select(k => $"s3://{b.Name}/{k}"), logged);
 
         // After the cleanup: the watch still raises the alarm, and sees an upload into the old layout.

@@ -1,7 +1,4 @@
 using System.Text;
-using S3Migration.Csv;
-using S3Migration.Planning;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Unit;

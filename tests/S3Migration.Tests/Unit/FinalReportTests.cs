@@ -1,5 +1,3 @@
-using S3Migration.Journal;
-using S3Migration.Reports;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Unit;
@@ -303,5 +301,5 @@ public class FinalReportTests
     [InlineData("s3://src/9_Zed/ab.mp3", "9_Zed/?.mp3", false)]
     [InlineData("s3://src/1_Ann/a.mp3", "9_Zed/*", false)]
     public void AcceptLeftover_patterns_match_the_path_or_the_key(string path, string pattern, bool matches) =>
-        Assert.Equal(matches, S3Migration.Planning.PhaseGates.AcceptLeftoverMatches(path, pattern));
+        Assert.Equal(matches, S3Migration.Rules.PhaseGates.AcceptLeftoverMatches(path, pattern));
 }

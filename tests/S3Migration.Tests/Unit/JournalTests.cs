@@ -1,5 +1,4 @@
 using System.Text;
-using S3Migration.Journal;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Unit;

@@ -1,6 +1,4 @@
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Workspace;
 
 namespace S3Migration.Tests.Unit;
 

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Text;
-using S3Migration.Planning;
 
 namespace S3Migration.Tests.Unit;
 

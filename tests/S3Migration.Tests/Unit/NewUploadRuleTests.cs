@@ -1,4 +1,3 @@
-using S3Migration.Planning;
 
 namespace S3Migration.Tests.Unit;
 

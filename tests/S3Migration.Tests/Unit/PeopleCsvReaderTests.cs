@@ -1,5 +1,3 @@
-using S3Migration.Csv;
-using S3Migration.Storage;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Unit;

@@ -1,4 +1,3 @@
-using S3Migration.Storage;
 
 namespace S3Migration.Tests.Unit;
 

@@ -3,8 +3,6 @@ using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.Planning;
-using S3Migration.Storage;
 
 namespace S3Migration.Tests.Unit;
 

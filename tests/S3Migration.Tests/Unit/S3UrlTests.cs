@@ -1,4 +1,3 @@
-using S3Migration.Csv;
 
 namespace S3Migration.Tests.Unit;
 

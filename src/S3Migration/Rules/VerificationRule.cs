@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using S3Migration.Model;
+using S3Migration.Workspace;
+
+namespace S3Migration.Rules
+{
+    /// <summary>What a HEAD request says about an object: the facts a verification compares.</summary>
+    public sealed class ObjectFacts
+    {
+        public long Size { get; set; }
+        public string ETag { get; set; } = "";
+        public string ContentType { get; set; } = "";
+        public string CacheControl { get; set; } = "";
+        public string ContentDisposition { get; set; } = "";
+        public string ContentEncoding { get; set; } = "";
+        public string ContentLanguage { get; set; } = "";
+        public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        /// <summary>AES256, aws:kms, aws:kms:dsse or "" (none reported).</summary>
+        public string Encryption { get; set; } = "";
+        public string KmsKeyId { get; set; } = "";
+        public bool CustomerKey { get; set; }
+        public string StorageClass { get; set; } = "";
+        /// <summary>"algorithm:value" of an S3 full-object checksum (e.g. CRC64NVME), or "".</summary>
+        public string FullObjectChecksum { get; set; } = "";
+        /// <summary>The x-amz-tagging-count header, or null when the server did not send it.</summary>
+        public int? TagCount { get; set; }
+        /// <summary>CopyProof.TagsDigestOf the object's tags, when they were read (GetObjectTagging); null when not.</summary>
+        public string? TagsDigest { get; set; }
+        /// <summary>The x-amz-restore state: null when never restored, true while a restore runs, false when a restored copy is readable.</summary>
+        public bool? RestoreInProgress { get; set; }
+        public string ArchiveStatus { get; set; } = "";
+
+        /// <summary>True when the ETag is the MD5 of the content: the MD5 shape and no KMS or customer-key encryption.</summary>
+        public bool ETagIsMd5 => ETag.Length > 0 && Model.ETag.LooksLikeMd5(ETag)
+                                 && !Encryption.StartsWith("aws:kms", StringComparison.Ordinal) && !CustomerKey;
+
+        /// <summary>Archived and not restored: reads and copies answer InvalidObjectState or ObjectNotInActiveTierError.</summary>
+        public bool NeedsRestore =>
+            (StorageClasses.IsArchived(StorageClass) && RestoreInProgress != false) || ArchiveStatus.Length > 0 && RestoreInProgress != false;
+    }
+
+    public enum Verdict { Verified, Mismatch, Unproven }
+
+    public sealed class VerificationOutcome
+    {
+        public VerificationOutcome(Verdict verdict, string how, string why, string sourceMd5 = "") { Verdict = verdict; How = how; Why = why; SourceMd5 = sourceMd5; }
+        public Verdict Verdict { get; }
+        /// <summary>For Verified: etag, md5 or checksum.</summary>
+        public string How { get; }
+        /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
+        public string Why { get; }
+        /// <summary>
+        /// The source's MD5 when this verdict read both contents (<see cref="CompareContent"/>), else "". The copy journals
+        /// it, so a later -Deep check can prove the content after the source is gone (SSE-KMS sources have no MD5 ETag).
+        /// </summary>
+        public string SourceMd5 { get; }
+    }
+
+    /// <summary>
+    /// When a copy counts as verified (DESIGN.md, "What verified means"), in one place, for the copy, the integrity check,
+    /// the backup, the cleanup and the planner alike. The destination matches a <see cref="CopyProof"/> (the live source's,
+    /// or the journal's record of it) when:
+    /// - its size equals the source's;
+    /// - its Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language and user metadata equal
+    ///   the source's (compared one by one against a live source, by digest against the journal);
+    /// - it carries as many tags as the copy gave it (the source's plus the migration's), where that is known;
+    /// - it still has the ETag the copy verified, once a copy was recorded (any rewrite changes the ETag);
+    /// - its content is proven equal by
+    ///   1. equal ETags, both MD5s or both multipart ETags (the MD5 of the parts' MD5s, so the same parts), or
+    ///   2. the destination's MD5 ETag equal to the source's known MD5 (from the inventory or a computed one), or
+    ///   3. equal S3 full-object checksums of the same algorithm, or
+    ///   4. the ETag the copy verified (when the copy itself proved the content), unless the caller wants content read.
+    /// Otherwise the content is Unproven, and the caller hashes both sides (<see cref="CompareContent"/>) before deciding.
+    /// </summary>
+    public static class VerificationRule
+    {
+        /// <summary>
+        /// The source's MD5 as far as it can be trusted once the source's HEAD is known. The inventory takes the ETag for
+        /// the MD5 when the bucket's default encryption is not SSE-KMS, but one object may still be encrypted with
+        /// SSE-KMS or a customer key, and then its ETag is no MD5: that value is dropped, so verification falls back to
+        /// checksums or content, and no wrong md5_hash reaches the journal. Without one, a plain ETag is the MD5.
+        /// </summary>
+        public static string TrustedMd5(string inventoryMd5, ObjectFacts source)
+        {
+            if (!source.ETagIsMd5 && inventoryMd5 == source.ETag) return "";
+            return inventoryMd5.Length == 0 && source.ETagIsMd5 ? source.ETag : inventoryMd5;
+        }
+
+        /// <summary>The rule against a live source (copy time, or a destination found in place).</summary>
+        public static VerificationOutcome Compare(ObjectFacts source, string? sourceMd5, ObjectFacts destination, int? tagCount = null) =>
+            Compare(CopyProof.FromSource(source, sourceMd5, tagCount), destination, readContent: false);
+
+        /// <param name="readContent">
+        /// -Deep: an ETag that is no MD5 (multipart, SSE-KMS) proves only that nothing rewrote the object since the copy;
+        /// return Unproven instead, so the caller hashes both contents.
+        /// </param>
+        public static VerificationOutcome Compare(CopyProof expected, ObjectFacts destination, bool readContent)
+        {
+            if (destination.Size != expected.Size)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"size {destination.Size}, source {expected.Size}");
+            // A rewrite changes the ETag: said first, since new headers or tags would only be its consequence.
+            var dstEtag = ETag.Clean(destination.ETag);
+            var recorded = ETag.Clean(expected.DestinationETag);
+            if (recorded.Length > 0 && dstEtag != recorded)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"ETag {dstEtag}, the copy verified {recorded}: the object was rewritten");
+            var headers = DifferentHeaders(expected, destination);
+            if (headers.Count > 0)
+                return new VerificationOutcome(Verdict.Mismatch, "", "not preserved: " + string.Join(", ", headers));
+            if (expected.TagCount.HasValue && (destination.TagCount ?? 0) != expected.TagCount.Value)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"tags: it carries {destination.TagCount ?? 0}, the copy gave it {expected.TagCount.Value} (tags removed or replaced)");
+            if (expected.TagsDigest.Length > 0 && destination.TagsDigest != null && destination.TagsDigest != expected.TagsDigest)
+                return new VerificationOutcome(Verdict.Mismatch, "", "tags: they are not the ones the copy set (replaced since the copy)");
+
+            var srcEtag = ETag.Clean(expected.SourceETag);
+            var bothPlain = expected.SourceETagIsMd5 && destination.ETagIsMd5;
+            var bothMultipart = ETag.IsMultipart(srcEtag) && ETag.IsMultipart(dstEtag) && !destination.CustomerKey && !expected.SourceEncryptedByKey
+                                && !destination.Encryption.StartsWith("aws:kms", StringComparison.Ordinal);
+            if (bothPlain || bothMultipart)
+                return srcEtag == dstEtag
+                    ? new VerificationOutcome(Verdict.Verified, "etag", "")
+                    : bothPlain
+                        ? new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {srcEtag}")
+                        : new VerificationOutcome(Verdict.Unproven, "", "multipart ETags with different part layouts");
+
+            var md5 = ETag.Clean(expected.Md5);
+            if (destination.ETagIsMd5 && ETag.LooksLikeMd5(md5))
+                return dstEtag == md5
+                    ? new VerificationOutcome(Verdict.Verified, "md5", "")
+                    : new VerificationOutcome(Verdict.Mismatch, "", $"MD5 {dstEtag}, source {md5}");
+
+            if (expected.FullObjectChecksum.Length > 0 && destination.FullObjectChecksum.Length > 0
+                && Algorithm(expected.FullObjectChecksum) == Algorithm(destination.FullObjectChecksum))
+                return expected.FullObjectChecksum == destination.FullObjectChecksum
+                    ? new VerificationOutcome(Verdict.Verified, "checksum", "")
+                    : new VerificationOutcome(Verdict.Mismatch, "", $"{Algorithm(destination.FullObjectChecksum)} checksum differs");
+
+            if (recorded.Length > 0 && !readContent)
+                return new VerificationOutcome(Verdict.Verified, "etag", "");
+            return new VerificationOutcome(Verdict.Unproven, "", recorded.Length > 0
+                ? "its ETag proves only that it is unchanged since the copy; hashing both contents"
+                : "no ETag or checksum proves the content (encryption or part layout)");
+        }
+
+        /// <summary>
+        /// "Already migrated?": whether the journal's verified row still describes the same source and the same
+        /// destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so nothing
+        /// needs copying again. Asked by the planner, the copy and the backup.
+        /// </summary>
+        /// <remarks>
+        /// Given the source's HEAD, its headers and user metadata must also still be the ones the copy preserved (the row's
+        /// headers_digest, where recorded): a rewrite of them in place keeps the bytes, so the ETag and size, and the copy
+        /// would otherwise be confirmed with the old ones.
+        /// </remarks>
+        public static bool StillAsJournaled(JournalRow done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
+            done.VerificationStatus == JournalRow.Verified
+            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
+            && SourceChangeSinceCopy(done, source) == null; // the cleanup's own "source unchanged" question, headers included
+
+        /// <summary>
+        /// Whether a source is still what its journal row copied, as its HEAD shows it now: the same size and ETag, and (where
+        /// the journal has the digest) the same headers and user metadata, which can be rewritten in place with the same
+        /// bytes and ETag. Null when unchanged; else what changed, in parentheses. The cleanup asks it before deleting a source.
+        /// </summary>
+        public static string? SourceChangeSinceCopy(JournalRow row, ObjectFacts source)
+        {
+            if (source.Size != row.Size || ETag.Clean(source.ETag) != ETag.Clean(row.SourceETag))
+                return $"(now {source.Size} bytes, ETag {ETag.Clean(source.ETag)}; copied {row.Size} bytes, ETag {ETag.Clean(row.SourceETag)})";
+            if (row.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(source) != row.HeadersDigest)
+                return "(same bytes, but its Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language or user metadata were rewritten)";
+            return null;
+        }
+
+        /// <summary>The same question of a verified row's four facts (the planner keeps only these per source).</summary>
+        public static bool StillAsJournaled(string doneNewPath, long doneSize, string doneSourceETag, string doneDestinationETag,
+            string targetPath, long sourceSize, string sourceETag, long destinationSize, string destinationETag) =>
+            doneNewPath == targetPath && destinationSize == doneSize && sourceSize == doneSize
+            && ETag.Clean(destinationETag) == ETag.Clean(doneDestinationETag) && ETag.Clean(sourceETag) == ETag.Clean(doneSourceETag);
+
+        /// <summary>Compares two MD5s computed by reading both contents.</summary>
+        public static VerificationOutcome CompareContent(string sourceMd5, string destinationMd5) =>
+            ETag.Clean(sourceMd5) == ETag.Clean(destinationMd5) && sourceMd5.Length > 0
+                ? new VerificationOutcome(Verdict.Verified, "content", "", ETag.Clean(sourceMd5))
+                : new VerificationOutcome(Verdict.Mismatch, "", $"content MD5 {destinationMd5}, source {sourceMd5}");
+
+        private static List<string> DifferentHeaders(CopyProof expected, ObjectFacts d)
+        {
+            var diff = new List<string>();
+            if (expected.Headers is { } s)
+            {
+                if (!string.Equals(s.ContentType, d.ContentType, StringComparison.Ordinal)) diff.Add($"Content-Type '{d.ContentType}' (source '{s.ContentType}')");
+                if (s.CacheControl != d.CacheControl) diff.Add("Cache-Control");
+                if (s.ContentDisposition != d.ContentDisposition) diff.Add("Content-Disposition");
+                if (s.ContentEncoding != d.ContentEncoding) diff.Add("Content-Encoding");
+                if (s.ContentLanguage != d.ContentLanguage) diff.Add("Content-Language");
+                var missing = s.Metadata.Where(m => !d.Metadata.TryGetValue(m.Key, out var v) || v != m.Value).Select(m => m.Key)
+                    .Concat(d.Metadata.Keys.Where(k => !s.Metadata.ContainsKey(k))).ToList();
+                if (missing.Count > 0) diff.Add("metadata " + string.Join(", ", missing));
+                return diff;
+            }
+            // From the journal: the Content-Type by value, the rest by digest (journals from before the digest have none).
+            if (expected.ContentType.Length > 0 && !string.Equals(expected.ContentType, d.ContentType, StringComparison.Ordinal))
+                diff.Add($"Content-Type '{d.ContentType}', recorded '{expected.ContentType}'");
+            else if (expected.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(d) != expected.HeadersDigest)
+                diff.Add("Cache-Control, Content-Disposition, Content-Encoding, Content-Language or user metadata changed since the copy");
+            return diff;
+        }
+
+        private static string Algorithm(string checksum) => checksum.Substring(0, Math.Max(0, checksum.IndexOf(':')));
+    }
+}

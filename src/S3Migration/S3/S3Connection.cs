@@ -1,0 +1,88 @@
+using System;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+using S3Migration.Model;
+
+namespace S3Migration.S3
+{
+    /// <summary>How to reach S3, named as AWS.Tools names it: -Region, -ProfileName, -EndpointUrl, -Credential.</summary>
+    public sealed class S3ConnectionOptions
+    {
+        public string? Region { get; set; }
+        public string? ProfileName { get; set; }
+        public string? EndpointUrl { get; set; }
+        public AWSCredentials? Credential { get; set; }
+    }
+
+    public static class S3ClientFactory
+    {
+        /// <summary>
+        /// A client for the options. Credentials come from -Credential, else -ProfileName, else the SDK's
+        /// default chain (environment, shared files, SSO, instance roles). Custom endpoints get path-style
+        /// addressing and checksums only when required, because S3-compatible servers often reject aws-chunked bodies.
+        /// </summary>
+        /// <param name="sdkRetries">false for callers that retry (and count retries) themselves, such as the copy</param>
+        public static IAmazonS3 Create(S3ConnectionOptions options, bool sdkRetries = true)
+        {
+            var config = new AmazonS3Config();
+            if (!sdkRetries) config.MaxErrorRetry = 0;
+            if (!string.IsNullOrWhiteSpace(options.EndpointUrl))
+            {
+                if (!Uri.TryCreate(options.EndpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                    throw new MigrationException("InvalidEndpointUrl", MigrationErrorKind.InvalidArgument,
+                        $"-EndpointUrl '{Redact.Url(options.EndpointUrl!)}' is not an absolute http or https URL, such as http://127.0.0.1:9000.");
+                config.ServiceURL = uri.GetLeftPart(UriPartial.Path);
+                config.ForcePathStyle = true;
+                config.AuthenticationRegion = string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region;
+                config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+                config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+            }
+            else if (!string.IsNullOrWhiteSpace(options.Region))
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+            }
+
+            var credentials = options.Credential ?? ProfileCredentials(options.ProfileName);
+            try
+            {
+                return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+            }
+            catch (AmazonClientException ex) when (ex.Message.IndexOf("RegionEndpoint", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                throw new MigrationException("NoRegion", MigrationErrorKind.InvalidArgument,
+                    "No AWS region is set. Pass -Region (for example -Region eu-west-1), set AWS_REGION, or give -EndpointUrl for an S3-compatible server.", ex);
+            }
+        }
+
+        private static AWSCredentials? ProfileCredentials(string? profileName)
+        {
+            if (string.IsNullOrWhiteSpace(profileName)) return null;
+            if (new CredentialProfileStoreChain().TryGetAWSCredentials(profileName, out var credentials)) return credentials;
+            throw new MigrationException("ProfileNotFound", MigrationErrorKind.Authentication,
+                $"No AWS profile named '{profileName}' in the shared credentials/config files or the SDK store. Check -ProfileName, or create it with 'aws configure --profile {profileName}'.");
+        }
+
+        /// <summary>Where requests go, for messages (never with user info or query).</summary>
+        public static string Describe(S3ConnectionOptions options) =>
+            !string.IsNullOrWhiteSpace(options.EndpointUrl) ? Redact.Url(options.EndpointUrl!)
+            : !string.IsNullOrWhiteSpace(options.Region) ? $"S3 in {options.Region}" : "S3 (region from the environment)";
+    }
+
+    /// <summary>Keeps secrets out of messages: user info, query strings (signatures live there) and fragments are dropped.</summary>
+    public static class Redact
+    {
+        public static string Url(string url)
+        {
+            var cut0 = url.IndexOfAny(new[] { '?', '#' });
+            if (cut0 >= 0) url = url.Substring(0, cut0);
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+                return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+            var cut = url.IndexOfAny(new[] { '?', '#' });
+            var text = cut >= 0 ? url.Substring(0, cut) : url;
+            var at = text.IndexOf('@');
+            return at >= 0 ? "…" + text.Substring(at) : text;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon.S3;
+using Amazon.S3.Model;
+using S3Migration.Model;
+
+namespace S3Migration.S3
+{
+    /// <summary>
+    /// Paginated ListObjectsV2 that streams: each page's objects are handed out while the next page is already
+    /// being fetched, and nothing but the current page is held. Keys are requested URL-encoded (so any key,
+    /// control characters included, survives the XML) and decoded here, since the SDK does not decode them.
+    /// </summary>
+    public sealed class S3Lister
+    {
+        private readonly IAmazonS3 _s3;
+        private readonly string _where;
+        private readonly RetryPolicy? _retry;
+
+        /// <param name="retry">retries pages itself, for clients whose SDK retries are off; null relies on the SDK's</param>
+        public S3Lister(IAmazonS3 s3, string where, RetryPolicy? retry = null) { _s3 = s3; _where = where; _retry = retry; }
+
+        /// <summary>Requests sent, for the benchmark and the tests.</summary>
+        public int Requests => _requests;
+        private int _requests;
+
+        public IEnumerable<SourceObject> ListObjects(string bucket, string prefix, CancellationToken ct)
+        {
+            foreach (var page in Pages(bucket, prefix, null, ct))
+                foreach (var o in page.S3Objects ?? new List<S3Object>())
+                    yield return new SourceObject(Decode(o.Key, page), o.Size ?? 0, o.LastModified, o.ETag ?? "",
+                        o.StorageClass?.Value is { Length: > 0 } sc ? sc : "STANDARD");
+        }
+
+        /// <summary>The folder names directly under <paramref name="prefix"/> (common prefixes, without the prefix and the '/').</summary>
+        public IEnumerable<string> ListFolders(string bucket, string prefix, CancellationToken ct)
+        {
+            foreach (var page in Pages(bucket, prefix, "/", ct))
+                foreach (var p in page.CommonPrefixes ?? new List<string>())
+                {
+                    var folder = Decode(p, page);
+                    if (folder.StartsWith(prefix, StringComparison.Ordinal)) folder = folder.Substring(prefix.Length);
+                    yield return folder.TrimEnd('/');
+                }
+        }
+
+        /// <summary>Fails with a clear error when the bucket is missing, unreachable or forbidden.</summary>
+        public void CheckBucket(string bucket, CancellationToken ct)
+        {
+            Fetch(bucket, "", null, null, ct, maxKeys: 1).GetAwaiter().GetResult();
+        }
+
+        private IEnumerable<ListObjectsV2Response> Pages(string bucket, string prefix, string? delimiter, CancellationToken ct)
+        {
+            var next = Fetch(bucket, prefix, delimiter, null, ct);
+            while (true)
+            {
+                ListObjectsV2Response page;
+                try { page = next.GetAwaiter().GetResult(); }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+                var token = page.IsTruncated == true ? page.NextContinuationToken : null;
+                if (token != null) next = Fetch(bucket, prefix, delimiter, token, ct);
+                yield return page;
+                if (token == null) yield break;
+            }
+        }
+
+        private async Task<ListObjectsV2Response> Fetch(string bucket, string prefix, string? delimiter, string? token, CancellationToken ct, int maxKeys = 1000)
+        {
+            var request = new ListObjectsV2Request
+            {
+                BucketName = bucket, Prefix = prefix, Delimiter = delimiter, ContinuationToken = token,
+                Encoding = EncodingType.Url, MaxKeys = maxKeys,
+            };
+            Task<ListObjectsV2Response> Send()
+            {
+                Interlocked.Increment(ref _requests);
+                return _s3.ListObjectsV2Async(request, ct);
+            }
+            try
+            {
+                return _retry != null
+                    ? await _retry.RunAsync(Send, new StrongBox<int>(), ct).ConfigureAwait(false)
+                    : await Send().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                throw S3Errors.ForBucket(ex, bucket, _where);
+            }
+        }
+
+        /// <summary>
+        /// S3 form-encodes keys ('+' for a space, %2B for a '+'); moto percent-encodes; form decoding reads both.
+        /// A server that ignores encoding-type says so by not echoing it, and its keys are taken as they are.
+        /// </summary>
+        public static string Decode(string? key, ListObjectsV2Response page) =>
+            page.Encoding == EncodingType.Url ? WebUtility.UrlDecode(key ?? "") : key ?? "";
+    }
+}
