@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using S3Migration.Journal;
+using S3Migration.Workspace;
 using S3Migration.Tests.Infrastructure;
 
 /// <summary>
