@@ -9,7 +9,7 @@
     Copyright            = '(c) S3Migration contributors. All rights reserved.'
     Description          = 'Moves an S3 bucket from one folder per person to one folder per file type: inventory, verified server-side copies, a crash-safe journal, CSV URL rewrite, reports and rollback.'
     # Claims what the tests prove: the PowerShell 7.6.9 engine (xUnit) and pwsh 7.6.9 (Pester, installed by .ci/run).
-    # The netstandard2.0 build should load in 7.4 and 7.5 too, but only 7.6.9 is to be had here to test it.
+    # The net8.0 build should load in 7.4 and 7.5 too (both run on .NET 8 or later), but only 7.6.9 is to be had here to test it.
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     # Loaded at import so scripts can use the SDK's types (credentials, clients) before the first cmdlet runs.

@@ -3,11 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using Amazon.Runtime;
 using S3Migration.S3;
-using S3Migration.S3;
-using S3Migration.S3;
-using S3Migration.S3;
 using S3Migration.Model;
-using S3Migration.S3;
 
 namespace S3Migration.Cmdlets
 {

@@ -7,7 +7,6 @@ using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
-using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv

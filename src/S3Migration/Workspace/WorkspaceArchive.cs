@@ -74,7 +74,7 @@ namespace S3Migration.Workspace
     /// CSV's backups, which live beside the CSV (outputs/backups/) rather than in the workspace, under csv_backups/ with
     /// an ORIGINS.txt that says where each came from; a SHA256SUMS entry inside lists them all (sha256sum format, so
     /// `sha256sum -c SHA256SUMS` works after unzip) and a "&lt;zip&gt;.sha256" file beside it covers the zip itself.
-    /// Zip, because tar.gz is not in netstandard2.0.
+    /// Zip: one file any operator can open on any OS without extra tools.
     /// </summary>
     public static class WorkspaceArchive
     {

@@ -6,12 +6,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using S3Migration.S3;
-using S3Migration.S3;
-using S3Migration.S3;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Rules;
-using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Integrity
