@@ -34,6 +34,12 @@ namespace S3Migration.Model
         public int Retries { get; set; }
         public TimeSpan Duration { get; set; }
         public string Notes { get; set; } = "";
+        /// <summary>Why the item did not end Verified (None when it did): typed where the failure happened, never read from Notes.</summary>
+        public FailureReason Reason { get; set; }
+        /// <summary>S3's error code (AccessDenied, NoSuchBucket, ...) when Reason is S3Error; "" otherwise.</summary>
+        public string ErrorCode { get; set; } = "";
+        /// <summary>How a verified destination came to be (copied, found identical, made by an earlier run, overwritten).</summary>
+        public CopyOrigin Origin { get; set; }
         public DateTime Timestamp { get; set; }
         /// <summary>The workspace whose journal records this result; binds -WorkspacePath of Test-MigrationIntegrity.</summary>
         public string WorkspacePath { get; set; } = "";
