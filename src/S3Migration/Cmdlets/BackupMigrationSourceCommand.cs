@@ -4,10 +4,10 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using Amazon.S3;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Backup;
 using S3Migration.Reports;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

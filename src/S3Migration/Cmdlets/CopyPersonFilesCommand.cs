@@ -6,10 +6,10 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using Amazon.S3;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Copy;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

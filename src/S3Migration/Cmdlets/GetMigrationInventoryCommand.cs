@@ -3,11 +3,11 @@ using System.Collections;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Inventory;
 using S3Migration.Reports;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Removal;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

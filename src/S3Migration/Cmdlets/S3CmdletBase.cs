@@ -2,8 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using Amazon.Runtime;
-using S3Migration.S3;
 using S3Migration.Model;
+using S3Migration.S3;
 
 namespace S3Migration.Cmdlets
 {

@@ -4,12 +4,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
 using S3Migration.Phases.Integrity;
 using S3Migration.Reports;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

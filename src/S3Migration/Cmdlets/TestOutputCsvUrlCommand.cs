@@ -4,11 +4,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Net.Http;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
 using S3Migration.Phases.Integrity;
 using S3Migration.Phases.UrlCheck;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

@@ -2,11 +2,11 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
 using S3Migration.Phases.Rollback;
 using S3Migration.Reports;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Cmdlets

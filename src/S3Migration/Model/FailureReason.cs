@@ -1,3 +1,4 @@
+using S3Migration.Reports;
 namespace S3Migration.Model
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using S3Migration.Reports;
 
 namespace S3Migration.Model
 {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Backup;
+using S3Migration.S3;
 
 namespace S3Migration.Workspace
 {

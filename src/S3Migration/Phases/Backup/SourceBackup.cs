@@ -7,11 +7,11 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Copy;
 using S3Migration.Reports;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Backup

@@ -6,9 +6,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Copy

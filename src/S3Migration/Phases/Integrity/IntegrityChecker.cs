@@ -5,9 +5,9 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
-using S3Migration.S3;
 using S3Migration.Model;
 using S3Migration.Rules;
+using S3Migration.S3;
 using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Integrity
