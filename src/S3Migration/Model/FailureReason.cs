@@ -1,4 +1,3 @@
-using S3Migration.Reports;
 namespace S3Migration.Model
 {
     /// <summary>

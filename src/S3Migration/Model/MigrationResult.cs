@@ -1,31 +1,12 @@
 using System;
-using S3Migration.Reports;
 
 namespace S3Migration.Model
 {
     public enum MigrationResultStatus { Verified, Skipped, Failed, Conflict, NotPlanned }
 
     /// <summary>What Copy-PersonFiles did with one item. Properties bind by name into Test-MigrationIntegrity.</summary>
-    public sealed class MigrationResult
+    public sealed class MigrationResult : RecordedCopy
     {
-        public string RowId { get; set; } = "";
-        public string PersonName { get; set; } = "";
-        public string FileType { get; set; } = "";
-        public string SourceBucket { get; set; } = "";
-        public string SourceKey { get; set; } = "";
-        public string TargetBucket { get; set; } = "";
-        public string TargetKey { get; set; } = "";
-        public long Size { get; set; }
-        public string Md5 { get; set; } = "";
-        public string SourceETag { get; set; } = "";
-        public string DestinationETag { get; set; } = "";
-        public string ContentType { get; set; } = "";
-        /// <summary>The source's preserved headers and user metadata as one digest, journaled so later checks can compare them.</summary>
-        public string HeadersDigest { get; set; } = "";
-        /// <summary>How many tags the copy gave the destination (the source's plus the migration's); null when unknown.</summary>
-        public int? TagCount { get; set; }
-        /// <summary>A digest of the tags the copy set (CopyProof.TagsDigestOf); "" when it left the source's tags as they were.</summary>
-        public string TagsDigest { get; set; } = "";
         public MigrationResultStatus Status { get; set; }
         /// <summary>How equality was proven: etag, md5, checksum, or content (both sides hashed).</summary>
         public string VerifiedBy { get; set; } = "";

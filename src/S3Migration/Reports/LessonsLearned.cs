@@ -2,13 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
 {
     /// <summary>One kind of failure in the journal, with how many objects it hit.</summary>
-    public sealed class FailureReason
+    public sealed class FailureGroup
     {
         public string Category { get; set; } = "";
         /// <summary>Distinct objects that failed this way at least once.</summary>
@@ -47,7 +46,7 @@ namespace S3Migration.Reports
 
         public const int ExampleCount = 3;
 
-        public List<FailureReason> Failures { get; } = new List<FailureReason>();
+        public List<FailureGroup> Failures { get; } = new List<FailureGroup>();
         public List<RetriedObject> Retried { get; } = new List<RetriedObject>();
         public int RetriedObjects => Retried.Count;
         public int TotalRetries { get; private set; }
@@ -90,7 +89,7 @@ namespace S3Migration.Reports
             foreach (var g in problems.GroupBy(Categorize).OrderByDescending(g => g.Select(r => r.OldPath).Distinct().Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
             {
                 var byObject = g.GroupBy(r => r.OldPath, StringComparer.Ordinal).ToList();
-                l.Failures.Add(new FailureReason
+                l.Failures.Add(new FailureGroup
                 {
                     Category = g.Key, Objects = byObject.Count, Attempts = g.Count(),
                     Unresolved = byObject.Count(o => !Resolved(o.Last())),
