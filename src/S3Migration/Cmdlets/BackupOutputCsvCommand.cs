@@ -39,14 +39,14 @@ namespace S3Migration.Cmdlets
         protected override void EndProcessing()
         {
             var csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            var folder = BackupFolder != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder) : CsvBackup.DefaultFolder(csv);
+            var folder = BackupFolder != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder) : CsvBackupNames.DefaultFolder(csv);
             var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
             try
             {
                 // A workspace that serves another CSV refuses this one before anything is written, -WhatIf or not.
                 if (workspace != null && MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, csv);
                 var bytes = CsvText.ReadLocked(csv);
-                var target = System.IO.Path.Combine(folder, CsvBackup.PreMigrationName(csv, DateTime.UtcNow));
+                var target = System.IO.Path.Combine(folder, CsvBackupNames.PreMigrationName(csv, DateTime.UtcNow));
                 var where = Bucket != null ? $" and upload it to s3://{Bucket}/{TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
                 if (!ShouldProcess(csv, $"Back up to '{target}' with .md5 and .gz{where}")) return;
                 if (workspace != null) MigrationState.RecordCsv(workspace, csv);

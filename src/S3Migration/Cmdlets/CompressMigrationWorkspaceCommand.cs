@@ -55,7 +55,7 @@ namespace S3Migration.Cmdlets
             var upload = UploadBucket != null ? $" and upload it to s3://{UploadBucket}/{key} in {StorageClass}" : "";
             var extra = CsvBackupPath?.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToList();
             List<string> backups;
-            try { backups = WorkspaceArchive.CsvBackups(workspace, extra); }
+            try { backups = ArchivedCsvBackups.Find(workspace, extra); }
             catch (MigrationException ex) { Terminate(ex); return; }
             var withBackups = backups.Count > 0 ? $" with {backups.Count} CSV backups from outside the workspace" : "";
             if (!ShouldProcess(workspace, $"Archive into '{destination}'{withBackups} with '{WorkspaceArchive.SideFile(destination)}'{upload}, and record it in {ArchiveRecord.FileName}")) return;

@@ -60,7 +60,7 @@ namespace S3Migration.Cmdlets
                     WriteVerbose($"Removed {result.RemovedTempFiles.Count} temporary files a killed run left beside '{csv}': {string.Join(", ", result.RemovedTempFiles)}.");
                 if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
                 if (ParameterSetName == WorkspaceSet && result.Status == CsvRestoreStatus.Restored)
-                    CsvFileSwap.Append(workspace!, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
+                    CsvUpdateLog.Append(workspace!, new CsvUpdateRecord { Action = CsvUpdateRecord.Restore, CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
                 WriteVerbose(result.Status == CsvRestoreStatus.Restored
                     ? $"Restored '{csv}' from '{backup}' (md5 {result.Md5}); the file it replaced is in '{result.SavedCurrentAs}'."
                     : $"'{csv}' already is the backup '{backup}' (md5 {result.Md5}); nothing was changed.");
