@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Restore, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
     [OutputType(typeof(CsvRestoreResult))]
-    public sealed class RestoreOutputCsvCommand : PSCmdlet
+    public sealed class RestoreOutputCsvCommand : MigrationCmdletBase
     {
         private const string WorkspaceSet = "Workspace";
         private const string BackupSet = "Backup";
@@ -42,13 +42,13 @@ namespace S3Migration.Cmdlets
             {
                 string csv, backup;
                 string? updatedMd5 = null;
-                var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+                var workspace = ResolvePathOrNull(WorkspacePath);
                 if (ParameterSetName == WorkspaceSet)
                     (csv, backup, updatedMd5) = CsvRestore.FromWorkspace(workspace!);
                 else
                 {
-                    csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                    backup = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+                    csv = ResolvePath(Path);
+                    backup = ResolvePath(BackupPath);
                 }
                 // Asked before ShouldProcess too, so that -WhatIf already says a restore would be refused.
                 if (workspace != null) CsvRestore.CheckUrls(csv, backup, workspace, Force);
@@ -66,7 +66,7 @@ namespace S3Migration.Cmdlets
                     : $"'{csv}' already is the backup '{backup}' (md5 {result.Md5}); nothing was changed.");
                 WriteObject(result);
             }
-            catch (MigrationException ex) { ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex)); }
+            catch (MigrationException ex) { Terminate(ex); }
         }
     }
 }

@@ -20,7 +20,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Update, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CsvUrlChange), typeof(CsvUpdateComparison))]
-    public sealed class UpdateOutputCsvCommand : PSCmdlet
+    public sealed class UpdateOutputCsvCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("CsvPath")]
@@ -60,7 +60,7 @@ namespace S3Migration.Cmdlets
             var ws = Property("WorkspacePath");
             if (ws.Length > 0)
             {
-                ws = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ws);
+                ws = ResolvePath(ws);
                 if (!_workspaces.Any(w => SameFolder(w, ws))) _workspaces.Add(ws);
             }
             var (bucket, key) = (Property("SourceBucket"), Property("SourceKey"));
@@ -74,13 +74,13 @@ namespace S3Migration.Cmdlets
         {
             var piped = MyInvocation.ExpectingInput;
             if (_workspaces.Count > 1)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
-                    "SeveralWorkspaces", ErrorCategory.InvalidArgument, _workspaces));
-            var given = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+                TerminateInvalidArgument(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
+                    "SeveralWorkspaces", _workspaces);
+            var given = ResolvePathOrNull(WorkspacePath);
             if (given != null && _workspaces.Count == 1 && !SameFolder(given, _workspaces[0]))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                TerminateInvalidArgument(new ArgumentException(
                         $"-WorkspacePath '{given}' is not the workspace the piped objects come from ('{_workspaces[0]}'). Drop -WorkspacePath to use theirs, or pipe the results of '{given}'. The CSV was left as it is."),
-                    "WorkspaceMismatch", ErrorCategory.InvalidArgument, given));
+                    "WorkspaceMismatch", given);
             if (piped && _arrived.Count == 0)
             {
                 // An empty pipeline (say, a filter that let nothing through) is not "everything": nothing is rewritten.
@@ -90,9 +90,9 @@ namespace S3Migration.Cmdlets
             }
             var workspace = given ?? _workspaces.FirstOrDefault();
             if (workspace == null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("No workspace: give -WorkspacePath, or pipe Test-MigrationIntegrity or Copy-PersonFiles results (they carry theirs). The CSV was left as it is."),
-                    "NoWorkspace", ErrorCategory.InvalidArgument, null));
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                TerminateInvalidArgument(new ArgumentException("No workspace: give -WorkspacePath, or pipe Test-MigrationIntegrity or Copy-PersonFiles results (they carry theirs). The CSV was left as it is."),
+                    "NoWorkspace", null);
+            var path = ResolvePath(Path);
             try
             {
                 var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
@@ -172,14 +172,8 @@ namespace S3Migration.Cmdlets
         private static Dictionary<S3Location, PlannedObject> BySource(IEnumerable<KeyValuePair<string, PlannedObject>> planned) =>
             planned.ToDictionary(p => new S3Location(p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1)), p => p.Value);
 
-        private static bool SameFolder(string a, string b) =>
-            string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(b).TrimEnd('/', '\\'),
-                System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
         /// <summary>-WhatIf on the command line or $WhatIfPreference in scope.</summary>
         private bool IsWhatIf() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
-        private void Terminate(MigrationException ex) => ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex));
     }
 }
