@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// certificate, manifests) and the people CSV's backups kept beside the CSV, with a SHA256SUMS entry and a .sha256
     /// side file, and with -UploadBucket uploads the zip in a cold storage class and verifies it. Where the archive was
     /// written and uploaded goes into archive_record.json in the workspace. The rules live in WorkspaceArchive,
-    /// ArchiveRecord and BackupUploader.
+    /// ArchivedCsvBackups, ArchiveRecord and BackupUploader.
     /// </summary>
     [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(ArchiveResult))]
