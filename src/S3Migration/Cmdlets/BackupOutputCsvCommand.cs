@@ -38,15 +38,15 @@ namespace S3Migration.Cmdlets
 
         protected override void EndProcessing()
         {
-            var csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            var folder = BackupFolder != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupFolder) : CsvBackup.DefaultFolder(csv);
-            var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+            var csv = ResolvePath(Path);
+            var folder = ResolvePathOrNull(BackupFolder) ?? CsvBackupNames.DefaultFolder(csv);
+            var workspace = ResolvePathOrNull(WorkspacePath);
             try
             {
                 // A workspace that serves another CSV refuses this one before anything is written, -WhatIf or not.
                 if (workspace != null && MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, csv);
                 var bytes = CsvText.ReadLocked(csv);
-                var target = System.IO.Path.Combine(folder, CsvBackup.PreMigrationName(csv, DateTime.UtcNow));
+                var target = System.IO.Path.Combine(folder, CsvBackupNames.PreMigrationName(csv, DateTime.UtcNow));
                 var where = Bucket != null ? $" and upload it to s3://{Bucket}/{TargetKeyBuilder.NormalizePrefix(Prefix)}" : "";
                 if (!ShouldProcess(csv, $"Back up to '{target}' with .md5 and .gz{where}")) return;
                 if (workspace != null) MigrationState.RecordCsv(workspace, csv);
@@ -54,9 +54,8 @@ namespace S3Migration.Cmdlets
                 WriteVerbose($"Backed up '{csv}' to '{info.Path}' (md5 {info.Md5}, {info.Size} bytes) with '{info.Md5Path}' and '{info.GzipPath}'.");
                 if (Bucket != null)
                 {
-                    using var s3 = S3ClientFactory.Create(Connection);
-                    info.Uploaded = BackupUploader.UploadAsync(s3, Bucket, Prefix, new[] { info.Path, info.Md5Path, info.GzipPath! }, StopToken)
-                        .GetAwaiter().GetResult().ToArray();
+                    using var s3 = Connect();
+                    info.Uploaded = RunAsync(ct => BackupUploader.UploadAsync(s3, Bucket, Prefix, new[] { info.Path, info.Md5Path, info.GzipPath! }, ct)).ToArray();
                     WriteVerbose($"Uploaded and checked {string.Join(", ", info.Uploaded)}.");
                 }
                 WriteObject(info);
@@ -68,7 +67,7 @@ namespace S3Migration.Cmdlets
             }
             catch (Exception ex) when (!(ex is PipelineStoppedException) && Bucket != null && (ex is Amazon.Runtime.AmazonClientException || S3Errors.IsConnectionFailure(ex)))
             {
-                Terminate(S3Errors.ForBucket(ex, Bucket, S3ClientFactory.Describe(Connection)));
+                Terminate(BucketError(ex, Bucket));
             }
         }
     }

@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// certificate, manifests) and the people CSV's backups kept beside the CSV, with a SHA256SUMS entry and a .sha256
     /// side file, and with -UploadBucket uploads the zip in a cold storage class and verifies it. Where the archive was
     /// written and uploaded goes into archive_record.json in the workspace. The rules live in WorkspaceArchive,
-    /// ArchiveRecord and BackupUploader.
+    /// ArchivedCsvBackups, ArchiveRecord and BackupUploader.
     /// </summary>
     [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(ArchiveResult))]
@@ -48,14 +48,13 @@ namespace S3Migration.Cmdlets
             // Piped results of one workspace make one archive.
             if (_done) return;
             _done = true;
-            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
-            var destination = DestinationPath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(DestinationPath)
-                : WorkspaceArchive.DefaultPath(workspace, DateTime.UtcNow);
+            var workspace = ResolvePath(WorkspacePath);
+            var destination = ResolvePathOrNull(DestinationPath) ?? WorkspaceArchive.DefaultPath(workspace, DateTime.UtcNow);
             var key = UploadKey ?? DefaultKeyPrefix + Path.GetFileName(destination);
             var upload = UploadBucket != null ? $" and upload it to s3://{UploadBucket}/{key} in {StorageClass}" : "";
-            var extra = CsvBackupPath?.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToList();
+            var extra = CsvBackupPath?.Select(ResolvePath).ToList();
             List<string> backups;
-            try { backups = WorkspaceArchive.CsvBackups(workspace, extra); }
+            try { backups = ArchivedCsvBackups.Find(workspace, extra); }
             catch (MigrationException ex) { Terminate(ex); return; }
             var withBackups = backups.Count > 0 ? $" with {backups.Count} CSV backups from outside the workspace" : "";
             if (!ShouldProcess(workspace, $"Archive into '{destination}'{withBackups} with '{WorkspaceArchive.SideFile(destination)}'{upload}, and record it in {ArchiveRecord.FileName}")) return;
@@ -79,9 +78,9 @@ namespace S3Migration.Cmdlets
                 result.StorageClass = StorageClass;
                 try
                 {
-                    using var s3 = S3ClientFactory.Create(Connection);
-                    WriteVerbose($"Uploading '{result.Path}' to s3://{UploadBucket}/{key} in {StorageClass} at {S3ClientFactory.Describe(Connection)}.");
-                    var (head, note) = BackupUploader.UploadFileAsync(s3, UploadBucket, key, result.Path, StorageClass, "application/zip", StopToken).GetAwaiter().GetResult();
+                    using var s3 = Connect();
+                    WriteVerbose($"Uploading '{result.Path}' to s3://{UploadBucket}/{key} in {StorageClass} at {Where}.");
+                    var (head, note) = RunAsync(ct => BackupUploader.UploadFileAsync(s3, UploadBucket, key, result.Path, StorageClass, "application/zip", ct));
                     result.UploadedTo = $"s3://{UploadBucket}/{key}";
                     result.StorageClass = head.StorageClass;
                     result.ETag = head.ETag;
@@ -96,7 +95,7 @@ namespace S3Migration.Cmdlets
                 catch (Exception ex) when (!(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
                 {
                     // The archive stays on disk whatever went wrong with the upload: it is the only copy.
-                    var m = ex as MigrationException ?? S3Errors.ForBucket(ex, UploadBucket, S3ClientFactory.Describe(Connection));
+                    var m = ex as MigrationException ?? BucketError(ex, UploadBucket);
                     result.Status = ArchiveResult.Failed;
                     result.Notes = $"upload to s3://{UploadBucket}/{key} failed; the local archive '{result.Path}' is kept: {m.Message}";
                     try { ArchiveRecord.Write(workspace, result); }

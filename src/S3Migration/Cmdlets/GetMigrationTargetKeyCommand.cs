@@ -11,7 +11,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "MigrationTargetKey")]
     [OutputType(typeof(MigrationTarget))]
-    public sealed class GetMigrationTargetKeyCommand : PSCmdlet
+    public sealed class GetMigrationTargetKeyCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -42,7 +42,7 @@ namespace S3Migration.Cmdlets
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidNamingParameter", ErrorCategory.InvalidArgument, FileTypeMap));
+                TerminateInvalidArgument(ex, "InvalidNamingParameter", FileTypeMap);
             }
         }
 
@@ -52,8 +52,7 @@ namespace S3Migration.Cmdlets
             foreach (var c in rowId)
                 if (c < '0' || c > '9')
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"RowId '{RowId}' is not a number; row ids are digits, such as 472."),
-                        "InvalidRowId", ErrorCategory.InvalidArgument, RowId));
+                    WriteInvalidArgument(new ArgumentException($"RowId '{RowId}' is not a number; row ids are digits, such as 472."), "InvalidRowId", RowId);
                     return;
                 }
             try
@@ -62,7 +61,7 @@ namespace S3Migration.Cmdlets
             }
             catch (ArgumentException ex)
             {
-                WriteError(new ErrorRecord(ex, "InvalidFileName", ErrorCategory.InvalidArgument, FileName));
+                WriteInvalidArgument(ex, "InvalidFileName", FileName);
             }
         }
     }

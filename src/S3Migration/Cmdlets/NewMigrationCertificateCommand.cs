@@ -10,7 +10,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MigrationCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(MigrationCertificate))]
-    public sealed class NewMigrationCertificateCommand : PSCmdlet
+    public sealed class NewMigrationCertificateCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -24,15 +24,12 @@ namespace S3Migration.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            var workspace = ResolvePath(WorkspacePath);
             // Piped Copy-PersonFiles results all carry their workspace: one certificate per workspace, not per file.
             if (!_done.Add(workspace)) return;
             if (!ShouldProcess(workspace, $"Write {MigrationCertificate.MarkdownName} and {MigrationCertificate.HtmlName}")) return;
             try { WriteObject(MigrationCertificate.Create(workspace, Title)); }
-            catch (MigrationException ex)
-            {
-                WriteError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.ObjectNotFound, workspace));
-            }
+            catch (MigrationException ex) { WriteError(ex); }
         }
     }
 }

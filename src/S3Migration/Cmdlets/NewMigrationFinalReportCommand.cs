@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsCommon.New, "MigrationFinalReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FinalReport))]
-    public sealed class NewMigrationFinalReportCommand : PSCmdlet
+    public sealed class NewMigrationFinalReportCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -38,14 +38,14 @@ namespace S3Migration.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            var workspace = ResolvePath(WorkspacePath);
             // Piped results all carry their workspace: one report per workspace.
             if (!_done.Add(workspace)) return;
-            var path = Path != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path) : System.IO.Path.Combine(workspace, FinalReport.FileName);
+            var path = ResolvePathOrNull(Path) ?? System.IO.Path.Combine(workspace, FinalReport.FileName);
             if (File.Exists(path) && !Force)
             {
-                WriteError(S3CmdletBase.ToErrorRecordFor(new MigrationException("FinalReportExists", MigrationErrorKind.WriteError,
-                    $"'{path}' already exists and may hold what people wrote in it; pass -Force to replace it, or -Path for another file.", target: path)));
+                WriteError(new MigrationException("FinalReportExists", MigrationErrorKind.WriteError,
+                    $"'{path}' already exists and may hold what people wrote in it; pass -Force to replace it, or -Path for another file.", target: path));
                 return;
             }
             if (!ShouldProcess(path, "Write the final report")) return;
@@ -57,10 +57,10 @@ namespace S3Migration.Cmdlets
                 foreach (var p in report.UnusedPatterns) WriteWarning($"-AcceptLeftover '{p}' matches no leftover of '{workspace}' (a typo, or already resolved).");
                 WriteObject(report);
             }
-            catch (MigrationException ex) { WriteError(S3CmdletBase.ToErrorRecordFor(ex)); }
+            catch (MigrationException ex) { WriteError(ex); }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                WriteError(S3CmdletBase.ToErrorRecordFor(new MigrationException("FinalReportWriteFailed", MigrationErrorKind.WriteError, $"Writing '{path}' failed: {ex.Message}", ex, path)));
+                WriteError(new MigrationException("FinalReportWriteFailed", MigrationErrorKind.WriteError, $"Writing '{path}' failed: {ex.Message}", ex, path));
             }
         }
     }

@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Restore, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
     [OutputType(typeof(CsvRestoreResult))]
-    public sealed class RestoreOutputCsvCommand : PSCmdlet
+    public sealed class RestoreOutputCsvCommand : MigrationCmdletBase
     {
         private const string WorkspaceSet = "Workspace";
         private const string BackupSet = "Backup";
@@ -42,13 +42,13 @@ namespace S3Migration.Cmdlets
             {
                 string csv, backup;
                 string? updatedMd5 = null;
-                var workspace = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+                var workspace = ResolvePathOrNull(WorkspacePath);
                 if (ParameterSetName == WorkspaceSet)
                     (csv, backup, updatedMd5) = CsvRestore.FromWorkspace(workspace!);
                 else
                 {
-                    csv = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-                    backup = SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
+                    csv = ResolvePath(Path);
+                    backup = ResolvePath(BackupPath);
                 }
                 // Asked before ShouldProcess too, so that -WhatIf already says a restore would be refused.
                 if (workspace != null) CsvRestore.CheckUrls(csv, backup, workspace, Force);
@@ -60,13 +60,13 @@ namespace S3Migration.Cmdlets
                     WriteVerbose($"Removed {result.RemovedTempFiles.Count} temporary files a killed run left beside '{csv}': {string.Join(", ", result.RemovedTempFiles)}.");
                 if (result.UrlsOfDeletedObjects.Count > 0) WriteWarning("Restored with -Force: " + PhaseGates.BrokenUrls(result.UrlsOfDeletedObjects));
                 if (ParameterSetName == WorkspaceSet && result.Status == CsvRestoreStatus.Restored)
-                    CsvFileSwap.Append(workspace!, new CsvUpdateRecord { Action = "restore", CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
+                    CsvUpdateLog.Append(workspace!, new CsvUpdateRecord { Action = CsvUpdateRecord.Restore, CsvPath = csv, BackupPath = backup, BackupMd5 = result.Md5, UpdatedMd5 = result.Md5, UpdatedAt = DateTime.UtcNow });
                 WriteVerbose(result.Status == CsvRestoreStatus.Restored
                     ? $"Restored '{csv}' from '{backup}' (md5 {result.Md5}); the file it replaced is in '{result.SavedCurrentAs}'."
                     : $"'{csv}' already is the backup '{backup}' (md5 {result.Md5}); nothing was changed.");
                 WriteObject(result);
             }
-            catch (MigrationException ex) { ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex)); }
+            catch (MigrationException ex) { Terminate(ex); }
         }
     }
 }

@@ -10,7 +10,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "MigrationArchive")]
     [OutputType(typeof(ArchiveVerification), typeof(ArchiveEntryCheck))]
-    public sealed class TestMigrationArchiveCommand : PSCmdlet
+    public sealed class TestMigrationArchiveCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -21,7 +21,7 @@ namespace S3Migration.Cmdlets
 
         protected override void ProcessRecord()
         {
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            var path = ResolvePath(Path);
             try
             {
                 var v = WorkspaceArchive.Verify(path);
@@ -29,7 +29,7 @@ namespace S3Migration.Cmdlets
                 if (Detailed) WriteObject(v.Entries, true);
                 else WriteObject(v);
             }
-            catch (MigrationException ex) { WriteError(S3CmdletBase.ToErrorRecordFor(ex)); }
+            catch (MigrationException ex) { WriteError(ex); }
         }
     }
 }

@@ -20,7 +20,7 @@ namespace S3Migration.Cmdlets
     /// </summary>
     [Cmdlet(VerbsData.Update, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CsvUrlChange), typeof(CsvUpdateComparison))]
-    public sealed class UpdateOutputCsvCommand : PSCmdlet
+    public sealed class UpdateOutputCsvCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("CsvPath")]
@@ -51,8 +51,8 @@ namespace S3Migration.Cmdlets
         [Parameter] public Hashtable? FileTypeMap { get; set; }
 
         private readonly List<string> _workspaces = new List<string>();
-        /// <summary>What came through the pipeline: source path (s3://bucket/key) -> the status it arrived with.</summary>
-        private readonly Dictionary<string, string> _arrived = new Dictionary<string, string>(StringComparer.Ordinal);
+        /// <summary>What came through the pipeline: source -> the status it arrived with.</summary>
+        private readonly Dictionary<S3Location, string> _arrived = new Dictionary<S3Location, string>();
 
         protected override void ProcessRecord()
         {
@@ -60,12 +60,12 @@ namespace S3Migration.Cmdlets
             var ws = Property("WorkspacePath");
             if (ws.Length > 0)
             {
-                ws = SessionState.Path.GetUnresolvedProviderPathFromPSPath(ws);
+                ws = ResolvePath(ws);
                 if (!_workspaces.Any(w => SameFolder(w, ws))) _workspaces.Add(ws);
             }
             var (bucket, key) = (Property("SourceBucket"), Property("SourceKey"));
             // Objects without a source (a new upload in a type folder, say) name no URL of the CSV.
-            if (bucket.Length > 0 && key.Length > 0) _arrived[JournalRow.S3Path(bucket, key)] = Property("Status");
+            if (bucket.Length > 0 && key.Length > 0) _arrived[new S3Location(bucket, key)] = Property("Status");
         }
 
         private string Property(string name) => InputObject?.Properties[name]?.Value is { } v ? Convert.ToString(v, CultureInfo.InvariantCulture) ?? "" : "";
@@ -74,13 +74,13 @@ namespace S3Migration.Cmdlets
         {
             var piped = MyInvocation.ExpectingInput;
             if (_workspaces.Count > 1)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
-                    "SeveralWorkspaces", ErrorCategory.InvalidArgument, _workspaces));
-            var given = WorkspacePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath) : null;
+                TerminateInvalidArgument(new ArgumentException($"The piped objects come from {_workspaces.Count} workspaces ({string.Join(", ", _workspaces)}); update the CSV from one at a time."),
+                    "SeveralWorkspaces", _workspaces);
+            var given = ResolvePathOrNull(WorkspacePath);
             if (given != null && _workspaces.Count == 1 && !SameFolder(given, _workspaces[0]))
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                TerminateInvalidArgument(new ArgumentException(
                         $"-WorkspacePath '{given}' is not the workspace the piped objects come from ('{_workspaces[0]}'). Drop -WorkspacePath to use theirs, or pipe the results of '{given}'. The CSV was left as it is."),
-                    "WorkspaceMismatch", ErrorCategory.InvalidArgument, given));
+                    "WorkspaceMismatch", given);
             if (piped && _arrived.Count == 0)
             {
                 // An empty pipeline (say, a filter that let nothing through) is not "everything": nothing is rewritten.
@@ -90,20 +90,19 @@ namespace S3Migration.Cmdlets
             }
             var workspace = given ?? _workspaces.FirstOrDefault();
             if (workspace == null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("No workspace: give -WorkspacePath, or pipe Test-MigrationIntegrity or Copy-PersonFiles results (they carry theirs). The CSV was left as it is."),
-                    "NoWorkspace", ErrorCategory.InvalidArgument, null));
-            var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+                TerminateInvalidArgument(new ArgumentException("No workspace: give -WorkspacePath, or pipe Test-MigrationIntegrity or Copy-PersonFiles results (they carry theirs). The CSV was left as it is."),
+                    "NoWorkspace", null);
+            var path = ResolvePath(Path);
             try
             {
                 var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
                 // Files left out of the copy by choice do not keep their people from being done.
                 var excluded = Workspace.ExcludedByChoice.Read(workspace!);
-                if (planned != null && excluded.Count > 0) planned = planned.Where(p => !excluded.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
                 var options = new CsvUpdateOptions
                 {
                     Columns = CsvUpdateOptions.ColumnsWith(UrlColumn), UrlDelimiter = UrlDelimiter, KeepSchema = KeepSchema,
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
-                    Planned = planned,
+                    Planned = planned == null ? null : BySource(planned.Where(p => !excluded.ContainsKey(p.Key))),
                 };
                 var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
@@ -153,11 +152,11 @@ namespace S3Migration.Cmdlets
         /// The sources that arrived verified (PhaseGates.ArrivesVerified). Those that arrived otherwise while the journal
         /// records their copy as verified keep their old URL, and a warning says so: the check saw what the journal did not.
         /// </summary>
-        private HashSet<string> ArrivedVerified(List<ExpectedCopy> journal)
+        private HashSet<S3Location> ArrivedVerified(List<ExpectedCopy> journal)
         {
-            var only = new HashSet<string>(_arrived.Where(a => PhaseGates.ArrivesVerified(a.Value)).Select(a => a.Key), StringComparer.Ordinal);
-            var held = journal.Where(e => e.Migrated).Select(e => JournalRow.S3Path(e.SourceBucket, e.SourceKey))
-                .Where(p => _arrived.ContainsKey(p) && !only.Contains(p)).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            var only = new HashSet<S3Location>(_arrived.Where(a => PhaseGates.ArrivesVerified(a.Value)).Select(a => a.Key));
+            var held = journal.Where(e => e.Migrated).Select(e => new S3Location(e.SourceBucket, e.SourceKey))
+                .Where(p => _arrived.ContainsKey(p) && !only.Contains(p)).OrderBy(p => p.ToString(), StringComparer.Ordinal).ToList();
             foreach (var p in held.Take(20))
                 WriteWarning($"{p} arrived {(_arrived[p].Length > 0 ? _arrived[p] : "without a Status")}: its URL is left as it is, although the journal records its copy as verified. " +
                              "Update-OutputCsv rewrites only what arrives verified; see the integrity check's reason.");
@@ -166,14 +165,15 @@ namespace S3Migration.Cmdlets
             return only;
         }
 
-        private static bool SameFolder(string a, string b) =>
-            string.Equals(System.IO.Path.GetFullPath(a).TrimEnd('/', '\\'), System.IO.Path.GetFullPath(b).TrimEnd('/', '\\'),
-                System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        /// <summary>
+        /// The inventory's planned sources by address. InventoryChecksumsWriter.ReadKeys still keys them "bucket\nkey";
+        /// this goes when it gives S3Location keys itself.
+        /// </summary>
+        private static Dictionary<S3Location, PlannedObject> BySource(IEnumerable<KeyValuePair<string, PlannedObject>> planned) =>
+            planned.ToDictionary(p => new S3Location(p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1)), p => p.Value);
 
         /// <summary>-WhatIf on the command line or $WhatIfPreference in scope.</summary>
         private bool IsWhatIf() =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
-        private void Terminate(MigrationException ex) => ThrowTerminatingError(S3CmdletBase.ToErrorRecordFor(ex));
     }
 }

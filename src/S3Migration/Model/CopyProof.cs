@@ -80,8 +80,7 @@ namespace S3Migration.Model
         {
             var sb = new StringBuilder();
             foreach (var t in tags.OrderBy(t => t.Key, StringComparer.Ordinal)) sb.Append(t.Key).Append('\u001f').Append(t.Value).Append('\u001e');
-            using var sha = SHA256.Create();
-            return string.Concat(sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString())).Take(16).Select(b => b.ToString("x2")));
+            return Digest(sb);
         }
 
         /// <summary>
@@ -101,9 +100,10 @@ namespace S3Migration.Model
             Add("content-language", o.ContentLanguage);
             foreach (var m in o.Metadata.OrderBy(m => m.Key.ToLowerInvariant(), StringComparer.Ordinal))
                 Add("x-amz-meta-" + m.Key.ToLowerInvariant(), m.Value);
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(sb.ToString()));
-            return string.Concat(hash.Take(16).Select(b => b.ToString("x2")));
+            return Digest(sb);
         }
+
+        /// <summary>SHA-256 of the text, cut to its first 16 bytes (32 hex characters): the journal's digest columns.</summary>
+        private static string Digest(StringBuilder text) => Hex.Lower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
     }
 }

@@ -1,11 +1,9 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using S3Migration.Model;
-using S3Migration.Rules;
 using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv
@@ -32,27 +30,13 @@ namespace S3Migration.PeopleCsv
     /// </summary>
     public static class CsvBackup
     {
-        public const string FolderName = "backups";
-
-        /// <summary>The folder beside the CSV that holds its backups: outputs/output.csv -> outputs/backups.</summary>
-        public static string DefaultFolder(string csvPath) =>
-            System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(csvPath)) ?? ".", FolderName);
-
-        /// <summary>output.csv -> output_20250301_120000_pre_migration.csv, the plan's name for the phase-1 backup.</summary>
-        public static string PreMigrationName(string csvPath, DateTime utc) =>
-            $"{System.IO.Path.GetFileNameWithoutExtension(csvPath)}_{utc:yyyyMMdd_HHmmss}_pre_migration{System.IO.Path.GetExtension(csvPath)}";
-
-        public static string Md5Hex(byte[] bytes)
-        {
-            using var md5 = MD5.Create();
-            return TargetKeyBuilder.ToHex(md5.ComputeHash(bytes));
-        }
+        /// <summary>The MD5 of the bytes as md5sum writes it (lower-case hex): the checksum every CSV backup and swap compares.</summary>
+        public static string Md5Hex(byte[] bytes) => Hex.Lower(MD5.HashData(bytes));
 
         public static string Md5OfFile(string path)
         {
-            using var md5 = MD5.Create();
             using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return TargetKeyBuilder.ToHex(md5.ComputeHash(s));
+            return Hex.Lower(MD5.HashData(s));
         }
 
         /// <summary>
@@ -109,15 +93,6 @@ namespace S3Migration.PeopleCsv
             if (hash.Length != 32 || !hash.All(Uri.IsHexDigit))
                 throw new MigrationException("BackupChecksumMalformed", MigrationErrorKind.InvalidData, $"'{md5Path}' does not hold an MD5 checksum.", target: md5Path);
             return hash;
-        }
-
-        /// <summary>A timestamped name that does not exist yet: name_20250301_120000.csv (then _2, _3, ...).</summary>
-        public static string FreeTimestampedPath(string folder, string stem, string extension, DateTime utc)
-        {
-            var basePath = System.IO.Path.Combine(folder, $"{stem}_{utc.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
-            var path = basePath + extension;
-            for (var n = 2; File.Exists(path) || File.Exists(path + ".md5"); n++) path = $"{basePath}_{n}{extension}";
-            return path;
         }
     }
 }

@@ -2,24 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv
 {
-    /// <summary>One replacement of the people CSV, as csv_update.json in the workspace records it.</summary>
-    public sealed class CsvUpdateRecord
-    {
-        public string CsvPath { get; set; } = "";
-        public string BackupPath { get; set; } = "";
-        public string BackupMd5 { get; set; } = "";
-        public string UpdatedMd5 { get; set; } = "";
-        public DateTime UpdatedAt { get; set; }
-        public string Action { get; set; } = "update";
-    }
-
     /// <summary>
     /// Replaces the people CSV as a database would: back it up, write the new content to a file in the same folder,
     /// flush it, read it back and prove it, check the original has not changed meanwhile, then rename the new file
@@ -33,8 +21,6 @@ namespace S3Migration.PeopleCsv
     /// </summary>
     public static class CsvFileSwap
     {
-        public const string RecordName = "csv_update.json";
-
         /// <summary>Test hook: runs after the new file is written and proven, just before the swap.</summary>
         internal static Action<string>? BeforeSwap;
 
@@ -105,14 +91,14 @@ namespace S3Migration.PeopleCsv
             List<CsvUpdateRecord>? before = null;
             if (workspace != null)
             {
-                before = Read(workspace);
-                Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = updatedMd5, UpdatedAt = DateTime.UtcNow });
+                before = CsvUpdateLog.Read(workspace);
+                CsvUpdateLog.Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = updatedMd5, UpdatedAt = DateTime.UtcNow });
             }
-            try { ReplaceHeld(path, bytes, plan.OriginalMd5, written => CsvUrlUpdater.Verify(plan, written)); }
+            try { ReplaceHeld(path, bytes, plan.OriginalMd5, plan.Verify); }
             catch (MigrationException) when (before != null && CsvBackup.Md5OfFile(path) == plan.OriginalMd5)
             {
                 // Nothing was replaced: the record goes.
-                if (before.Count > 0) WriteAll(workspace!, before); else File.Delete(Path.Combine(workspace!, RecordName));
+                CsvUpdateLog.Reset(workspace!, before);
                 throw;
             }
             cmp.Replaced = true;
@@ -126,13 +112,13 @@ namespace S3Migration.PeopleCsv
         /// </summary>
         private static CsvBackupInfo PreUpdateBackup(string csvPath, byte[] bytes, string md5)
         {
-            var folder = CsvBackup.DefaultFolder(csvPath);
-            var stem = Path.GetFileNameWithoutExtension(csvPath) + "_pre_url_update";
+            var folder = CsvBackupNames.DefaultFolder(csvPath);
+            var stem = Path.GetFileNameWithoutExtension(csvPath) + CsvBackupNames.PreUrlUpdate;
             var ext = Path.GetExtension(csvPath);
             var plain = Path.Combine(folder, stem + ext);
             if (File.Exists(plain) && File.Exists(plain + ".md5") && CsvBackup.ReadMd5File(plain + ".md5") == md5 && CsvBackup.Md5OfFile(plain) == md5)
                 return new CsvBackupInfo { SourcePath = csvPath, Path = plain, Md5Path = plain + ".md5", Md5 = md5, Size = bytes.Length, CreatedAt = File.GetLastWriteTimeUtc(plain) };
-            var target = File.Exists(plain) || File.Exists(plain + ".md5") ? CsvBackup.FreeTimestampedPath(folder, stem, ext, DateTime.UtcNow) : plain;
+            var target = File.Exists(plain) || File.Exists(plain + ".md5") ? CsvBackupNames.FreeTimestampedPath(folder, stem, ext, DateTime.UtcNow) : plain;
             return CsvBackup.Write(csvPath, bytes, target, gzip: false);
         }
 
@@ -189,55 +175,6 @@ namespace S3Migration.PeopleCsv
             }
             if (CsvBackup.Md5OfFile(path) != CsvBackup.Md5Hex(bytes))
                 throw new MigrationException("CsvVerifyFailed", MigrationErrorKind.WriteError, $"'{path}' does not hold the new content after the swap; restore it with Restore-OutputCsv.", target: path);
-        }
-
-        public static List<CsvUpdateRecord> Read(string workspace)
-        {
-            var file = Path.Combine(workspace, RecordName);
-            if (!File.Exists(file)) return new List<CsvUpdateRecord>();
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            return doc.RootElement.GetProperty("updates").EnumerateArray().Select(u => new CsvUpdateRecord
-            {
-                CsvPath = u.GetProperty("csv_path").GetString() ?? "",
-                BackupPath = u.GetProperty("backup_path").GetString() ?? "",
-                BackupMd5 = u.GetProperty("backup_md5").GetString() ?? "",
-                UpdatedMd5 = u.GetProperty("updated_md5").GetString() ?? "",
-                UpdatedAt = u.GetProperty("updated_at").GetDateTime().ToUniversalTime(),
-                Action = u.TryGetProperty("action", out var a) ? a.GetString() ?? "update" : "update",
-            }).ToList();
-        }
-
-        /// <summary>Adds one replacement to csv_update.json, keeping the earlier ones: the first backup is the CSV as it was before any rewrite.</summary>
-        public static void Append(string workspace, CsvUpdateRecord record)
-        {
-            AtomicFile.EnsureFolder(workspace);
-            var all = Read(workspace);
-            all.Add(record);
-            WriteAll(workspace, all);
-        }
-
-        private static void WriteAll(string workspace, List<CsvUpdateRecord> all)
-        {
-            AtomicFile.Write(Path.Combine(workspace, RecordName), stream =>
-            {
-                using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-                w.WriteStartObject();
-                w.WriteStartArray("updates");
-                foreach (var u in all)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("action", u.Action);
-                    w.WriteString("csv_path", u.CsvPath);
-                    w.WriteString("backup_path", u.BackupPath);
-                    w.WriteString("backup_md5", u.BackupMd5);
-                    w.WriteString("updated_md5", u.UpdatedMd5);
-                    w.WriteString("updated_at", u.UpdatedAt.ToString("o"));
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteString("restore", $"Restore-OutputCsv -WorkspacePath '{workspace}'   # checks the backup's MD5, then puts the CSV back as it was before the first update");
-                w.WriteEndObject();
-            });
         }
     }
 }

@@ -40,10 +40,10 @@ namespace S3Migration.PeopleCsv
         /// <summary>The backup of the first update in the workspace: the CSV as it was before any URL was rewritten.</summary>
         public static (string CsvPath, string BackupPath, string? UpdatedMd5) FromWorkspace(string workspace)
         {
-            var updates = CsvFileSwap.Read(workspace).Where(u => u.Action == "update").ToList();
+            var updates = CsvUpdateLog.Read(workspace).Where(u => u.Action == CsvUpdateRecord.Update).ToList();
             if (updates.Count == 0)
                 throw new MigrationException("NothingToRestore", MigrationErrorKind.NotFound,
-                    $"'{workspace}' has no {CsvFileSwap.RecordName}: Update-OutputCsv has not replaced a CSV from this workspace. Give -Path and -BackupPath to restore a backup of your own.", target: workspace);
+                    $"'{workspace}' has no {CsvUpdateLog.FileName}: Update-OutputCsv has not replaced a CSV from this workspace. Give -Path and -BackupPath to restore a backup of your own.", target: workspace);
             return (updates[0].CsvPath, updates[0].BackupPath, updates[updates.Count - 1].UpdatedMd5);
         }
 
@@ -91,9 +91,9 @@ namespace S3Migration.PeopleCsv
             if (updatedMd5 != null && currentMd5 != updatedMd5 && !force)
                 throw new MigrationException("CsvChangedSinceUpdate", MigrationErrorKind.InvalidData,
                     $"'{csvPath}' changed after Update-OutputCsv wrote it (the application may have added rows), so restoring the backup would lose those changes. It was left as it is. Use -Force to restore anyway; the current file is saved first.", target: csvPath);
-            var folder = CsvBackup.DefaultFolder(csvPath);
+            var folder = CsvBackupNames.DefaultFolder(csvPath);
             var saved = CsvBackup.Write(csvPath, current,
-                CsvBackup.FreeTimestampedPath(folder, System.IO.Path.GetFileNameWithoutExtension(csvPath), "_pre_restore" + System.IO.Path.GetExtension(csvPath), DateTime.UtcNow), gzip: false);
+                CsvBackupNames.FreeTimestampedPath(folder, System.IO.Path.GetFileNameWithoutExtension(csvPath), CsvBackupNames.PreRestore + System.IO.Path.GetExtension(csvPath), DateTime.UtcNow), gzip: false);
             result.RemovedTempFiles = CsvFileSwap.Replace(csvPath, bytes, currentMd5, written => CsvBackup.Md5Hex(written) == md5 ? null : "its MD5 is not the backup's");
             result.SavedCurrentAs = saved.Path;
             result.Status = CsvRestoreStatus.Restored;

@@ -2,39 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text;
 using S3Migration.Model;
 using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
-using S3Migration.S3;
-using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv
 {
-    /// <summary>What Update-OutputCsv will do to one CSV: every change, every problem, and the new text.</summary>
-    public sealed class CsvUrlPlan
-    {
-        internal CsvUrlPlan(CsvText original, byte[] bytes) { Original = original; OriginalBytes = bytes; OriginalMd5 = CsvBackup.Md5Hex(bytes); }
-
-        public CsvText Original { get; }
-        public byte[] OriginalBytes { get; }
-        public string OriginalMd5 { get; }
-        public List<CsvUrlChange> Changes { get; } = new List<CsvUrlChange>();
-        public List<CsvProblem> Problems { get; } = new List<CsvProblem>();
-        /// <summary>Things to tell the operator that do not stop the update (people the CSV does not know).</summary>
-        public List<string> Warnings { get; } = new List<string>();
-        public CsvUpdateComparison Comparison { get; } = new CsvUpdateComparison();
-        public string NewText { get; internal set; } = "";
-        public bool HasChanges => !string.Equals(NewText, Original.Text, StringComparison.Ordinal);
-
-        /// <summary>New values of existing cells, by record and field index; what the re-read must find.</summary>
-        internal Dictionary<(int Record, int Field), string> Cells { get; } = new Dictionary<(int, int), string>();
-        /// <summary>Values of the appended columns, by record index (the header's are the column names).</summary>
-        internal Dictionary<int, string[]> Appended { get; } = new Dictionary<int, string[]>();
-        /// <summary>Every cell rewritten to point at a copy: what the re-read's URLs must name.</summary>
-        internal Dictionary<(int Record, int Field), List<ExpectedCopy>> Targets { get; } = new Dictionary<(int, int), List<ExpectedCopy>>();
-    }
-
     /// <summary>
     /// Plans the URL rewrite of the people CSV from the copy journal (plan phase 3). Only copies the journal records as
     /// verified map an old URL to a new one. A plan with problems is never applied; <see cref="CsvFileSwap"/> applies
@@ -67,16 +40,16 @@ namespace S3Migration.PeopleCsv
                     "The journal records no verified copy, so no URL can be rewritten. Run Copy-PersonFiles first (and Test-MigrationIntegrity); the CSV was left as it is.", target: path);
             // With pipeline input, only what arrived verified is rewritten or fills a cell. The journal's other verified
             // copies are still recognised where the CSV already names them, and counted, but their people are not done.
-            var rewritable = o.Only == null ? migrated : migrated.Where(e => o.Only.Contains(JournalRow.S3Path(e.SourceBucket, e.SourceKey))).ToList();
+            var rewritable = o.Only == null ? migrated : migrated.Where(e => o.Only.Contains(SourceOf(e))).ToList();
             if (rewritable.Count == 0)
                 throw new MigrationException("NothingVerified", MigrationErrorKind.InvalidData,
                     "None of the objects that came through the pipeline arrived verified with a verified copy in the journal, so no URL can be rewritten; the CSV was left as it is.", target: path);
-            var bySource = Index(rewritable, e => e.SourceBucket, e => e.SourceKey);
-            var byTarget = Index(migrated, e => e.TargetBucket, e => e.TargetKey);
+            var bySource = Index(rewritable, SourceOf);
+            var byTarget = Index(migrated, e => new S3Location(e.TargetBucket, e.TargetKey));
             var buckets = new HashSet<string>(migrated.SelectMany(e => new[] { e.SourceBucket, e.TargetBucket }), StringComparer.Ordinal);
             var byPerson = rewritable.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.SourceKey, StringComparer.Ordinal).ToList());
             var verifiedByPerson = migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.ToList());
-            var unfinished = new HashSet<string>(journal.Where(e => !bySource.ContainsKey(e.SourceBucket + "\n" + e.SourceKey)).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
+            var unfinished = new HashSet<string>(journal.Where(e => !bySource.ContainsKey(SourceOf(e))).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
             if (o.Planned != null)
                 foreach (var p in o.Planned.Where(p => !bySource.ContainsKey(p.Key))) unfinished.Add(PersonPattern.NormalizeRowId(p.Value.RowId));
 
@@ -208,7 +181,7 @@ namespace S3Migration.PeopleCsv
                     }
                     if (exists && newValue != value) plan.Cells[(r.Record, index)] = newValue;
                     if (!exists) appended[index - header.Count] = newValue;
-                    if (targets.Count > 0) plan.Targets[(r.Record, index)] = targets;
+                    if (targets.Count > 0) plan.Targets[(r.Record, index)] = targets.Select(c => c.TargetKey).ToList();
                 }
 
                 // Done when no URL is left in the old layout and nothing of the person's is still to copy (a person with no files is done).
@@ -235,74 +208,8 @@ namespace S3Migration.PeopleCsv
                 throw new MigrationException("JournalMismatch", MigrationErrorKind.InvalidData,
                     $"None of the URLs in '{path}' names a file that the journal copied (the CSV's URLs name bucket {string.Join(", ", urlBuckets)}; the journal's buckets: {string.Join(", ", buckets.OrderBy(b => b))}). Is it the journal of this CSV's migration? The CSV was left as it is.", target: path);
 
-            plan.NewText = Render(csv, plan);
+            plan.NewText = plan.Render();
             return plan;
-        }
-
-        /// <summary>The original text with the planned cells replaced and the new columns appended; all else copied as it was.</summary>
-        private static string Render(CsvText csv, CsvUrlPlan plan)
-        {
-            if (plan.Cells.Count == 0 && plan.Appended.Count == 0) return csv.Text;
-            var sb = new StringBuilder(csv.Text.Length + csv.Text.Length / 4);
-            for (var ri = 0; ri < csv.Records.Count; ri++)
-            {
-                var rec = csv.Records[ri];
-                var pos = rec.Start;
-                for (var fi = 0; fi < rec.Fields.Count; fi++)
-                {
-                    var f = rec.Fields[fi];
-                    sb.Append(csv.Text, pos, f.Start - pos);
-                    if (plan.Cells.TryGetValue((ri, fi), out var v)) sb.Append(CsvText.Format(v, f.Quoted));
-                    else sb.Append(csv.Text, f.Start, f.Length);
-                    pos = f.Start + f.Length;
-                }
-                sb.Append(csv.Text, pos, rec.End - pos);
-                if (plan.Appended.TryGetValue(ri, out var extra))
-                    foreach (var e in extra) sb.Append(',').Append(CsvText.Format(e, false));
-                sb.Append(rec.Terminator);
-            }
-            return sb.ToString();
-        }
-
-        /// <summary>
-        /// Proves that <paramref name="bytes"/> (the new file, read back from disk) is the plan: the same records, every
-        /// cell not planned unchanged to the byte, every planned cell its new value, every rewritten URL naming its copy.
-        /// Null when it is, else what is wrong.
-        /// </summary>
-        public static string? Verify(CsvUrlPlan plan, byte[] bytes)
-        {
-            var expected = plan.Original.Encode(plan.NewText);
-            if (!bytes.SequenceEqual(expected)) return "the file read back differs from what was written";
-            CsvText written;
-            try { written = CsvText.Parse(bytes, plan.Original.Path); }
-            catch (MigrationException ex) { return "the new file does not parse: " + ex.Message; }
-            var original = plan.Original;
-            if (written.Records.Count != original.Records.Count) return $"it has {written.Records.Count} records instead of {original.Records.Count}";
-            for (var ri = 0; ri < original.Records.Count; ri++)
-            {
-                var o = original.Records[ri];
-                var w = written.Records[ri];
-                if (o.Blank != w.Blank || o.Terminator != w.Terminator) return $"line {o.Line} changed its line ending or became blank";
-                if (o.Blank) continue;
-                var extra = plan.Appended.TryGetValue(ri, out var e) ? e : Array.Empty<string>();
-                if (w.Fields.Count != o.Fields.Count + extra.Length) return $"line {o.Line} has {w.Fields.Count} fields instead of {o.Fields.Count + extra.Length}";
-                for (var fi = 0; fi < o.Fields.Count; fi++)
-                {
-                    if (plan.Cells.TryGetValue((ri, fi), out var v)) { if (w.Fields[fi].Value != v) return $"line {o.Line}, field {fi + 1} is not the planned value"; }
-                    else if (written.Raw(w.Fields[fi]) != original.Raw(o.Fields[fi])) return $"line {o.Line}, field {fi + 1} changed, though nothing was to change it";
-                }
-                for (var a = 0; a < extra.Length; a++)
-                    if (w.Fields[o.Fields.Count + a].Value != extra[a]) return $"line {o.Line}, new column {a + 1} is not the planned value";
-            }
-            foreach (var cell in plan.Targets)
-            {
-                var value = written.Records[cell.Key.Record].Fields.ElementAtOrDefault(cell.Key.Field)?.Value
-                            ?? plan.Appended[cell.Key.Record][cell.Key.Field - original.Header.Fields.Count];
-                foreach (var copy in cell.Value)
-                    if (!value.Contains(copy.TargetKey) && !value.Contains(S3Url.Encode(copy.TargetKey)))
-                        return $"line {original.Records[cell.Key.Record].Line} does not name '{copy.TargetKey}'";
-            }
-            return null;
         }
 
         private static string Name(string csvName, ExpectedCopy copy) => csvName.Length > 0 ? csvName : copy.PersonName;
@@ -311,17 +218,19 @@ namespace S3Migration.PeopleCsv
         internal static List<string> Pieces(string value, string? delimiter) =>
             delimiter == null || delimiter.Length == 0 ? new List<string> { value } : value.Split(new[] { delimiter }, StringSplitOptions.None).ToList();
 
-        private static Dictionary<string, ExpectedCopy> Index(IEnumerable<ExpectedCopy> copies, Func<ExpectedCopy, string> bucket, Func<ExpectedCopy, string> key)
+        private static S3Location SourceOf(ExpectedCopy e) => new S3Location(e.SourceBucket, e.SourceKey);
+
+        private static Dictionary<S3Location, ExpectedCopy> Index(IEnumerable<ExpectedCopy> copies, Func<ExpectedCopy, S3Location> address)
         {
-            var d = new Dictionary<string, ExpectedCopy>(StringComparer.Ordinal);
-            foreach (var c in copies) d[bucket(c) + "\n" + key(c)] = c;
+            var d = new Dictionary<S3Location, ExpectedCopy>();
+            foreach (var c in copies) d[address(c)] = c;
             return d;
         }
 
-        private static (ExpectedCopy? Copy, bool Encoded) Lookup(S3Url url, Dictionary<string, ExpectedCopy> index)
+        private static (ExpectedCopy? Copy, bool Encoded) Lookup(S3Url url, Dictionary<S3Location, ExpectedCopy> index)
         {
             foreach (var (key, encoded) in url.KeyCandidates)
-                if (index.TryGetValue(url.Bucket + "\n" + key, out var copy)) return (copy, encoded);
+                if (index.TryGetValue(new S3Location(url.Bucket, key), out var copy)) return (copy, encoded);
             return (null, false);
         }
     }

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using S3Migration.Model;
-using S3Migration.PeopleCsv;
 using S3Migration.Phases.Integrity;
 using S3Migration.Workspace;
 
@@ -139,6 +138,6 @@ namespace S3Migration.Reports
 
         /// <summary>The CSV backups Update-OutputCsv took from this workspace (csv_update.json), first the one from before any rewrite.</summary>
         private static List<string> FindCsvBackups(string workspace) =>
-            CsvFileSwap.Read(workspace).Where(u => u.Action == "update").Select(u => u.BackupPath).Distinct().ToList();
+            CsvUpdateLog.Read(workspace).Where(u => u.Action == CsvUpdateRecord.Update).Select(u => u.BackupPath).Distinct().ToList();
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
+using S3Migration.Model;
 
 namespace S3Migration.Rules
 {
@@ -109,9 +110,7 @@ namespace S3Migration.Rules
         {
             var stem = extension.Length > 0 && name.EndsWith(extension, StringComparison.Ordinal)
                 ? name.Substring(0, name.Length - extension.Length) : name;
-            string hash;
-            using (var sha = SHA256.Create())
-                hash = ToHex(sha.ComputeHash(Encoding.UTF8.GetBytes(name))).Substring(0, HashChars);
+            var hash = Hex.Lower(SHA256.HashData(Encoding.UTF8.GetBytes(name))).Substring(0, HashChars);
             var room = budget - Utf8(extension) - 1 - HashChars;
             if (room < 1 && extension.Length > 0)
             {
@@ -137,12 +136,5 @@ namespace S3Migration.Rules
         }
 
         private static int Utf8(string s) => Encoding.UTF8.GetByteCount(s);
-
-        internal static string ToHex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (var b in bytes) sb.Append(b.ToString("x2"));
-            return sb.ToString();
-        }
     }
 }

@@ -73,7 +73,7 @@ namespace S3Migration.S3
             if (total != expectedSize)
                 throw new MigrationException("SizeChanged", MigrationErrorKind.InvalidData,
                     $"'{key}' returned {total} bytes but was listed with {expectedSize}; it changed during the inventory.", target: key);
-            return TargetKeyBuilder.ToHex(md5.Hash!);
+            return Hex.Lower(md5.Hash!);
         }
     }
 }

@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Concurrent;
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using S3Migration.Model;
-using S3Migration.Rules;
 
 namespace S3Migration.S3
 {
@@ -17,8 +15,9 @@ namespace S3Migration.S3
     public sealed class DestinationCatalog
     {
         private readonly S3Lister _lister;
-        private readonly ConcurrentDictionary<string, string> _claims = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Lazy<Task<DestinationIndex>>> _folders = new ConcurrentDictionary<string, Lazy<Task<DestinationIndex>>>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<S3Location, string> _claims = new ConcurrentDictionary<S3Location, string>();
+        /// <summary>Per folder (the bucket and the key prefix up to the last '/'), its listing, made once.</summary>
+        private readonly ConcurrentDictionary<S3Location, Lazy<Task<DestinationIndex>>> _folders = new ConcurrentDictionary<S3Location, Lazy<Task<DestinationIndex>>>();
 
         public DestinationCatalog(S3Lister lister) => _lister = lister;
 
@@ -33,7 +32,7 @@ namespace S3Migration.S3
         /// so two items of one run never both land on one key.
         /// </summary>
         public bool Claim(string bucket, string key, string source) =>
-            _claims.GetOrAdd(bucket + "\n" + key, source) == source;
+            _claims.GetOrAdd(new S3Location(bucket, key), source) == source;
 
         public async Task RecordAsync(string bucket, string key, long size, string etag, CancellationToken ct)
         {
@@ -44,7 +43,7 @@ namespace S3Migration.S3
         private async Task<DestinationIndex> Folder(string bucket, string key, CancellationToken ct)
         {
             var folder = key.Substring(0, key.LastIndexOf('/') + 1);
-            var name = bucket + "\n" + folder;
+            var name = new S3Location(bucket, folder);
             var lazy = _folders.GetOrAdd(name, _ => new Lazy<Task<DestinationIndex>>(() => List(bucket, folder, ct)));
             try { return await lazy.Value.ConfigureAwait(false); }
             catch
@@ -55,16 +54,13 @@ namespace S3Migration.S3
             }
         }
 
-        private Task<DestinationIndex> List(string bucket, string folder, CancellationToken ct)
+        private async Task<DestinationIndex> List(string bucket, string folder, CancellationToken ct)
         {
-            return Task.Run(() =>
-            {
-                var index = new DestinationIndex();
-                // A folder's listing includes its subfolders; only direct children can be target keys here.
-                foreach (var o in _lister.ListObjects(bucket, folder, ct).Where(o => o.Key.IndexOf('/', folder.Length) < 0))
-                    index.Add(o.Key, o.Size, o.ETag);
-                return index;
-            }, ct);
+            var index = new DestinationIndex();
+            // A folder's listing includes its subfolders; only direct children can be target keys here.
+            await foreach (var o in _lister.ListObjectsAsync(bucket, folder, ct).ConfigureAwait(false))
+                if (o.Key.IndexOf('/', folder.Length) < 0) index.Add(o.Key, o.Size, o.ETag);
+            return index;
         }
     }
 }

@@ -45,11 +45,14 @@ namespace S3Migration.S3
             }
 
             var credentials = options.Credential ?? ProfileCredentials(options.ProfileName);
+            // Without credentials of its own the client asks the SDK's default chain, which then says by type when it finds none.
+            if (credentials == null) config.IdentityResolverConfiguration = new DefaultCredentialChain(config.IdentityResolverConfiguration);
             try
             {
                 return credentials != null ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
             }
-            catch (AmazonClientException ex) when (ex.Message.IndexOf("RegionEndpoint", StringComparison.OrdinalIgnoreCase) >= 0)
+            // The SDK refuses a client that has neither a region (-Region, AWS_REGION, the profile's) nor a service URL.
+            catch (AmazonClientException ex) when (string.IsNullOrEmpty(config.ServiceURL) && config.RegionEndpoint == null)
             {
                 throw new MigrationException("NoRegion", MigrationErrorKind.InvalidArgument,
                     "No AWS region is set. Pass -Region (for example -Region eu-west-1), set AWS_REGION, or give -EndpointUrl for an S3-compatible server.", ex);
@@ -68,21 +71,5 @@ namespace S3Migration.S3
         public static string Describe(S3ConnectionOptions options) =>
             !string.IsNullOrWhiteSpace(options.EndpointUrl) ? Redact.Url(options.EndpointUrl!)
             : !string.IsNullOrWhiteSpace(options.Region) ? $"S3 in {options.Region}" : "S3 (region from the environment)";
-    }
-
-    /// <summary>Keeps secrets out of messages: user info, query strings (signatures live there) and fragments are dropped.</summary>
-    public static class Redact
-    {
-        public static string Url(string url)
-        {
-            var cut0 = url.IndexOfAny(new[] { '?', '#' });
-            if (cut0 >= 0) url = url.Substring(0, cut0);
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
-                return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-            var cut = url.IndexOfAny(new[] { '?', '#' });
-            var text = cut >= 0 ? url.Substring(0, cut) : url;
-            var at = text.IndexOf('@');
-            return at >= 0 ? "…" + text.Substring(at) : text;
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
@@ -27,12 +28,48 @@ namespace S3Migration.S3
         public int Requests => _requests;
         private int _requests;
 
+        /// <summary>The objects under <paramref name="prefix"/>, in S3's key order, one page at a time.</summary>
+        public async IAsyncEnumerable<SourceObject> ListObjectsAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var page in PagesAsync(bucket, prefix, null, ct).ConfigureAwait(false))
+                foreach (var o in page.S3Objects ?? new List<S3Object>())
+                    yield return ToSource(o, page);
+        }
+
+        /// <summary>The folder names directly under <paramref name="prefix"/> (common prefixes, without the prefix and the '/').</summary>
+        public async IAsyncEnumerable<string> ListFoldersAsync(string bucket, string prefix, [EnumeratorCancellation] CancellationToken ct)
+        {
+            await foreach (var page in PagesAsync(bucket, prefix, "/", ct).ConfigureAwait(false))
+                foreach (var p in page.CommonPrefixes ?? new List<string>())
+                    yield return Folder(p, prefix, page);
+        }
+
+        /// <summary>Fails with a clear error when the bucket is missing, unreachable or forbidden.</summary>
+        public Task CheckBucketAsync(string bucket, CancellationToken ct) => Fetch(bucket, "", null, null, ct, maxKeys: 1);
+
+        /// <summary>The pages of one listing; the next page is requested before the current one is handed out.</summary>
+        private async IAsyncEnumerable<ListObjectsV2Response> PagesAsync(string bucket, string prefix, string? delimiter, [EnumeratorCancellation] CancellationToken ct)
+        {
+            var next = Fetch(bucket, prefix, delimiter, null, ct);
+            while (true)
+            {
+                var page = await next.ConfigureAwait(false);
+                var token = page.IsTruncated == true ? page.NextContinuationToken : null;
+                if (token != null) next = Fetch(bucket, prefix, delimiter, token, ct);
+                yield return page;
+                if (token == null) yield break;
+            }
+        }
+
+        // The blocking forms below are kept, unchanged, for the phases that still list synchronously (the inventory, the
+        // integrity check, the backup and the removal). They are the last waits on a task in this file: they go when
+        // their callers await ListObjectsAsync / ListFoldersAsync / CheckBucketAsync instead.
+
         public IEnumerable<SourceObject> ListObjects(string bucket, string prefix, CancellationToken ct)
         {
             foreach (var page in Pages(bucket, prefix, null, ct))
                 foreach (var o in page.S3Objects ?? new List<S3Object>())
-                    yield return new SourceObject(Decode(o.Key, page), o.Size ?? 0, o.LastModified, o.ETag ?? "",
-                        o.StorageClass?.Value is { Length: > 0 } sc ? sc : "STANDARD");
+                    yield return ToSource(o, page);
         }
 
         /// <summary>The folder names directly under <paramref name="prefix"/> (common prefixes, without the prefix and the '/').</summary>
@@ -40,11 +77,7 @@ namespace S3Migration.S3
         {
             foreach (var page in Pages(bucket, prefix, "/", ct))
                 foreach (var p in page.CommonPrefixes ?? new List<string>())
-                {
-                    var folder = Decode(p, page);
-                    if (folder.StartsWith(prefix, StringComparison.Ordinal)) folder = folder.Substring(prefix.Length);
-                    yield return folder.TrimEnd('/');
-                }
+                    yield return Folder(p, prefix, page);
         }
 
         /// <summary>Fails with a clear error when the bucket is missing, unreachable or forbidden.</summary>
@@ -66,6 +99,16 @@ namespace S3Migration.S3
                 yield return page;
                 if (token == null) yield break;
             }
+        }
+
+        private static SourceObject ToSource(S3Object o, ListObjectsV2Response page) =>
+            new SourceObject(Decode(o.Key, page), o.Size ?? 0, o.LastModified, o.ETag ?? "", o.StorageClass?.Value is { Length: > 0 } sc ? sc : "STANDARD");
+
+        private static string Folder(string commonPrefix, string prefix, ListObjectsV2Response page)
+        {
+            var folder = Decode(commonPrefix, page);
+            if (folder.StartsWith(prefix, StringComparison.Ordinal)) folder = folder.Substring(prefix.Length);
+            return folder.TrimEnd('/');
         }
 
         private async Task<ListObjectsV2Response> Fetch(string bucket, string prefix, string? delimiter, string? token, CancellationToken ct, int maxKeys = 1000)

@@ -6,69 +6,10 @@ using System.IO.Compression;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 using S3Migration.Model;
-using S3Migration.PeopleCsv;
 
 namespace S3Migration.Workspace
 {
-    /// <summary>What Compress-MigrationWorkspace made: the archive, its checksum and where it was uploaded.</summary>
-    public sealed class ArchiveResult
-    {
-        public const string Verified = "Verified";
-        public const string Failed = "Failed";
-        /// <summary>Written locally, not uploaded (no -UploadBucket).</summary>
-        public const string Archived = "Archived";
-
-        public string Path { get; set; } = "";
-        public string Sha256 { get; set; } = "";
-        public long Size { get; set; }
-        public int FileCount { get; set; }
-        /// <summary>Of FileCount, the CSV backups from outside the workspace (under csv_backups/ in the zip).</summary>
-        public int CsvBackups { get; set; }
-        public long ContentBytes { get; set; }
-        public DateTime WrittenAt { get; set; }
-        public string UploadedTo { get; set; } = "";
-        public string StorageClass { get; set; } = "";
-        /// <summary>The uploaded object's ETag, as the HEAD after the upload showed it.</summary>
-        public string ETag { get; set; } = "";
-        public DateTime? UploadedAt { get; set; }
-        public string Status { get; set; } = "";
-        public string Notes { get; set; } = "";
-        /// <summary>The workspace file that records where this archive was written and uploaded (archive_record.json).</summary>
-        public string RecordPath { get; set; } = "";
-
-        public override string ToString() => $"{Path} ({FileCount} files, {Size} bytes, sha256 {Sha256}) {Status}";
-    }
-
-    /// <summary>One entry of an archive checked against SHA256SUMS.</summary>
-    public sealed class ArchiveEntryCheck
-    {
-        public string Archive { get; set; } = "";
-        public string Path { get; set; } = "";
-        public string Expected { get; set; } = "";
-        public string Actual { get; set; } = "";
-        /// <summary>Verified, Mismatch, Missing (listed, not in the zip) or Unlisted (in the zip, not listed).</summary>
-        public string Status { get; set; } = "";
-    }
-
-    /// <summary>What Test-MigrationArchive found.</summary>
-    public sealed class ArchiveVerification
-    {
-        public string Path { get; set; } = "";
-        public string Sha256 { get; set; } = "";
-        public string ExpectedSha256 { get; set; } = "";
-        public int FileCount { get; set; }
-        public int FilesVerified { get; set; }
-        public int FilesFailed { get; set; }
-        /// <summary>Verified or Failed.</summary>
-        public string Status { get; set; } = "";
-        public string Notes { get; set; } = "";
-        public List<ArchiveEntryCheck> Entries { get; } = new List<ArchiveEntryCheck>();
-
-        public override string ToString() => $"{Path}: {Status} ({FilesVerified} of {FileCount} files verified)";
-    }
-
     /// <summary>
     /// The workspace archive (plan phase 5, "archive migration logs"): every workspace file in one zip, and the people
     /// CSV's backups, which live beside the CSV (outputs/backups/) rather than in the workspace, under csv_backups/ with
@@ -111,69 +52,6 @@ namespace S3Migration.Workspace
         }
 
         /// <summary>
-        /// The people CSV's backups that belong to this migration and lie outside the workspace: every backup named in
-        /// csv_update.json (Update-OutputCsv's, and the ones Restore-OutputCsv saved), and, in the backups folder beside each
-        /// CSV the workspace names (migration_state.json, inventory_report.json, csv_update.json), the files Backup-OutputCsv,
-        /// Update-OutputCsv and Restore-OutputCsv name after that CSV (output_YYYYMMDD_HHMMSS_pre_migration.csv,
-        /// output_pre_url_update*.csv, output_*_pre_restore.csv), each with its .md5 and .gz; plus <paramref name="extra"/>
-        /// (files, or folders whose files all count). Full paths, sorted, each once.
-        /// </summary>
-        public static List<string> CsvBackups(string workspace, IEnumerable<string>? extra = null)
-        {
-            workspace = System.IO.Path.GetFullPath(workspace);
-            var found = new SortedSet<string>(StringComparer.Ordinal);
-            void Add(string f)
-            {
-                var full = System.IO.Path.GetFullPath(f);
-                if (File.Exists(full) && !InFolder(full, workspace)) found.Add(full);
-            }
-            var updates = CsvFileSwap.Read(workspace);
-            foreach (var backup in updates.Select(u => u.BackupPath).Where(p => p.Length > 0))
-                foreach (var f in new[] { backup, backup + ".md5", backup + ".gz" }) Add(f);
-            var csvs = new HashSet<string>(updates.Select(u => u.CsvPath).Where(p => p.Length > 0), StringComparer.Ordinal);
-            if (MigrationState.Load(workspace).CsvPath is string stateCsv) csvs.Add(stateCsv);
-            if (InventoryCsvPath(workspace) is string inventoryCsv) csvs.Add(inventoryCsv);
-            foreach (var csv in csvs)
-            {
-                var folder = CsvBackup.DefaultFolder(csv);
-                if (!Directory.Exists(folder)) continue;
-                var named = BackupNamePattern(csv);
-                foreach (var f in Directory.EnumerateFiles(folder).Where(f => named.IsMatch(System.IO.Path.GetFileName(f)))) Add(f);
-            }
-            foreach (var p in extra ?? Enumerable.Empty<string>())
-            {
-                if (Directory.Exists(p)) foreach (var f in Directory.EnumerateFiles(p)) Add(f);
-                else if (File.Exists(p)) Add(p);
-                else throw new MigrationException("CsvBackupNotFound", MigrationErrorKind.NotFound, $"-CsvBackupPath '{p}' is neither a file nor a folder.", target: p);
-            }
-            return found.ToList();
-        }
-
-        /// <summary>The backup names of one CSV, as CsvBackup and CsvFileSwap give them, with their .md5 and .gz.</summary>
-        private static Regex BackupNamePattern(string csvPath)
-        {
-            var stem = Regex.Escape(System.IO.Path.GetFileNameWithoutExtension(csvPath));
-            var ext = Regex.Escape(System.IO.Path.GetExtension(csvPath));
-            const string stamp = @"\d{8}_\d{6}(_\d+)?";
-            return new Regex($"^{stem}_({stamp}_pre_migration|pre_url_update(_{stamp})?|{stamp}_pre_restore){ext}(\\.md5|\\.gz)?$", RegexOptions.CultureInvariant);
-        }
-
-        private static string? InventoryCsvPath(string workspace)
-        {
-            var path = System.IO.Path.Combine(workspace, "inventory_report.json");
-            if (!File.Exists(path)) return null;
-            try
-            {
-                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-                return doc.RootElement.TryGetProperty("csv_path", out var c) && c.GetString() is { Length: > 0 } p ? p : null;
-            }
-            catch (System.Text.Json.JsonException) { return null; }
-        }
-
-        private static bool InFolder(string file, string folder) =>
-            file.StartsWith(folder.TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-        /// <summary>
         /// Refuses a workspace with a held lock file (migration_log.lock of a running copy, or any other *.lock in it):
         /// archiving a journal while it is written gives a torn copy. A lock file left by a crash is not held, so it opens.
         /// </summary>
@@ -196,7 +74,7 @@ namespace S3Migration.Workspace
 
         /// <summary>
         /// Writes the archive (via .partial and rename) and its .sha256 side file; never overwrites an archive.
-        /// <paramref name="csvBackupPaths"/>: more CSV backups (files or folders) than <see cref="CsvBackups"/> finds.
+        /// <paramref name="csvBackupPaths"/>: more CSV backups (files or folders) than <see cref="ArchivedCsvBackups.Find"/> finds.
         /// </summary>
         public static ArchiveResult Create(string workspace, string destination, IEnumerable<string>? csvBackupPaths = null)
         {
@@ -213,7 +91,7 @@ namespace S3Migration.Workspace
             // folders share gets a numbered subfolder), and ORIGINS.txt saying where each backup was archived from.
             var entries = Files(workspace, destination)
                 .Select(rel => (Entry: rel, File: System.IO.Path.Combine(workspace, rel.Replace('/', System.IO.Path.DirectorySeparatorChar)))).ToList();
-            var backups = CsvBackups(workspace, csvBackupPaths).Where(f => f != destination && f != SideFile(destination)).ToList();
+            var backups = ArchivedCsvBackups.Find(workspace, csvBackupPaths).Where(f => f != destination && f != SideFile(destination)).ToList();
             var origins = new StringBuilder();
             var taken = new HashSet<string>(entries.Select(e => e.Entry), StringComparer.Ordinal);
             foreach (var f in backups)
@@ -236,20 +114,19 @@ namespace S3Migration.Workspace
                     var entry = zip.CreateEntry(rel, CompressionLevel.Optimal);
                     entry.LastWriteTime = ZipTime(File.GetLastWriteTime(full));
                     // One read per file feeds both the zip and the hash, so SHA256SUMS describes exactly the bytes archived.
-                    using var sha = SHA256.Create();
+                    using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                     using (var input = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
                     using (var output = entry.Open())
                     {
                         int n;
                         while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
                         {
-                            sha.TransformBlock(buffer, 0, n, null, 0);
+                            sha.AppendData(buffer, 0, n);
                             output.Write(buffer, 0, n);
                             result.ContentBytes += n;
                         }
                     }
-                    sha.TransformFinalBlock(buffer, 0, 0);
-                    sums.Append(Hex(sha.Hash!)).Append("  ").Append(rel).Append('\n');
+                    sums.Append(Hex.Lower(sha.GetHashAndReset())).Append("  ").Append(rel).Append('\n');
                 }
                 if (backups.Count > 0) AddText(zip, OriginsEntry, origins.ToString(), sums);
                 AddText(zip, SumsEntry, sums.ToString(), null);
@@ -270,8 +147,7 @@ namespace S3Migration.Workspace
             var bytes = new UTF8Encoding(false).GetBytes(text);
             using (var s = zip.CreateEntry(name, CompressionLevel.Optimal).Open()) s.Write(bytes, 0, bytes.Length);
             if (sums == null) return;
-            using var sha = SHA256.Create();
-            sums.Append(Hex(sha.ComputeHash(bytes))).Append("  ").Append(name).Append('\n');
+            sums.Append(Hex.Lower(SHA256.HashData(bytes))).Append("  ").Append(name).Append('\n');
         }
 
         /// <summary>Checks the zip against its .sha256 side file and every entry against SHA256SUMS.</summary>
@@ -306,8 +182,7 @@ namespace S3Migration.Workspace
                         if (!entries.TryGetValue(kv.Key, out var entry)) check.Status = "Missing";
                         else
                         {
-                            using var sha = SHA256.Create();
-                            using (var st = entry.Open()) check.Actual = Hex(sha.ComputeHash(st));
+                            using (var st = entry.Open()) check.Actual = Hex.Lower(SHA256.HashData(st));
                             check.Status = check.Actual == kv.Value ? "Verified" : "Mismatch";
                         }
                         v.Entries.Add(check);
@@ -342,9 +217,8 @@ namespace S3Migration.Workspace
 
         public static string Sha256Of(string file)
         {
-            using var sha = SHA256.Create();
             using var st = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read);
-            return Hex(sha.ComputeHash(st));
+            return Hex.Lower(SHA256.HashData(st));
         }
 
         private static string ReadAll(ZipArchiveEntry e)
@@ -355,12 +229,5 @@ namespace S3Migration.Workspace
 
         // Zip stores DOS times: 1980 to 2107.
         private static DateTimeOffset ZipTime(DateTime t) => t.Year < 1980 ? new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero) : new DateTimeOffset(t);
-
-        private static string Hex(byte[] b)
-        {
-            var sb = new StringBuilder(b.Length * 2);
-            foreach (var x in b) sb.Append(x.ToString("x2", CultureInfo.InvariantCulture));
-            return sb.ToString();
-        }
     }
 }

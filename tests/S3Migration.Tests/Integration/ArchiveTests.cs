@@ -224,7 +224,7 @@ public class ArchiveTests
         var pre = Assert.Single(phase1.Objects<S3Migration.PeopleCsv.CsvBackupInfo>());
         var bytes = File.ReadAllBytes(csv);
         var urlUpdate = S3Migration.PeopleCsv.CsvBackup.Write(csv, bytes, Path.Combine(dir.Path, "outputs", "backups", "output_pre_url_update.csv"), gzip: false);
-        S3Migration.PeopleCsv.CsvFileSwap.Append(ws, new S3Migration.PeopleCsv.CsvUpdateRecord { CsvPath = csv, BackupPath = urlUpdate.Path, BackupMd5 = urlUpdate.Md5, UpdatedMd5 = "x", UpdatedAt = DateTime.UtcNow });
+        CsvUpdateLog.Append(ws, new CsvUpdateRecord { CsvPath = csv, BackupPath = urlUpdate.Path, BackupMd5 = urlUpdate.Md5, UpdatedMd5 = "x", UpdatedAt = DateTime.UtcNow });
         File.WriteAllText(Path.Combine(dir.Path, "outputs", "backups", "other_20250301_120000_pre_migration.csv"), "another CSV's backup");
 
         var b = new TestBucket(_s3, TestBucket.UniqueName("archivecsv"));

@@ -140,7 +140,7 @@ public class CrashEdgeReviewTests
 
         // csv_update.json is written as csv_update.json.partial, then renamed: a pipe there holds the run as it opens it to
         // write its record (open(2) of a pipe waits for a reader, in the kernel's wait_for_partner). The kill comes then.
-        var record = Path.Combine(ws, S3Migration.PeopleCsv.CsvFileSwap.RecordName);
+        var record = Path.Combine(ws, CsvUpdateLog.FileName);
         MakeFifo(record + ".partial");
         using (var pwsh = PwshProcess.Start("""
             $ErrorActionPreference = 'Stop'

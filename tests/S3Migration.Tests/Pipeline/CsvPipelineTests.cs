@@ -57,7 +57,7 @@ public class CsvPipelineTests
         Assert.StartsWith("row_id,name,s3_audio_url,s3_video_url,s3_transcript_url,s3_document_url,audio_file_count,", text);
         Assert.Contains($"1,Ann,s3://{b.Name}/audio/1_Ann_a.mp3,s3://{b.Name}/video/1_Ann_c.mp4,,s3://{b.Name}/documents/1_Ann_b.pdf,1,1,0,1,0,true\r\n", text);
         Assert.True(original.SequenceEqual(File.ReadAllBytes(cmp.BackupPath!)));
-        Assert.True(File.Exists(Path.Combine(ws, CsvFileSwap.RecordName)));
+        Assert.True(File.Exists(Path.Combine(ws, CsvUpdateLog.FileName)));
 
         // Nothing left to do: a second run changes nothing and says so.
         var before = File.ReadAllBytes(csv);

@@ -11,7 +11,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
-using S3Migration.Rules;
+using S3Migration.S3;
 
 namespace S3Migration.Phases.UrlCheck
 {
@@ -149,7 +149,7 @@ namespace S3Migration.Phases.UrlCheck
             int n;
             while ((n = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0) md5.TransformBlock(buffer, 0, n, null, 0);
             md5.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
-            return TargetKeyBuilder.ToHex(md5.Hash!);
+            return Hex.Lower(md5.Hash!);
         }
     }
 }
