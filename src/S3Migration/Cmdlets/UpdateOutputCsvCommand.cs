@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
-using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
 using S3Migration.Workspace;
 
@@ -98,14 +97,14 @@ namespace S3Migration.Cmdlets
                 var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
                 // Files left out of the copy by choice do not keep their people from being done.
                 var excluded = Workspace.ExcludedByChoice.Read(workspace!);
-                if (planned != null && excluded.Count > 0) planned = planned.Where(p => !excluded.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                if (planned != null && excluded.Count > 0) planned = planned.Where(p => !excluded.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
                 var options = new CsvUpdateOptions
                 {
                     Columns = CsvUpdateOptions.ColumnsWith(UrlColumn), UrlDelimiter = UrlDelimiter, KeepSchema = KeepSchema,
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
                     Planned = planned,
                 };
-                var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));
+                var journal = CopyJournal.LastWordPerSource(workspace!);
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
                 if (piped) options.Only = ArrivedVerified(journal);
                 var bytes = CsvText.ReadLocked(path);
