@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using S3Migration.Model;
 using S3Migration.Rules;
 using S3Migration.Workspace;
 
@@ -104,7 +105,7 @@ namespace S3Migration.PeopleCsv
         /// <summary>The file-type map of the migration, for the naming check of each rewritten URL.</summary>
         public FileTypeMap Types { get; set; } = FileTypeMap.Default;
         /// <summary>What the workspace's inventory planned (bucket\nkey): a person is complete when all of theirs verified.</summary>
-        public IReadOnlyDictionary<string, PlannedObject>? Planned { get; set; }
+        public IReadOnlyDictionary<S3Location, PlannedObject>? Planned { get; set; }
         /// <summary>
         /// The sources (s3://bucket/key) whose URLs may be rewritten: those that came through the pipeline verified. Null
         /// (no pipeline input): every copy the journal records as verified.

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using S3Migration.Model;
-using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
 using S3Migration.S3;
 using S3Migration.Workspace;
@@ -78,7 +77,7 @@ namespace S3Migration.PeopleCsv
             var verifiedByPerson = migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.ToList());
             var unfinished = new HashSet<string>(journal.Where(e => !bySource.ContainsKey(e.SourceBucket + "\n" + e.SourceKey)).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
             if (o.Planned != null)
-                foreach (var p in o.Planned.Where(p => !bySource.ContainsKey(p.Key))) unfinished.Add(PersonPattern.NormalizeRowId(p.Value.RowId));
+                foreach (var p in o.Planned.Where(p => !bySource.ContainsKey(p.Key.Bucket + "\n" + p.Key.Key))) unfinished.Add(PersonPattern.NormalizeRowId(p.Value.RowId));
 
             // Which rows are which: row ids must be unique numbers, as the inventory demands.
             var rows = new List<(int Record, CsvRecord Rec, string RowId, string Norm, string Name)>();
