@@ -132,7 +132,7 @@ namespace S3Migration.Workspace
                     csv.GetField("notes") ?? "", Field(csv, "row_id"), Field(csv, "person_name"), Field(csv, "file_type"));
         }
 
-        /// <summary>A column that inventories of every version have, read as "" where one is missing.</summary>
+        /// <summary>A column of the inventory, "" where the file has none (row_id, person_name and file_type are read leniently, as before).</summary>
         private static string Field(CsvReader csv, string name) => csv.TryGetField<string>(name, out var v) ? v ?? "" : "";
 
         /// <summary>Without Complete, the .partial file stays behind, marking an inventory that did not finish.</summary>
