@@ -3,6 +3,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using S3Migration.Model;
 using S3Migration.Phases.Inventory;
 using S3Migration.Reports;
@@ -90,7 +91,8 @@ namespace S3Migration.Cmdlets
             WriteVerbose($"{activity} at {where}; destination s3://{options.DestinationBucket ?? Bucket}/{scanner.Targets.DestinationPrefix}.");
             try
             {
-                foreach (var item in scanner.Scan(StopToken))
+                // The cmdlet edge: the scan runs async, and its items are written here, on the pipeline thread, as they come.
+                foreach (var item in scanner.ScanAsync(StopToken).ToBlockingEnumerable())
                 {
                     WriteObject(item);
                     emitted++;

@@ -3,7 +3,6 @@ using System.IO;
 using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.Reports;
-using S3Migration.Rules;
 
 namespace S3Migration.Cmdlets
 {

@@ -41,6 +41,11 @@ namespace S3Migration.Cmdlets
         /// <summary>The copy's status: Verified and Skipped are migrated; Failed and Conflict are not; NotPlanned is ignored.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Status { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
+        /// <summary>
+        /// How the copy's destination came to be (Copied, FoundIdentical, MadeEarlier, Overwrote): what the rollback plan
+        /// keeps when no journal tells.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Origin { get; set; }
         /// <summary>When the copy was made; tells files left out of the migration from uploads made after it.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public DateTime? Timestamp { get; set; }
 
@@ -62,6 +67,8 @@ namespace S3Migration.Cmdlets
         [Parameter] public SwitchParameter SkipSourceCheck { get; set; }
         [Parameter] public SwitchParameter Summary { get; set; }
         [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
+        /// <summary>Retries of a request after throttling, server errors or dropped connections, as Copy-PersonFiles.</summary>
+        [Parameter] [ValidateRange(0, 20)] public int MaxRetries { get; set; } = 5;
 
         private readonly List<ExpectedCopy> _piped = new List<ExpectedCopy>();
         private string? _workspace;
@@ -79,10 +86,9 @@ namespace S3Migration.Cmdlets
                 RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "", Timestamp = Timestamp ?? default,
                 Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
                            || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
+                // What the rollback plan keeps, when no journal tells (the journal's rows win): what the copy found already there, or replaced.
+                Keep = Enum.TryParse<CopyOrigin>(Origin, ignoreCase: true, out var origin) ? ExpectedCopy.KeepFor(origin) : "",
             });
-            // What the rollback plan keeps, when no journal tells (the journal's rows win): what the copy found already there, or replaced.
-            if (Notes != null && Notes.Contains(JournalRow.FoundIdenticalNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepFoundIdentical;
-            else if (Notes != null && Notes.Contains(JournalRow.OverwroteNote)) _piped[_piped.Count - 1].Keep = ExpectedCopy.KeepOverwritten;
         }
 
         /// <summary>
@@ -118,7 +124,7 @@ namespace S3Migration.Cmdlets
                     "JournalNotFound", ErrorCategory.ObjectNotFound, journal));
             if (journal != null && File.Exists(journal))
             {
-                try { journaled = ExpectedCopy.FromJournal(JournalReader.ReadFile(journal)); }
+                try { journaled = CopyJournal.LastWordPerSource(JournalReader.ReadFile(journal)); }
                 catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, journal)); }
             }
             if (_piped.Count == 0)
@@ -138,7 +144,7 @@ namespace S3Migration.Cmdlets
                         $"'{reportPath}' already exists; a report is never overwritten. Give -ReportPath a new file name, such as one with the date and time.", target: reportPath));
             }
 
-            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit };
+            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries };
             try
             {
                 options.Types = Rules.FileTypeMap.Create(FileTypeMap);
@@ -163,7 +169,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
-                var (results, summary) = checker.Check(expected, StopToken, _piped.Count > 0 ? journaled : null);
+                var (results, summary) = checker.CheckAsync(expected, StopToken, _piped.Count > 0 ? journaled : null).GetAwaiter().GetResult();
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 if (reportPath != null)

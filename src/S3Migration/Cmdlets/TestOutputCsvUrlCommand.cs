@@ -6,7 +6,6 @@ using System.Management.Automation;
 using System.Net.Http;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
-using S3Migration.Phases.Integrity;
 using S3Migration.Phases.UrlCheck;
 using S3Migration.S3;
 using S3Migration.Workspace;
@@ -49,8 +48,8 @@ namespace S3Migration.Cmdlets
             HttpClient? http = null;
             try
             {
-                var journal = _workspace != null ? ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(_workspace)) : new List<ExpectedCopy>();
-                var targets = Targets(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), journal);
+                var journal = _workspace != null ? CopyJournal.LastWordPerSource(_workspace) : new List<ExpectedCopy>();
+                var targets = UrlTargets.Of(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), RowIdColumn, UrlDelimiter, journal);
                 WriteVerbose($"Checking {targets.Count} URLs of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
                 if (targets.Count == 0) return;
                 s3 = S3ClientFactory.Create(Connection);
@@ -81,46 +80,6 @@ namespace S3Migration.Cmdlets
                 Terminate(S3Errors.ForBucket(ex.InnerException, "(the CSV's buckets)", S3ClientFactory.Describe(Connection)));
             }
             finally { s3?.Dispose(); http?.Dispose(); }
-        }
-
-        /// <summary>Every non-empty URL of the URL columns, with the person it belongs to and the MD5 the journal recorded for its file.</summary>
-        private List<(UrlCheckResult, S3Url?, string)> Targets(CsvText csv, IReadOnlyDictionary<string, string> columns, List<ExpectedCopy> journal)
-        {
-            var header = csv.Header.Fields.Select(f => f.Value.Trim()).ToList();
-            var idColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn;
-            var idIndex = header.FindIndex(h => string.Equals(h, idColumn, StringComparison.OrdinalIgnoreCase));
-            if (idIndex < 0) throw CsvText.Malformed(csv.Path, 1, $"it has no '{idColumn}' column; name the row id column with -RowIdColumn");
-            var nameIndex = header.FindIndex(h => PeopleCsvReader.NameColumns.Contains(h, StringComparer.OrdinalIgnoreCase));
-            var urlColumns = header.Select((h, i) => (i, h)).Where(c => columns.ContainsKey(c.h)).ToList();
-            if (urlColumns.Count == 0)
-                throw new MigrationException("CsvNoUrlColumns", MigrationErrorKind.InvalidData, $"'{csv.Path}' has none of the URL columns {string.Join(", ", columns.Keys)}; name yours with -UrlColumn.", target: csv.Path);
-            var buckets = new HashSet<string>(journal.SelectMany(e => new[] { e.SourceBucket, e.TargetBucket }), StringComparer.Ordinal);
-            var md5 = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var e in journal.Where(e => e.Md5.Length > 0)) { md5[e.TargetBucket + "\n" + e.TargetKey] = e.Md5; md5[e.SourceBucket + "\n" + e.SourceKey] = e.Md5; }
-
-            var list = new List<(UrlCheckResult, S3Url?, string)>();
-            foreach (var row in csv.Rows)
-                foreach (var (index, column) in urlColumns)
-                    foreach (var piece in CsvUrlUpdater.Pieces(row.Fields[index].Value, UrlDelimiter))
-                    {
-                        var text = piece.Trim();
-                        if (text.Length == 0) continue;
-                        var url = S3Url.Parse(text, buckets.Contains);
-                        var r = new UrlCheckResult
-                        {
-                            RowId = row.Fields[idIndex].Value.Trim(), PersonName = nameIndex >= 0 ? row.Fields[nameIndex].Value : "", Column = column, Line = row.Line,
-                            Url = url?.Redacted ?? Redact.Url(text), Bucket = url?.Bucket ?? "",
-                        };
-                        if (url != null)
-                        {
-                            // The key the journal knows, else the URL's most likely reading.
-                            var (key, _) = url.KeyCandidates.FirstOrDefault(c => md5.ContainsKey(url.Bucket + "\n" + c.Key));
-                            r.Key = key ?? url.KeyCandidates[0].Key;
-                            r.ExpectedMd5 = md5.TryGetValue(url.Bucket + "\n" + r.Key, out var m) ? m : "";
-                        }
-                        list.Add((r, url, text));
-                    }
-            return list;
         }
     }
 }

@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
-using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
 using S3Migration.Workspace;
 
@@ -98,13 +97,14 @@ namespace S3Migration.Cmdlets
                 var planned = InventoryChecksumsWriter.ReadKeys(workspace!).Planned;
                 // Files left out of the copy by choice do not keep their people from being done.
                 var excluded = Workspace.ExcludedByChoice.Read(workspace!);
+                if (planned != null && excluded.Count > 0) planned = planned.Where(p => !excluded.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value);
                 var options = new CsvUpdateOptions
                 {
                     Columns = CsvUpdateOptions.ColumnsWith(UrlColumn), UrlDelimiter = UrlDelimiter, KeepSchema = KeepSchema,
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
-                    Planned = planned == null ? null : BySource(planned.Where(p => !excluded.ContainsKey(p.Key))),
+                    Planned = planned,
                 };
-                var journal = ExpectedCopy.FromJournal(JournalReader.ReadWorkspace(workspace!));
+                var journal = CopyJournal.LastWordPerSource(workspace!);
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
                 if (piped) options.Only = ArrivedVerified(journal);
                 var bytes = CsvText.ReadLocked(path);
@@ -164,13 +164,6 @@ namespace S3Migration.Cmdlets
             WriteVerbose($"{_arrived.Count} objects came through the pipeline, {only.Count} of them verified; only their URLs are rewritten.");
             return only;
         }
-
-        /// <summary>
-        /// The inventory's planned sources by address. InventoryChecksumsWriter.ReadKeys still keys them "bucket\nkey";
-        /// this goes when it gives S3Location keys itself.
-        /// </summary>
-        private static Dictionary<S3Location, PlannedObject> BySource(IEnumerable<KeyValuePair<string, PlannedObject>> planned) =>
-            planned.ToDictionary(p => new S3Location(p.Key.Substring(0, p.Key.IndexOf('\n')), p.Key.Substring(p.Key.IndexOf('\n') + 1)), p => p.Value);
 
         /// <summary>-WhatIf on the command line or $WhatIfPreference in scope.</summary>
         private bool IsWhatIf() =>

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using S3Migration.Workspace;
 
 namespace S3Migration.Model
 {

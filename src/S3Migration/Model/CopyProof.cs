@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
-using S3Migration.Rules;
 
 namespace S3Migration.Model
 {

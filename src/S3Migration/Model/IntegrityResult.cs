@@ -18,18 +18,15 @@ namespace S3Migration.Model
             status != IntegrityStatus.Verified && status != IntegrityStatus.Excluded && status != IntegrityStatus.NewUpload;
     }
 
-    /// <summary>What Test-MigrationIntegrity found for one file.</summary>
-    public sealed class IntegrityResult
+    /// <summary>
+    /// What Test-MigrationIntegrity found for one file: a planned copy (its addresses) with what the check saw. Not a
+    /// RecordedCopy: its sizes are the ones found on each side (SourceSize, DestinationSize), and its ContentType is the
+    /// destination's, beside the ExpectedContentType the copy recorded (names the views, Pester and Update-OutputCsv bind to).
+    /// </summary>
+    public sealed class IntegrityResult : PlannedCopy
     {
         public IntegrityStatus Status { get; set; }
         public string Reason { get; set; } = "";
-        public string RowId { get; set; } = "";
-        public string PersonName { get; set; } = "";
-        public string FileType { get; set; } = "";
-        public string SourceBucket { get; set; } = "";
-        public string SourceKey { get; set; } = "";
-        public string TargetBucket { get; set; } = "";
-        public string TargetKey { get; set; } = "";
         public long? SourceSize { get; set; }
         public long? DestinationSize { get; set; }
         /// <summary>The source's MD5 as recorded by the copy (or the inventory).</summary>
@@ -46,6 +43,9 @@ namespace S3Migration.Model
         /// Test-MigrationIntegrity), so the four cmdlets of the design card chain in one pipeline.
         /// </summary>
         public string WorkspacePath { get; set; } = "";
+
+        /// <summary>The check could not reach a verdict (an S3 error, say): reported Mismatch, and "!" in the combined report.</summary>
+        internal bool CouldNotCheck { get; set; }
 
         internal void AddReason(string reason) => Reason = Reason.Length == 0 ? reason : Reason + "; " + reason;
 

@@ -13,14 +13,10 @@ namespace S3Migration.Model
     /// <summary>Where an item's MD5 came from: nowhere yet, its ETag, or hashing its content.</summary>
     public enum Md5Source { None, ETag, Computed }
 
-    /// <summary>One source object and what the migration will do with it. Written by Get-MigrationInventory.</summary>
-    public sealed class MigrationItem
+    /// <summary>One source object and what the migration will do with it (a planned copy, with what the listing saw). Written by Get-MigrationInventory.</summary>
+    public sealed class MigrationItem : PlannedCopy
     {
-        public string RowId { get; set; } = "";
-        public string PersonName { get; set; } = "";
         public string PersonDirectory { get; set; } = "";
-        public string SourceBucket { get; set; } = "";
-        public string SourceKey { get; set; } = "";
         public long Size { get; set; }
         public DateTime? LastModified { get; set; }
         public string ETag { get; set; } = "";
@@ -28,9 +24,6 @@ namespace S3Migration.Model
         public bool IsMultipart { get; set; }
         public string Md5 { get; set; } = "";
         public Md5Source Md5Source { get; set; }
-        public string FileType { get; set; } = "";
-        public string TargetBucket { get; set; } = "";
-        public string TargetKey { get; set; } = "";
         public MigrationItemStatus Status { get; set; }
         public ConflictKind ConflictKind { get; set; }
         public string Notes { get; set; } = "";

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using S3Migration.Model;
-using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
 
 namespace S3Migration.PeopleCsv

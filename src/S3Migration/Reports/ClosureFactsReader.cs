@@ -24,41 +24,12 @@ namespace S3Migration.Reports
         public const string WatchReportSuffix = "_verification.csv";
 
         /// <summary>Every object of the old layout the inventory saw, or null without inventory_checksums.csv and inventory_report.json.</summary>
-        public static List<InventoriedObject>? ReadInventory(string workspace)
-        {
-            var csvPath = Path.Combine(workspace, InventoryChecksumsWriter.FileName);
-            var reportPath = Path.Combine(workspace, InventoryReport.FileName);
-            if (!File.Exists(csvPath) || !File.Exists(reportPath)) return null;
-            string bucket;
-            try
+        public static List<InventoriedObject>? ReadInventory(string workspace) =>
+            !InventoryChecksumsWriter.Exists(workspace) ? null : InventoryChecksumsWriter.Rows(workspace).Select(r => new InventoriedObject
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(reportPath));
-                bucket = doc.RootElement.GetProperty("source_bucket").GetString() ?? "";
-            }
-            catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException)
-            {
-                throw new MigrationException("InventoryMalformed", MigrationErrorKind.InvalidData,
-                    $"{InventoryReport.FileName} in '{workspace}' has no readable source_bucket ({ex.Message}); run Get-MigrationInventory -WorkspacePath again.", ex, reportPath);
-            }
-            var list = new List<InventoriedObject>();
-            using var reader = new StreamReader(new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), new UTF8Encoding(false));
-            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-            if (!csv.Read() || !csv.ReadHeader()) return list;
-            foreach (var column in new[] { "key", "status", "target_key", "notes" })
-                if (!csv.HeaderRecord!.Contains(column))
-                    throw new MigrationException("InventoryMalformed", MigrationErrorKind.InvalidData,
-                        $"{InventoryChecksumsWriter.FileName} in '{workspace}' has no '{column}' column; run Get-MigrationInventory -WorkspacePath again.", target: csvPath);
-            while (csv.Read())
-            {
-                var status = csv.GetField("status") ?? "";
-                list.Add(new InventoriedObject
-                {
-                    Path = JournalRow.S3Path(bucket, csv.GetField("key") ?? ""), Status = status, Notes = csv.GetField("notes") ?? "",
-                    InNewLayout = status == nameof(MigrationItemStatus.Skipped) && string.IsNullOrEmpty(csv.GetField("target_key")),
-                });
-            }
-            return list;
-        }
+                Path = r.Source.ToString(), Status = r.Status, Notes = r.Notes,
+                InNewLayout = r.Status == nameof(MigrationItemStatus.Skipped) && r.TargetKey.Length == 0,
+            }).ToList();
 
         /// <summary>
         /// The integrity reports of the workspace, newest last: the migration's own verification_report.csv and the watch's
@@ -98,21 +69,12 @@ namespace S3Migration.Reports
             return facts;
         }
 
-        /// <summary>Per source, its last verified journal row, else its last row.</summary>
-        public static List<JournaledCopy> ReadJournal(IEnumerable<JournalRow> rows)
-        {
-            var last = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
-            var order = new List<string>();
-            foreach (var r in rows)
+        /// <summary>What the journal says of each source: its last word (<see cref="CopyJournal.LastWordRows"/>).</summary>
+        public static List<JournaledCopy> ReadJournal(IEnumerable<JournalRow> rows) =>
+            CopyJournal.LastWordRows(rows).Select(r => new JournaledCopy
             {
-                if (!last.TryGetValue(r.OldPath, out var seen)) { order.Add(r.OldPath); last[r.OldPath] = r; continue; }
-                if (r.VerificationStatus == JournalRow.Verified || seen.VerificationStatus != JournalRow.Verified) last[r.OldPath] = r;
-            }
-            return order.Select(p => new JournaledCopy
-            {
-                OldPath = p, Migrated = last[p].VerificationStatus == JournalRow.Verified, Status = last[p].VerificationStatus, Error = last[p].Error,
+                OldPath = r.OldPath, Migrated = r.VerificationStatus == JournalRow.Verified, Status = r.VerificationStatus, Error = r.Error,
             }).ToList();
-        }
 
         /// <summary>The cleanup's last decision per source path, from deletion_log.csv (DeletionJournal).</summary>
         public static Dictionary<string, CleanupOutcome> ReadCleanup(IEnumerable<DeletionRow> rows)

@@ -75,7 +75,7 @@ namespace S3Migration.Reports
                 Path = path, FilesMigrated = cert.FilesMigrated, BytesMigrated = cert.BytesMigrated,
                 FailuresUnresolved = cert.FailuresUnresolved, ConflictsUnresolved = cert.ConflictsUnresolved,
             };
-            var journalRows = JournalReader.ReadFile(System.IO.Path.Combine(workspace, MigrationJournal.FileName));
+            var journalRows = CopyJournal.Attempts(workspace);
             var facts = new ClosureFacts
             {
                 Inventory = ClosureFactsReader.ReadInventory(workspace),

@@ -16,7 +16,7 @@ namespace S3Migration.Reports
     /// </summary>
     public sealed class InventoryReport
     {
-        public const string FileName = "inventory_report.json";
+        public const string FileName = InventoryChecksumsWriter.ReportFileName;
         public const int ListCap = 10000;
 
         private sealed class Tally { public long Count; public long Bytes; }

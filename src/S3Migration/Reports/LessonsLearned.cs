@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
@@ -29,8 +30,9 @@ namespace S3Migration.Reports
     }
 
     /// <summary>
-    /// The facts for the lessons-learned section, from migration_log.csv: failures grouped by reason, objects that
-    /// needed retries, conflicts and the time span of the copy runs. People write the lessons; this gives them the figures.
+    /// The facts for the lessons-learned section, from every attempt of migration_log.csv (CopyJournal.Attempts): failures
+    /// grouped by their typed reason, objects that needed retries, conflicts and the time span of the copy runs. People
+    /// write the lessons; this gives them the figures.
     /// </summary>
     public sealed class LessonsLearned
     {
@@ -57,33 +59,57 @@ namespace S3Migration.Reports
         /// <summary>UTC days on which rows were written: a rough count of the copy runs' days.</summary>
         public int Days { get; private set; }
 
-        private static readonly Regex S3Code = new Regex(@"^S3 answered \d+ (\w+)", RegexOptions.CultureInvariant);
-
         /// <summary>
-        /// The one rule that sorts a journal row's error_message into a category. It reads the messages CopyEngine
-        /// writes (kept in step with its Fail calls); anything unrecognised is "other", never dropped.
+        /// The one rule that sorts a failed or conflicting journal row into a category: by the reason the copy typed
+        /// (reason, and error_code for S3 errors), never by its words. Only rows that do not say (journals written before
+        /// the reason column) are sorted by the phrases the copy wrote then (<see cref="LegacyCategoryOf"/>).
         /// </summary>
         public static string Categorize(JournalRow row)
         {
             if (row.VerificationStatus == JournalRow.Conflict) return Conflict;
-            var e = row.Error ?? "";
-            if (e.IndexOf("source is archived", StringComparison.OrdinalIgnoreCase) >= 0) return ArchivedSource;
-            if (e.IndexOf("source changed", StringComparison.OrdinalIgnoreCase) >= 0) return SourceChanged;
-            if (e.IndexOf("source no longer exists", StringComparison.OrdinalIgnoreCase) >= 0) return SourceMissing;
-            if (e.StartsWith("gave up after", StringComparison.OrdinalIgnoreCase)) return GaveUp;
-            var m = S3Code.Match(e);
+            return row.Reason switch
+            {
+                null => LegacyCategoryOf(row.Error ?? ""),
+                FailureReason.Conflict => Conflict,
+                FailureReason.SourceArchived => ArchivedSource,
+                FailureReason.SourceChanged => SourceChanged,
+                FailureReason.SourceMissing => SourceMissing,
+                FailureReason.GaveUp => GaveUp,
+                FailureReason.S3Error => row.ErrorCode.Length > 0 ? S3ErrorPrefix + row.ErrorCode : Other,
+                FailureReason.VerificationMismatch => VerificationMismatch,
+                _ => Other,
+            };
+        }
+
+        /// <summary>
+        /// Journals written before the reason column (18 and 21 columns) say why a copy failed only in words: the phrases the
+        /// copy wrote then, each with its category, first match wins; anything else is "other", never dropped. Never asked
+        /// of a row that has the column.
+        /// </summary>
+        private static readonly (Regex Phrase, string Category)[] LegacyPhrases =
+        {
+            (new Regex("source is archived", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), ArchivedSource),
+            (new Regex("source changed", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), SourceChanged),
+            (new Regex("source no longer exists", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), SourceMissing),
+            (new Regex("^gave up after", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), GaveUp),
+        };
+        private static readonly Regex LegacyS3Code = new Regex(@"^S3 answered \d+ (\w+)", RegexOptions.CultureInvariant);
+        private static readonly Regex LegacyMismatch = new Regex("did not verify|mismatch", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+        private static string LegacyCategoryOf(string message)
+        {
+            foreach (var (phrase, category) in LegacyPhrases)
+                if (phrase.IsMatch(message)) return category;
+            var m = LegacyS3Code.Match(message);
             if (m.Success) return S3ErrorPrefix + m.Groups[1].Value;
-            if (e.IndexOf("did not verify", StringComparison.OrdinalIgnoreCase) >= 0 || e.IndexOf("mismatch", StringComparison.OrdinalIgnoreCase) >= 0)
-                return VerificationMismatch;
-            return Other;
+            return LegacyMismatch.IsMatch(message) ? VerificationMismatch : Other;
         }
 
         public static LessonsLearned FromJournal(IReadOnlyList<JournalRow> rows)
         {
             var l = new LessonsLearned { Rows = rows.Count };
-            var lastVerified = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-            foreach (var r in rows.Where(r => r.VerificationStatus == JournalRow.Verified)) lastVerified[r.OldPath] = r.Timestamp;
-            bool Resolved(JournalRow r) => lastVerified.TryGetValue(r.OldPath, out var t) && t >= r.Timestamp;
+            var lastVerified = CopyJournal.LastVerifiedPerSource(rows);
+            bool Resolved(JournalRow r) => lastVerified.TryGetValue(r.OldPath, out var v) && v.Timestamp >= r.Timestamp;
 
             var problems = rows.Where(r => r.VerificationStatus == JournalRow.Failed || r.VerificationStatus == JournalRow.Conflict).ToList();
             foreach (var g in problems.GroupBy(Categorize).OrderByDescending(g => g.Select(r => r.OldPath).Distinct().Count()).ThenBy(g => g.Key, StringComparer.Ordinal))

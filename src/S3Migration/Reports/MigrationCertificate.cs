@@ -6,7 +6,6 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using S3Migration.Model;
-using S3Migration.Phases.Integrity;
 using S3Migration.Rules;
 using S3Migration.Workspace;
 
@@ -55,10 +54,10 @@ namespace S3Migration.Reports
             var journalPath = Path.Combine(workspace, MigrationJournal.FileName);
             if (!File.Exists(journalPath))
                 throw new MigrationException("JournalNotFound", MigrationErrorKind.NotFound, $"No {MigrationJournal.FileName} in '{workspace}': the certificate is made from the copy's journal.", target: workspace);
-            var rows = JournalReader.ReadFile(journalPath);
-            var copies = ExpectedCopy.FromJournal(rows);
+            var rows = CopyJournal.Attempts(workspace);
+            var copies = CopyJournal.LastWordPerSource(rows);
             var c = new MigrationCertificate { GeneratedAt = DateTime.UtcNow, Retries = rows.Sum(r => r.Retries) };
-            var lastVerified = LatestVerified(rows);
+            var lastVerified = CopyJournal.LastVerifiedPerSource(rows);
             foreach (var e in copies.Where(e => e.Migrated))
             {
                 c.FilesMigrated++;
@@ -66,7 +65,7 @@ namespace S3Migration.Reports
                 var type = e.FileType.Length > 0 ? e.FileType : FileTypeMap.Unknown;
                 c.ByType.TryGetValue(type, out var t);
                 c.ByType[type] = (t.Files + 1, t.Bytes + e.Size);
-                var by = lastVerified[JournalRow.S3Path(e.SourceBucket, e.SourceKey)].VerifiedBy;
+                var by = lastVerified[e.Source().ToString()].VerifiedBy;
                 by = by.Length > 0 ? by : "earlier run";
                 c.VerifiedBy.TryGetValue(by, out var n);
                 c.VerifiedBy[by] = n + 1;
@@ -131,13 +130,6 @@ namespace S3Migration.Reports
             {
                 new[] { "Migration operator", "", "", "" }, new[] { "Data owner", "", "", "" }, new[] { "Application owner", "", "", "" },
             });
-        }
-
-        private static Dictionary<string, JournalRow> LatestVerified(IEnumerable<JournalRow> rows)
-        {
-            var d = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
-            foreach (var r in rows.Where(r => r.VerificationStatus == JournalRow.Verified)) d[r.OldPath] = r;
-            return d;
         }
 
         private static string Describe(string by) => by switch

@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using S3Migration.Model;
-using S3Migration.Phases.Integrity;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
@@ -49,7 +48,7 @@ namespace S3Migration.Reports
         {
             var path = Path.Combine(workspace, MigrationJournal.FileName);
             if (!File.Exists(path)) return new List<RollbackEntry>();
-            return ExpectedCopy.FromJournal(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(RollbackEntry.From).ToList();
+            return CopyJournal.LastWordPerSource(JournalReader.ReadFile(path)).Where(e => e.Migrated).Select(RollbackEntry.From).ToList();
         }
 
         /// <summary>

@@ -67,13 +67,13 @@ namespace S3Migration.Reports
             IntegrityStatus.Verified => "= " + S3(r.TargetBucket, r.TargetKey),
             IntegrityStatus.Missing => "- " + S3(r.SourceBucket, r.SourceKey),
             IntegrityStatus.Unexpected => "+ " + (r.TargetKey.Length > 0 ? S3(r.TargetBucket, r.TargetKey) : S3(r.SourceBucket, r.SourceKey)),
-            IntegrityStatus.Mismatch when r.Reason.StartsWith("could not be checked", System.StringComparison.Ordinal) => "! " + S3(r.TargetBucket, r.TargetKey),
+            IntegrityStatus.Mismatch when r.CouldNotCheck => "! " + S3(r.TargetBucket, r.TargetKey),
             IntegrityStatus.SourceChanged => "* " + S3(r.SourceBucket, r.SourceKey),
             IntegrityStatus.Excluded => "~ " + S3(r.SourceBucket, r.SourceKey),
             IntegrityStatus.NewUpload => "> " + S3(r.TargetBucket, r.TargetKey),
             _ => "* " + S3(r.TargetBucket, r.TargetKey),
         };
 
-        private static string S3(string bucket, string key) => bucket.Length == 0 && key.Length == 0 ? "" : JournalRow.S3Path(bucket, key);
+        private static string S3(string bucket, string key) => bucket.Length == 0 && key.Length == 0 ? "" : new S3Location(bucket, key).ToString();
     }
 }

@@ -2,62 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using S3Migration.Model;
-using S3Migration.Workspace;
 
 namespace S3Migration.Rules
 {
-    /// <summary>What a HEAD request says about an object: the facts a verification compares.</summary>
-    public sealed class ObjectFacts
-    {
-        public long Size { get; set; }
-        public string ETag { get; set; } = "";
-        public string ContentType { get; set; } = "";
-        public string CacheControl { get; set; } = "";
-        public string ContentDisposition { get; set; } = "";
-        public string ContentEncoding { get; set; } = "";
-        public string ContentLanguage { get; set; } = "";
-        public IDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        /// <summary>AES256, aws:kms, aws:kms:dsse or "" (none reported).</summary>
-        public string Encryption { get; set; } = "";
-        public string KmsKeyId { get; set; } = "";
-        public bool CustomerKey { get; set; }
-        public string StorageClass { get; set; } = "";
-        /// <summary>"algorithm:value" of an S3 full-object checksum (e.g. CRC64NVME), or "".</summary>
-        public string FullObjectChecksum { get; set; } = "";
-        /// <summary>The x-amz-tagging-count header, or null when the server did not send it.</summary>
-        public int? TagCount { get; set; }
-        /// <summary>CopyProof.TagsDigestOf the object's tags, when they were read (GetObjectTagging); null when not.</summary>
-        public string? TagsDigest { get; set; }
-        /// <summary>The x-amz-restore state: null when never restored, true while a restore runs, false when a restored copy is readable.</summary>
-        public bool? RestoreInProgress { get; set; }
-        public string ArchiveStatus { get; set; } = "";
-
-        /// <summary>True when the ETag is the MD5 of the content: the MD5 shape and no KMS or customer-key encryption.</summary>
-        public bool ETagIsMd5 => ETag.Length > 0 && Model.ETag.LooksLikeMd5(ETag)
-                                 && !Encryption.StartsWith("aws:kms", StringComparison.Ordinal) && !CustomerKey;
-
-        /// <summary>Archived and not restored: reads and copies answer InvalidObjectState or ObjectNotInActiveTierError.</summary>
-        public bool NeedsRestore =>
-            (StorageClasses.IsArchived(StorageClass) && RestoreInProgress != false) || ArchiveStatus.Length > 0 && RestoreInProgress != false;
-    }
-
-    public enum Verdict { Verified, Mismatch, Unproven }
-
-    public sealed class VerificationOutcome
-    {
-        public VerificationOutcome(Verdict verdict, string how, string why, string sourceMd5 = "") { Verdict = verdict; How = how; Why = why; SourceMd5 = sourceMd5; }
-        public Verdict Verdict { get; }
-        /// <summary>For Verified: etag, md5 or checksum.</summary>
-        public string How { get; }
-        /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
-        public string Why { get; }
-        /// <summary>
-        /// The source's MD5 when this verdict read both contents (<see cref="CompareContent"/>), else "". The copy journals
-        /// it, so a later -Deep check can prove the content after the source is gone (SSE-KMS sources have no MD5 ETag).
-        /// </summary>
-        public string SourceMd5 { get; }
-    }
-
     /// <summary>
     /// When a copy counts as verified (DESIGN.md, "What verified means"), in one place, for the copy, the integrity check,
     /// the backup, the cleanup and the planner alike. The destination matches a <see cref="CopyProof"/> (the live source's,
@@ -144,30 +91,29 @@ namespace S3Migration.Rules
         }
 
         /// <summary>
-        /// "Already migrated?": whether the journal's verified row still describes the same source and the same
-        /// destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so nothing
-        /// needs copying again. Asked by the planner, the copy and the backup.
+        /// "Already migrated?": whether a verified copy's record (the journal's row) still describes the same source and the
+        /// same destination, as a listing or a HEAD shows them now (same target, same sizes, the ETags it recorded), so
+        /// nothing needs copying again. Asked by the planner, the copy and the backup, of verified records only.
         /// </summary>
         /// <remarks>
         /// Given the source's HEAD, its headers and user metadata must also still be the ones the copy preserved (the row's
         /// headers_digest, where recorded): a rewrite of them in place keeps the bytes, so the ETag and size, and the copy
         /// would otherwise be confirmed with the old ones.
         /// </remarks>
-        public static bool StillAsJournaled(JournalRow done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
-            done.VerificationStatus == JournalRow.Verified
-            && StillAsJournaled(done.NewPath, done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
+        public static bool StillAsJournaled(RecordedCopy done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
+            StillAsJournaled(done.Target().ToString(), done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
             && SourceChangeSinceCopy(done, source) == null; // the cleanup's own "source unchanged" question, headers included
 
         /// <summary>
-        /// Whether a source is still what its journal row copied, as its HEAD shows it now: the same size and ETag, and (where
-        /// the journal has the digest) the same headers and user metadata, which can be rewritten in place with the same
+        /// Whether a source is still what its copy recorded, as its HEAD shows it now: the same size and ETag, and (where
+        /// the record has the digest) the same headers and user metadata, which can be rewritten in place with the same
         /// bytes and ETag. Null when unchanged; else what changed, in parentheses. The cleanup asks it before deleting a source.
         /// </summary>
-        public static string? SourceChangeSinceCopy(JournalRow row, ObjectFacts source)
+        public static string? SourceChangeSinceCopy(RecordedCopy copied, ObjectFacts source)
         {
-            if (source.Size != row.Size || ETag.Clean(source.ETag) != ETag.Clean(row.SourceETag))
-                return $"(now {source.Size} bytes, ETag {ETag.Clean(source.ETag)}; copied {row.Size} bytes, ETag {ETag.Clean(row.SourceETag)})";
-            if (row.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(source) != row.HeadersDigest)
+            if (source.Size != copied.Size || ETag.Clean(source.ETag) != ETag.Clean(copied.SourceETag))
+                return $"(now {source.Size} bytes, ETag {ETag.Clean(source.ETag)}; copied {copied.Size} bytes, ETag {ETag.Clean(copied.SourceETag)})";
+            if (copied.HeadersDigest.Length > 0 && CopyProof.HeadersDigestOf(source) != copied.HeadersDigest)
                 return "(same bytes, but its Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Content-Language or user metadata were rewritten)";
             return null;
         }

@@ -6,7 +6,6 @@ using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migration.Model;
-using S3Migration.Rules;
 
 namespace S3Migration.S3
 {

@@ -5,7 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using CsvHelper;
-using S3Migration.Phases.Integrity;
+using S3Migration.Model;
 
 namespace S3Migration.Workspace
 {
@@ -35,20 +35,18 @@ namespace S3Migration.Workspace
         public static readonly string[] Columns = { "old_s3_path", "target_key", "file_type", "row_id", "person_name", "excluded_at" };
 
         /// <summary>
-        /// The rule: a planned file (inventory <paramref name="planned"/>, by "bucket\nkey") is excluded by choice when no
-        /// copy run has journaled it (<paramref name="journaled"/>, the journal's old_s3_path values).
+        /// The rule: a planned file (inventory <paramref name="planned"/>) is excluded by choice when no copy run has
+        /// journaled it (<paramref name="journaled"/>, <see cref="CopyJournal.JournaledSources"/>).
         /// </summary>
-        public static List<ExcludedFile> Find(IReadOnlyDictionary<string, PlannedObject> planned, ISet<string> journaled, DateTime at)
+        public static List<ExcludedFile> Find(IReadOnlyDictionary<S3Location, PlannedObject> planned, ISet<S3Location> journaled, DateTime at)
         {
             var list = new List<ExcludedFile>();
-            foreach (var p in planned.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var p in planned.OrderBy(p => p.Key.Bucket, StringComparer.Ordinal).ThenBy(p => p.Key.Key, StringComparer.Ordinal))
             {
-                var cut = p.Key.IndexOf('\n');
-                var (bucket, key) = (p.Key.Substring(0, cut), p.Key.Substring(cut + 1));
-                if (journaled.Contains(JournalRow.S3Path(bucket, key))) continue;
+                if (journaled.Contains(p.Key)) continue;
                 list.Add(new ExcludedFile
                 {
-                    SourceBucket = bucket, SourceKey = key, TargetKey = p.Value.TargetKey, FileType = p.Value.FileType,
+                    SourceBucket = p.Key.Bucket, SourceKey = p.Key.Key, TargetKey = p.Value.TargetKey, FileType = p.Value.FileType,
                     RowId = p.Value.RowId, PersonName = p.Value.PersonName, ExcludedAt = at,
                 });
             }
@@ -63,12 +61,7 @@ namespace S3Migration.Workspace
         {
             var (_, planned) = InventoryChecksumsWriter.ReadKeys(workspace);
             if (planned == null) return null;
-            var journaled = new HashSet<string>(StringComparer.Ordinal);
-            var journal = Path.Combine(workspace, MigrationJournal.FileName);
-            if (File.Exists(journal))
-                using (var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-                    JournalReader.Read(s, r => journaled.Add(r.OldPath));
-            var excluded = Find(planned, journaled, at);
+            var excluded = Find(planned, CopyJournal.JournaledSources(workspace), at);
             Write(workspace, excluded);
             return excluded;
         }
@@ -82,7 +75,7 @@ namespace S3Migration.Workspace
                 csv.NextRecord();
                 foreach (var f in files)
                 {
-                    csv.WriteField(JournalRow.S3Path(f.SourceBucket, f.SourceKey));
+                    csv.WriteField(new S3Location(f.SourceBucket, f.SourceKey).ToString());
                     csv.WriteField(f.TargetKey);
                     csv.WriteField(f.FileType);
                     csv.WriteField(f.RowId);
@@ -92,10 +85,10 @@ namespace S3Migration.Workspace
                 }
             });
 
-        /// <summary>The workspace's exclusions by "bucket\nkey"; empty when the file does not exist.</summary>
-        public static Dictionary<string, ExcludedFile> Read(string workspace)
+        /// <summary>The workspace's exclusions by source; empty when the file does not exist.</summary>
+        public static Dictionary<S3Location, ExcludedFile> Read(string workspace)
         {
-            var result = new Dictionary<string, ExcludedFile>(StringComparer.Ordinal);
+            var result = new Dictionary<S3Location, ExcludedFile>();
             var path = Path.Combine(workspace, FileName);
             if (!File.Exists(path)) return result;
             using var reader = new StreamReader(path, new UTF8Encoding(false));
@@ -106,7 +99,7 @@ namespace S3Migration.Workspace
                 var (bucket, key) = ExpectedCopy.SplitPath(csv.GetField("old_s3_path") ?? "");
                 if (key.Length == 0) continue;
                 DateTime.TryParse(csv.GetField("excluded_at"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at);
-                result[bucket + "\n" + key] = new ExcludedFile
+                result[new S3Location(bucket, key)] = new ExcludedFile
                 {
                     SourceBucket = bucket, SourceKey = key, TargetKey = csv.GetField("target_key") ?? "",
                     FileType = csv.GetField("file_type") ?? "", RowId = csv.GetField("row_id") ?? "", PersonName = csv.GetField("person_name") ?? "", ExcludedAt = at,

@@ -2,17 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
+using System.Text.Json;
 using CsvHelper;
 using S3Migration.Model;
-using S3Migration.Reports;
 
 namespace S3Migration.Workspace
 {
-    /// <summary>
-    /// inventory_checksums.csv, streamed: one row per object as it is planned. It is written as a .partial file
-    /// and renamed when the inventory completes, so a file under the final name is always a whole inventory.
-    /// </summary>
     /// <summary>An object the inventory planned to move, as inventory_checksums.csv records it.</summary>
     public sealed class PlannedObject
     {
@@ -23,9 +20,19 @@ namespace S3Migration.Workspace
         public string TargetKey { get; }
     }
 
+    /// <summary>One row of inventory_checksums.csv as its readers take it: the object's address and what the inventory decided.</summary>
+    public sealed record InventoryRow(S3Location Source, string Status, string TargetKey, string Notes, string RowId, string PersonName, string FileType);
+
+    /// <summary>
+    /// inventory_checksums.csv, streamed: one row per object as it is planned. It is written as a .partial file
+    /// and renamed when the inventory completes, so a file under the final name is always a whole inventory. Its keys
+    /// are read back with the bucket that inventory_report.json names (<see cref="Rows"/>), by every reader of the inventory.
+    /// </summary>
     public sealed class InventoryChecksumsWriter : IDisposable
     {
         public const string FileName = "inventory_checksums.csv";
+        /// <summary>The inventory's report (Reports/InventoryReport writes it), read here for the bucket of the keys.</summary>
+        public const string ReportFileName = "inventory_report.json";
         public static readonly string[] Columns =
             { "key", "size", "etag", "md5", "md5_source", "storage_class", "last_modified", "status", "file_type", "target_key", "notes", "row_id", "person_name" };
 
@@ -73,33 +80,60 @@ namespace S3Migration.Workspace
         }
 
         /// <summary>
-        /// The keys an inventory saw and the ones it planned to move (Planned, or Skipped as already migrated),
-        /// as "bucket\nkey", from a workspace's inventory_checksums.csv and inventory_report.json; nulls without them.
+        /// The keys an inventory saw and the ones it planned to move (Planned, or Skipped as already migrated), by source,
+        /// from a workspace's inventory_checksums.csv and inventory_report.json; nulls without them.
         /// </summary>
-        public static (HashSet<string>? All, Dictionary<string, PlannedObject>? Planned) ReadKeys(string workspace)
+        public static (HashSet<S3Location>? All, Dictionary<S3Location, PlannedObject>? Planned) ReadKeys(string workspace)
         {
-            var csvPath = Path.Combine(workspace, FileName);
-            var reportPath = Path.Combine(workspace, InventoryReport.FileName);
-            if (!File.Exists(csvPath) || !File.Exists(reportPath)) return (null, null);
-            string bucket;
-            using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(reportPath)))
-                bucket = doc.RootElement.GetProperty("source_bucket").GetString() ?? "";
-            var all = new HashSet<string>(StringComparer.Ordinal);
-            var planned = new Dictionary<string, PlannedObject>(StringComparer.Ordinal);
-            using var reader = new StreamReader(csvPath);
-            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-            csv.Read();
-            csv.ReadHeader();
-            while (csv.Read())
+            if (!Exists(workspace)) return (null, null);
+            var all = new HashSet<S3Location>();
+            var planned = new Dictionary<S3Location, PlannedObject>();
+            foreach (var r in Rows(workspace))
             {
-                var key = bucket + "\n" + csv.GetField("key");
-                all.Add(key);
-                var status = csv.GetField("status");
-                if (status == nameof(MigrationItemStatus.Planned) || status == nameof(MigrationItemStatus.Skipped) && csv.GetField("target_key")?.Length > 0)
-                    planned[key] = new PlannedObject(csv.GetField("row_id") ?? "", csv.GetField("person_name") ?? "", csv.GetField("file_type") ?? "", csv.GetField("target_key") ?? "");
+                all.Add(r.Source);
+                if (r.Status == nameof(MigrationItemStatus.Planned) || r.Status == nameof(MigrationItemStatus.Skipped) && r.TargetKey.Length > 0)
+                    planned[r.Source] = new PlannedObject(r.RowId, r.PersonName, r.FileType, r.TargetKey);
             }
             return (all, planned);
         }
+
+        /// <summary>Whether the workspace holds a whole inventory: inventory_checksums.csv and inventory_report.json.</summary>
+        public static bool Exists(string workspace) =>
+            File.Exists(Path.Combine(workspace, FileName)) && File.Exists(Path.Combine(workspace, ReportFileName));
+
+        /// <summary>
+        /// The rows of the workspace's inventory, streamed, with the bucket inventory_report.json names; an error that
+        /// says to take the inventory again when either file cannot be read as one.
+        /// </summary>
+        public static IEnumerable<InventoryRow> Rows(string workspace)
+        {
+            var csvPath = Path.Combine(workspace, FileName);
+            var reportPath = Path.Combine(workspace, ReportFileName);
+            string bucket;
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(reportPath));
+                bucket = doc.RootElement.GetProperty("source_bucket").GetString() ?? "";
+            }
+            catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException)
+            {
+                throw new MigrationException("InventoryMalformed", MigrationErrorKind.InvalidData,
+                    $"{ReportFileName} in '{workspace}' has no readable source_bucket ({ex.Message}); run Get-MigrationInventory -WorkspacePath again.", ex, reportPath);
+            }
+            using var reader = new StreamReader(new FileStream(csvPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), new UTF8Encoding(false));
+            using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
+            if (!csv.Read() || !csv.ReadHeader()) yield break;
+            foreach (var column in new[] { "key", "status", "target_key", "notes" })
+                if (!csv.HeaderRecord!.Contains(column))
+                    throw new MigrationException("InventoryMalformed", MigrationErrorKind.InvalidData,
+                        $"{FileName} in '{workspace}' has no '{column}' column; run Get-MigrationInventory -WorkspacePath again.", target: csvPath);
+            while (csv.Read())
+                yield return new InventoryRow(new S3Location(bucket, csv.GetField("key") ?? ""), csv.GetField("status") ?? "", csv.GetField("target_key") ?? "",
+                    csv.GetField("notes") ?? "", Field(csv, "row_id"), Field(csv, "person_name"), Field(csv, "file_type"));
+        }
+
+        /// <summary>A column of the inventory, "" where the file has none (row_id, person_name and file_type are read leniently, as before).</summary>
+        private static string Field(CsvReader csv, string name) => csv.TryGetField<string>(name, out var v) ? v ?? "" : "";
 
         /// <summary>Without Complete, the .partial file stays behind, marking an inventory that did not finish.</summary>
         public void Dispose()

@@ -163,7 +163,7 @@ public class CopyResilienceTests
         return copied.OrderBy(k => k, StringComparer.Ordinal).ToList();
     }
 
-    private static string ExpectedCopyKey(string path) => S3Migration.Phases.Integrity.ExpectedCopy.SplitPath(path).Key;
+    private static string ExpectedCopyKey(string path) => S3Migration.Model.ExpectedCopy.SplitPath(path).Key;
 
     private static int RowCount(string journal)
     {

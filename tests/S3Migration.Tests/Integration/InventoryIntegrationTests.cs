@@ -20,13 +20,13 @@ public class InventoryIntegrationTests
         new(S3ClientFactory.Create(new S3ConnectionOptions { EndpointUrl = _moto.EndpointUrl }), o, _moto.EndpointUrl);
 
     private Dictionary<string, MigrationItem> Inventory(InventoryOptions o) =>
-        Scanner(o).Scan(CancellationToken.None).ToDictionary(i => i.SourceKey, StringComparer.Ordinal);
+        Scanner(o).ScanAsync(CancellationToken.None).ToBlockingEnumerable().ToDictionary(i => i.SourceKey, StringComparer.Ordinal);
 
     [Fact]
     public void Every_object_appears_exactly_once_with_its_exact_key_across_pages()
     {
         var scanner = Scanner(new InventoryOptions { Bucket = _bucket.Name });
-        var items = scanner.Scan(CancellationToken.None).ToList();
+        var items = scanner.ScanAsync(CancellationToken.None).ToBlockingEnumerable().ToList();
         Assert.True(items.Count > 1000);
         Assert.Equal(_bucket.Md5ByKey.Keys.OrderBy(k => k, StringComparer.Ordinal), items.Select(i => i.SourceKey).OrderBy(k => k, StringComparer.Ordinal));
         Assert.True(scanner.ListRequests >= 3, $"expected several list requests, saw {scanner.ListRequests}");
@@ -86,7 +86,7 @@ public class InventoryIntegrationTests
         Assert.Equal((Md5Source.None, ""), (plain.Md5Source, plain.Md5));
 
         var scanner = Scanner(new InventoryOptions { Bucket = _bucket.Name, ComputeMd5 = true, ThrottleLimit = 4 });
-        var items = scanner.Scan(CancellationToken.None).ToDictionary(i => i.SourceKey);
+        var items = scanner.ScanAsync(CancellationToken.None).ToBlockingEnumerable().ToDictionary(i => i.SourceKey);
         var multipart = items[_bucket.MultipartKey];
         Assert.Equal(Md5Source.Computed, multipart.Md5Source);
         Assert.Equal(_bucket.Md5ByKey[_bucket.MultipartKey], multipart.Md5);
@@ -98,7 +98,7 @@ public class InventoryIntegrationTests
     public void Items_stream_before_the_listing_ends()
     {
         var scanner = Scanner(new InventoryOptions { Bucket = _bucket.Name });
-        using var e = scanner.Scan(CancellationToken.None).GetEnumerator();
+        using var e = scanner.ScanAsync(CancellationToken.None).ToBlockingEnumerable().GetEnumerator();
         Assert.True(e.MoveNext());
         Assert.True(scanner.ObjectsListed < _bucket.Md5ByKey.Count, $"{scanner.ObjectsListed} of {_bucket.Md5ByKey.Count} listed before the first item");
     }
@@ -197,7 +197,7 @@ public class InventoryIntegrationTests
     {
         var endpoint = $"http://127.0.0.1:{MotoServer.FreePort()}";
         var scanner = new InventoryScanner(S3ClientFactory.Create(new S3ConnectionOptions { EndpointUrl = endpoint }), new InventoryOptions { Bucket = "x" }, endpoint);
-        var ex = Assert.Throws<MigrationException>(() => scanner.Scan(CancellationToken.None).ToList());
+        var ex = Assert.Throws<MigrationException>(() => scanner.ScanAsync(CancellationToken.None).ToBlockingEnumerable().ToList());
         Assert.Equal(("EndpointUnreachable", MigrationErrorKind.Connection), (ex.ErrorId, ex.Kind));
         Assert.Contains("127.0.0.1", ex.Message);
     }

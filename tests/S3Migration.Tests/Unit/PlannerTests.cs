@@ -167,18 +167,18 @@ public class TrustedMd5Tests
     [Fact]
     public void An_SSE_KMS_source_s_ETag_taken_for_its_MD5_by_the_inventory_is_dropped()
     {
-        var kms = new S3Migration.Rules.ObjectFacts { ETag = Md5Shaped, Encryption = "aws:kms" };
+        var kms = new S3Migration.Model.ObjectFacts { ETag = Md5Shaped, Encryption = "aws:kms" };
         Assert.Equal("", S3Migration.Rules.VerificationRule.TrustedMd5(Md5Shaped, kms));
-        var customerKey = new S3Migration.Rules.ObjectFacts { ETag = Md5Shaped, CustomerKey = true };
+        var customerKey = new S3Migration.Model.ObjectFacts { ETag = Md5Shaped, CustomerKey = true };
         Assert.Equal("", S3Migration.Rules.VerificationRule.TrustedMd5(Md5Shaped, customerKey));
     }
 
     [Fact]
     public void A_computed_MD5_stays_and_a_plain_ETag_is_the_MD5()
     {
-        var kms = new S3Migration.Rules.ObjectFacts { ETag = Md5Shaped, Encryption = "aws:kms" };
+        var kms = new S3Migration.Model.ObjectFacts { ETag = Md5Shaped, Encryption = "aws:kms" };
         Assert.Equal("fedcba9876543210fedcba9876543210", S3Migration.Rules.VerificationRule.TrustedMd5("fedcba9876543210fedcba9876543210", kms));
-        var plain = new S3Migration.Rules.ObjectFacts { ETag = Md5Shaped, Encryption = "AES256" };
+        var plain = new S3Migration.Model.ObjectFacts { ETag = Md5Shaped, Encryption = "AES256" };
         Assert.Equal(Md5Shaped, S3Migration.Rules.VerificationRule.TrustedMd5("", plain));
         Assert.Equal(Md5Shaped, S3Migration.Rules.VerificationRule.TrustedMd5(Md5Shaped, plain));
     }

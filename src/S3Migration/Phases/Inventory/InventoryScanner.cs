@@ -78,7 +78,11 @@ namespace S3Migration.Phases.Inventory
         /// <summary>Verbose lines for the cmdlet to write on its thread.</summary>
         public ConcurrentLog Log { get; } = new ConcurrentLog();
 
-        public IEnumerable<MigrationItem> Scan(CancellationToken ct)
+        /// <summary>
+        /// The plan of every object of the source, in listing order, streamed: an item comes out as soon as it is planned
+        /// (and hashed, with -ComputeMd5), at most a window of items ahead of the slowest hash.
+        /// </summary>
+        public async IAsyncEnumerable<MigrationItem> ScanAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             var run = new InventoryRunInfo
             {
@@ -104,7 +108,7 @@ namespace S3Migration.Phases.Inventory
             {
                 SourceBucket = _o.Bucket, SourcePrefix = sourcePrefix, TargetBucket = run.DestinationBucket,
                 Targets = Targets, Persons = Persons, CsvRows = CsvRows, Existing = existing,
-                EtagsAreMd5 = !BucketEncryptsWithKms(ct),
+                EtagsAreMd5 = !await BucketEncryptsWithKmsAsync(ct).ConfigureAwait(false),
                 Verified = existing.Count > 0 && workspace != null ? JournalVerified(workspace) : null,
             });
             var report = new InventoryReport();
@@ -121,22 +125,22 @@ namespace S3Migration.Phases.Inventory
                 {
                     pending.Enqueue((item, NeedsHash(item) ? HashAsync(item, slots, hashing.Token) : null));
                     while (pending.Count > 0 && (pending.Peek().Hash == null || pending.Peek().Hash!.IsCompleted || pending.Count > window))
-                        yield return Emit(pending.Dequeue());
+                        yield return await EmitAsync(pending.Dequeue()).ConfigureAwait(false);
                 }
-                while (pending.Count > 0) yield return Emit(pending.Dequeue());
+                while (pending.Count > 0) yield return await EmitAsync(pending.Dequeue()).ConfigureAwait(false);
             }
             finally
             {
                 hashing.Cancel();
-                try { Task.WaitAll(pending.Select(p => p.Hash).Where(t => t != null).ToArray()!); }
-                catch (AggregateException) { /* cancelled hashes of items nobody will read */ }
+                try { await Task.WhenAll(pending.Select(p => p.Hash).OfType<Task>()).ConfigureAwait(false); }
+                catch (Exception) { /* cancelled hashes of items nobody will read */ }
                 hashing.Dispose();
                 slots.Dispose();
             }
 
-            MigrationItem Emit((MigrationItem Item, Task? Hash) p)
+            async Task<MigrationItem> EmitAsync((MigrationItem Item, Task? Hash) p)
             {
-                p.Hash?.GetAwaiter().GetResult();
+                if (p.Hash != null) await p.Hash.ConfigureAwait(false);
                 report.Add(p.Item);
                 checksums?.Write(p.Item);
                 return p.Item;
@@ -155,19 +159,11 @@ namespace S3Migration.Phases.Inventory
         private bool NeedsHash(MigrationItem item) =>
             _o.ComputeMd5 && item.Md5Source == Md5Source.None && item.TargetKey.Length > 0;
 
-        /// <summary>The copies the workspace journal verified, by source path.</summary>
+        /// <summary>What a re-run skips (the journal's resume meaning), by source path: the four facts the planner compares.</summary>
         private IReadOnlyDictionary<string, (string, long, string, string)>? JournalVerified(string workspace)
         {
-            var path = Path.Combine(workspace, MigrationJournal.FileName);
-            if (!File.Exists(path)) return null;
-            var verified = new Dictionary<string, (string, long, string, string)>(StringComparer.Ordinal);
-            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            JournalReader.Read(s, row =>
-            {
-                if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = (row.NewPath, row.Size, row.DestinationETag, row.SourceETag);
-                else verified.Remove(row.OldPath);
-            });
-            Log.Add($"Read {verified.Count} verified copies from {path}.");
+            var verified = CopyJournal.VerifiedBySource(workspace, row => (row.NewPath, row.Size, row.DestinationETag, row.SourceETag));
+            if (verified != null) Log.Add($"Read {verified.Count} verified copies from {CopyJournal.PathIn(workspace)}.");
             return verified;
         }
 
@@ -207,11 +203,11 @@ namespace S3Migration.Phases.Inventory
         /// With SSE-KMS as the bucket default, ETags are not MD5s, so none is trusted as one. Objects that chose
         /// SSE-KMS themselves in another bucket cannot be told from a listing; the copy's verification re-checks.
         /// </summary>
-        private bool BucketEncryptsWithKms(CancellationToken ct)
+        private async Task<bool> BucketEncryptsWithKmsAsync(CancellationToken ct)
         {
             try
             {
-                var r = _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = _o.Bucket }, ct).GetAwaiter().GetResult();
+                var r = await _s3.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = _o.Bucket }, ct).ConfigureAwait(false);
                 var kms = r.ServerSideEncryptionConfiguration?.ServerSideEncryptionRules?
                     .Any(rule => rule.ServerSideEncryptionByDefault?.ServerSideEncryptionAlgorithm?.Value?.StartsWith("aws:kms", StringComparison.Ordinal) == true) == true;
                 if (kms) Log.Add("The bucket encrypts with SSE-KMS by default: ETags are not MD5s; use -ComputeMd5 for checksums.");

@@ -196,7 +196,7 @@ namespace S3Migration.Phases.Removal
             var latest = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
             var order = new List<string>();
             var destinations = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in JournalReader.ReadWorkspace(workspace))
+            foreach (var r in CopyJournal.Attempts(workspace))
             {
                 if (!latest.ContainsKey(r.OldPath)) order.Add(r.OldPath);
                 latest[r.OldPath] = r;
@@ -551,10 +551,10 @@ namespace S3Migration.Phases.Removal
             // The destination, by the module's one rule for "verified" (VerificationRule through IntegrityChecker: size, the
             // ETag as verified, content, headers and user metadata, tags, naming), against what the journal recorded.
             // Sources are checked below by HEAD, which also gives the version id to delete.
-            var expected = candidates.Select(ExpectedCopy.FromRow).ToList();
+            var expected = candidates.Select(r => r.ToExpectedCopy()).ToList();
             var checker = new IntegrityChecker(_s3, "the source removal", new IntegrityOptions { SkipSourceCheck = true, ReadTags = true, ThrottleLimit = _o.ThrottleLimit });
             var destination = new Dictionary<string, IntegrityResult>(StringComparer.Ordinal);
-            foreach (var d in checker.Check(expected, ct).Results.Where(d => d.Status != IntegrityStatus.Unexpected))
+            foreach (var d in checker.CheckAsync(expected, ct).GetAwaiter().GetResult().Results.Where(d => d.Status != IntegrityStatus.Unexpected))
                 destination[d.SourceBucket + "\n" + d.SourceKey] = d;
 
             var backups = manifest != null ? ListBackups(results, manifest, ct) : null;

@@ -76,13 +76,17 @@ namespace S3Migration.Phases.UrlCheck
 
         public int Done => Volatile.Read(ref _done);
 
-        public Task<UrlCheckResult[]> CheckAllAsync(IReadOnlyList<(UrlCheckResult Result, S3Url? Url, string Text)> targets, CancellationToken ct)
+        /// <summary>
+        /// Checks every target, at most ThrottleLimit at a time; the results keep the targets' order. Every target is
+        /// checked even when one fails in a way no single URL explains (missing credentials, say): the task then fails with it.
+        /// </summary>
+        public Task<UrlCheckResult[]> CheckAllAsync(IReadOnlyList<UrlTarget> targets, CancellationToken ct)
         {
             var slots = new SemaphoreSlim(Math.Max(1, _o.ThrottleLimit));
             return Task.WhenAll(targets.Select(async t =>
             {
                 await slots.WaitAsync(ct).ConfigureAwait(false);
-                try { return await CheckAsync(t.Result, t.Url, t.Text, ct).ConfigureAwait(false); }
+                try { return await CheckAsync(t.Check, t.Url, t.Text, ct).ConfigureAwait(false); }
                 finally { slots.Release(); Interlocked.Increment(ref _done); }
             }));
         }
@@ -142,14 +146,7 @@ namespace S3Migration.Phases.UrlCheck
             if (r.ExpectedMd5.Length == 0) r.Notes = "the journal records no MD5 for this file, so its content was not compared";
         }
 
-        private static async Task<string> Md5Async(Stream body, CancellationToken ct)
-        {
-            using var md5 = MD5.Create();
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = await body.ReadAsync(buffer, 0, buffer.Length, ct).ConfigureAwait(false)) > 0) md5.TransformBlock(buffer, 0, n, null, 0);
-            md5.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
-            return Hex.Lower(md5.Hash!);
-        }
+        private static async Task<string> Md5Async(Stream body, CancellationToken ct) =>
+            Hex.Lower(await MD5.HashDataAsync(body, ct).ConfigureAwait(false));
     }
 }
