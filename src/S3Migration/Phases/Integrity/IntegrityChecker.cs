@@ -45,10 +45,10 @@ namespace S3Migration.Phases.Integrity
             var all = known == null ? expected : expected.Concat(known).ToList();
             var migrated = expected.Where(e => e.Migrated).ToList();
             var listing = new IntegrityListing(_lister, _o);
-            var destinations = listing.Destinations(expected, ct);
+            var destinations = await listing.DestinationsAsync(expected, ct).ConfigureAwait(false);
             // Listed also with -SkipSourceCheck when watching: after the cleanup the sources are gone on purpose, but a new
             // upload into an old person folder is still an alarm.
-            var sources = _o.SkipSourceCheck && !_o.WatchOldLayout ? new Dictionary<S3Location, SourceObject>() : listing.PersonFolders(expected, ct);
+            var sources = _o.SkipSourceCheck && !_o.WatchOldLayout ? new Dictionary<S3Location, SourceObject>() : await listing.PersonFoldersAsync(expected, ct).ConfigureAwait(false);
 
             var checkedCopies = new IntegrityResult[migrated.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, migrated.Count), new ParallelOptions { MaxDegreeOfParallelism = _o.ThrottleLimit, CancellationToken = ct },

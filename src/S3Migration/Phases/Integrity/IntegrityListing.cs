@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using S3Migration.Model;
 using S3Migration.S3;
 
@@ -19,7 +20,7 @@ namespace S3Migration.Phases.Integrity
         public IntegrityListing(S3Lister lister, IntegrityOptions options) { _lister = lister; _o = options; }
 
         /// <summary>Every object in the destination type folders the copies used (and the map's other type folders beside them).</summary>
-        public Dictionary<S3Location, SourceObject> Destinations(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        public async Task<Dictionary<S3Location, SourceObject>> DestinationsAsync(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
         {
             var folders = new HashSet<(string Bucket, string Folder)>();
             foreach (var e in expected.Where(e => e.TargetKey.Contains('/')))
@@ -32,8 +33,8 @@ namespace S3Migration.Phases.Integrity
             }
             var index = new Dictionary<S3Location, SourceObject>();
             foreach (var (bucket, folder) in folders)
-                foreach (var o in _lister.ListObjects(bucket, folder, ct).Where(o => o.Key.IndexOf('/', folder.Length) < 0))
-                    index[new S3Location(bucket, o.Key)] = o;
+                await foreach (var o in _lister.ListObjectsAsync(bucket, folder, ct).ConfigureAwait(false))
+                    if (o.Key.IndexOf('/', folder.Length) < 0) index[new S3Location(bucket, o.Key)] = o;
             return index;
         }
 
@@ -41,7 +42,7 @@ namespace S3Migration.Phases.Integrity
         /// Every object in the old person folders of the copies, and of the files the inventory planned (a person whose
         /// every file was left out of the copy still has a folder to upload into); one listing per folder.
         /// </summary>
-        public Dictionary<S3Location, SourceObject> PersonFolders(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
+        public async Task<Dictionary<S3Location, SourceObject>> PersonFoldersAsync(IReadOnlyList<ExpectedCopy> expected, CancellationToken ct)
         {
             var folders = new HashSet<(string Bucket, string Folder)>();
             void Add(string bucket, string sourceKey, string rowId)
@@ -56,7 +57,7 @@ namespace S3Migration.Phases.Integrity
                 foreach (var p in _o.Planned) Add(p.Key.Bucket, p.Key.Key, p.Value.RowId);
             var index = new Dictionary<S3Location, SourceObject>();
             foreach (var (bucket, folder) in folders)
-                foreach (var o in _lister.ListObjects(bucket, folder, ct))
+                await foreach (var o in _lister.ListObjectsAsync(bucket, folder, ct).ConfigureAwait(false))
                     index[new S3Location(bucket, o.Key)] = o;
             return index;
         }

@@ -93,13 +93,14 @@ namespace S3Migration.Phases.Inventory
             var sourcePrefix = run.SourcePrefix;
 
             // The first request doubles as the check that the bucket exists and the credentials work.
-            var folders = _lister.ListFolders(_o.Bucket, sourcePrefix, ct).ToList();
+            var folders = new List<string>();
+            await foreach (var f in _lister.ListFoldersAsync(_o.Bucket, sourcePrefix, ct).ConfigureAwait(false)) folders.Add(f);
             Log.Add($"Found {folders.Count} top-level folders under s3://{_o.Bucket}/{sourcePrefix}.");
-            if (run.DestinationBucket != _o.Bucket) _lister.CheckBucket(run.DestinationBucket, ct);
+            if (run.DestinationBucket != _o.Bucket) await _lister.CheckBucketAsync(run.DestinationBucket, ct).ConfigureAwait(false);
 
             var existing = new DestinationIndex();
             foreach (var folder in Targets.Types.Folders)
-                foreach (var o in _lister.ListObjects(run.DestinationBucket, Targets.DestinationPrefix + folder + "/", ct))
+                await foreach (var o in _lister.ListObjectsAsync(run.DestinationBucket, Targets.DestinationPrefix + folder + "/", ct).ConfigureAwait(false))
                     existing.Add(o.Key, o.Size, o.ETag);
             if (existing.Count > 0) Log.Add($"The destination type folders already hold {existing.Count} objects.");
 
