@@ -122,9 +122,20 @@ namespace S3Migration.Workspace
                 TagsDigest = f.Length > 20 ? f[20] : "",
                 Reason = f.Length > 21 && Enum.TryParse<FailureReason>(f[21], ignoreCase: false, out var reason) ? reason : (FailureReason?)null,
                 ErrorCode = f.Length > 22 ? f[22] : "",
-                Origin = f.Length > 23 && Enum.TryParse<CopyOrigin>(f[23], ignoreCase: false, out var origin) ? origin : CopyOrigin.None,
+                Origin = f.Length > 23 && Enum.TryParse<CopyOrigin>(f[23], ignoreCase: false, out var origin) ? origin
+                    : f.Length <= 23 ? LegacyOriginOf(f[9]) : CopyOrigin.None,
             };
         }
+
+        /// <summary>
+        /// A row of a journal written before the origin column: a -Force overwrite was said only by the module's own
+        /// constant note, which its verified row carried in error_message. Read for those rows alone, so the undo keeps
+        /// such a destination as it did when the journal was written (nothing newer is ever classified by words).
+        /// </summary>
+        private static CopyOrigin LegacyOriginOf(string error) =>
+            LegacyOverwrote.IsMatch(error) ? CopyOrigin.Overwrote : CopyOrigin.None;
+        private static readonly System.Text.RegularExpressions.Regex LegacyOverwrote =
+            new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(OverwroteNote), System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         /// <summary>The plan's path form: s3://bucket/key.</summary>
         public static string S3Path(string bucket, string key) => $"s3://{bucket}/{key}";

@@ -64,14 +64,16 @@ public class CopyJournalTests
             JournalRow.From(Result("1_Ann/a.mp3", MigrationResultStatus.Skipped)),   // found identical: result Skipped
             JournalRow.From(Result("1_Ann/b.mp3", MigrationResultStatus.Verified)),
             JournalRow.From(Result("1_Ann/c.mp3", MigrationResultStatus.Failed, notes: "the source is archived in GLACIER: restore it first")),
+            // A -Force overwrite, as a 21-column journal said it: only by the module's note in error_message.
+            JournalRow.From(Result("1_Ann/e.mp3", MigrationResultStatus.Verified, origin: CopyOrigin.Overwrote, notes: JournalRow.OverwroteNote + ": MD5 differs")),
         };
         File.WriteAllText(path, string.Join("\n", new[] { Line(JournalRow.Columns.Take(JournalRow.DigestVersionColumns)) }
             .Concat(old.Select(r => Line(r.ToFields().Take(JournalRow.DigestVersionColumns))))) + "\n", new UTF8Encoding(false));
 
         using (var j = MigrationJournal.Open(dir.Path))
         {
-            Assert.Equal(3, j.EarlierRows);
-            Assert.Equal(new[] { "s3://src/1_Ann/a.mp3", "s3://src/1_Ann/b.mp3" }, j.Verified.Keys.OrderBy(k => k, StringComparer.Ordinal));
+            Assert.Equal(4, j.EarlierRows);
+            Assert.Equal(new[] { "s3://src/1_Ann/a.mp3", "s3://src/1_Ann/b.mp3", "s3://src/1_Ann/e.mp3" }, j.Verified.Keys.OrderBy(k => k, StringComparer.Ordinal));
             j.Append(JournalRow.From(Result("1_Ann/d.mp3", MigrationResultStatus.Failed, FailureReason.GaveUp, notes: "gave up after 5 retries")));
         }
         var lines = File.ReadAllLines(path);
@@ -80,12 +82,14 @@ public class CopyJournalTests
         var rows = new List<JournalRow>();
         JournalReader.Read(stream, rows.Add, out var width);
         Assert.Equal(21, width);
-        Assert.Equal(4, rows.Count);
+        Assert.Equal(5, rows.Count);
         Assert.All(rows, r => Assert.Null(r.Reason));                  // the old shape has no reason column
         Assert.Equal(CopyOrigin.FoundIdentical, rows[0].Origin);      // verified, result Skipped
         Assert.Equal(CopyOrigin.Copied, rows[1].Origin);              // any other verified row
         Assert.Equal(CopyOrigin.None, rows[2].Origin);
         Assert.Equal(LessonsLearned.ArchivedSource, LessonsLearned.Categorize(rows[2]));  // the legacy words, for old rows only
+        Assert.True(rows[3].Overwrote);   // the old journal's -Force overwrite is still kept by the undo
+        Assert.Equal(CopyOrigin.None, rows[4].Origin);
     }
 
     [Fact]
