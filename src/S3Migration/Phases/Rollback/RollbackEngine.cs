@@ -5,7 +5,6 @@ using System.Threading;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migration.Model;
-using S3Migration.PeopleCsv;
 using S3Migration.Reports;
 using S3Migration.Rules;
 using S3Migration.S3;
@@ -39,7 +38,7 @@ namespace S3Migration.Phases.Rollback
         /// s3://bucket/key of each destination to the URLs of the workspace's people CSV that name it; null when the
         /// workspace knows no CSV (then no URL is checked).
         /// </summary>
-        public IReadOnlyDictionary<string, List<S3Migration.PeopleCsv.CsvUrlReference>>? CsvReferences { get; set; }
+        public IReadOnlyDictionary<string, List<CsvUrlReference>>? CsvReferences { get; set; }
 
         public static RollbackSources FromWorkspace(string workspace)
         {
@@ -168,7 +167,7 @@ namespace S3Migration.Phases.Rollback
                 SourceBucket = entry.SourceBucket, SourceKey = entry.SourceKey, TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey,
                 BackupPath = known.Backups.TryGetValue(path, out var backup) ? backup : "",
                 CsvReferences = known.CsvReferences == null ? null
-                    : known.CsvReferences.TryGetValue(JournalRow.S3Path(entry.TargetBucket, entry.TargetKey), out var named) ? named : new List<S3Migration.PeopleCsv.CsvUrlReference>(),
+                    : known.CsvReferences.TryGetValue(JournalRow.S3Path(entry.TargetBucket, entry.TargetKey), out var named) ? named : new List<CsvUrlReference>(),
             };
             try
             {
