@@ -30,6 +30,23 @@ namespace S3Migration.Rules
         // ---- Cleanup (Remove-MigrationSource) -------------------------------------------------------------------
 
         /// <summary>
+        /// May the cleanup start? Not before the grace period has passed since the newest copy among the candidates, so
+        /// no source is deleted before every destination it could be compared with has had the full period of
+        /// monitoring. -Force skips the grace period only, never a check. Null: go ahead; else why not.
+        /// </summary>
+        /// <param name="copiedAt">when each candidate's copy was made</param>
+        public static string? WhyWaitForGracePeriod(IReadOnlyCollection<DateTime> copiedAt, int days, bool force, DateTime now)
+        {
+            if (force || copiedAt.Count == 0) return null;
+            var newest = copiedAt.Max(c => c.ToUniversalTime());
+            var passes = newest.AddDays(days);
+            if (now.ToUniversalTime() >= passes) return null;
+            return $"The grace period has not passed: the newest of these {copiedAt.Count} copies was made {newest:yyyy-MM-dd HH:mm:ss}Z, and the {days}-day grace period " +
+                   $"passes {passes:yyyy-MM-dd HH:mm:ss}Z. Nothing was read or deleted. Wait until then, or pass -Force to skip the grace period " +
+                   "(it skips only the grace period; every safety check still runs), e.g. on a test bucket.";
+        }
+
+        /// <summary>
         /// May the cleanup delete this old-layout source? Only when it is unchanged since the copy, its destination is
         /// verified by the one rule, a verified backup of this content exists (unless -SkipBackupCheck), and the people
         /// CSV no longer names it (unless -SkipCsvCheck): a URL the application still serves must not answer 404.

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+using S3Migration.Model;
 
 namespace S3Migration.Workspace
 {
