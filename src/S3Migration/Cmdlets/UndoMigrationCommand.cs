@@ -26,6 +26,10 @@ namespace S3Migration.Cmdlets
         [ValidateNotNullOrEmpty]
         public string WorkspacePath { get; set; } = "";
 
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaxRetries { get; set; } = 5;
+
         protected override void EndProcessing()
         {
             var workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
@@ -50,7 +54,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 AbortUploadsLeftOpen(s3, workspace);
                 var done = 0;
-                foreach (var step in PipelineThread.Take(new RollbackEngine(s3).StepsAsync(plan.Entries, plan.Known, StopToken)))
+                foreach (var step in PipelineThread.Take(new RollbackEngine(s3, MaxRetries).StepsAsync(plan.Entries, plan.Known, StopToken)))
                 {
                     if (step is ConfirmStep<RollbackEntry> ask)
                         ask.Confirmed = ShouldProcess($"s3://{ask.Subject.TargetBucket}/{ask.Subject.TargetKey}", "Delete the migrated copy (its source still exists)");
