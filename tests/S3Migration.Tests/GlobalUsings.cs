@@ -2,6 +2,7 @@
 global using S3Migration.Cmdlets;
 global using S3Migration.Model;
 global using S3Migration.PeopleCsv;
+global using S3Migration.Phases;
 global using S3Migration.Phases.Backup;
 global using S3Migration.Phases.Copy;
 global using S3Migration.Phases.Integrity;

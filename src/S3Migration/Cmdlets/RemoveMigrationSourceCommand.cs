@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using S3Migration.Model;
+using S3Migration.Phases;
 using S3Migration.Phases.Removal;
 using S3Migration.S3;
 using S3Migration.Workspace;
@@ -11,8 +12,8 @@ namespace S3Migration.Cmdlets
     /// <summary>
     /// Remove-MigrationSource: phase 5's cleanup. Deletes the old per-person source objects whose copy is verified in
     /// the journal, whose destination is identical right now, whose backup is verified and which the people CSV no
-    /// longer names, after the grace period. The rules are in SourceRemoval and PhaseGates; this binds parameters,
-    /// asks ShouldProcess per object and writes the output.
+    /// longer names, after the grace period. The work is Phases/Removal's and the decisions Rules/PhaseGates'; this binds
+    /// parameters, asks ShouldProcess per source, shows progress and writes the output, on the pipeline thread.
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RemovalResult))]
@@ -61,11 +62,15 @@ namespace S3Migration.Cmdlets
             try
             {
                 s3 = S3ClientFactory.Create(Connection);
-                var engine = new SourceRemoval(s3, options);
                 var action = SkipBackupCheck ? SourceRemoval.ActionWithoutBackup : SourceRemoval.ActionWithBackup;
-                var run = engine.Run(workspace, r => ShouldProcess(r.SourcePath, action), (activity, done, total, bytes) =>
-                    WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", $"{activity}: {done} of {total} sources, {Bytes(bytes)}")
-                        { PercentComplete = total > 0 ? Math.Min(100, 100 * done / total) : 0 }), StopToken);
+                var run = new RemovalRun();
+                foreach (var step in PipelineThread.Take(new SourceRemoval(s3, options).StepsAsync(workspace, run, StopToken)))
+                {
+                    if (step is ConfirmStep<RemovalResult> ask) ask.Confirmed = ShouldProcess(ask.Subject.SourcePath, action);
+                    else if (step is ProgressStep p)
+                        WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", $"{p.Activity}: {p.Done} of {p.Total} sources, {Bytes(p.Bytes)}")
+                            { PercentComplete = p.Total > 0 ? Math.Min(100, 100 * p.Done / p.Total) : 0 });
+                }
                 WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", "Done") { RecordType = ProgressRecordType.Completed });
                 foreach (var v in run.Verbose) WriteVerbose(v);
                 foreach (var r in run.Results)

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using S3Migration.PeopleCsv;
 
 namespace S3Migration.Model
 {
@@ -66,6 +65,6 @@ namespace S3Migration.Model
         /// The URLs of the people CSV the workspace serves that name this destination (the CSV update pointed them at it);
         /// null when the workspace knows no CSV.
         /// </summary>
-        public IReadOnlyList<S3Migration.PeopleCsv.CsvUrlReference>? CsvReferences { get; set; }
+        public IReadOnlyList<CsvUrlReference>? CsvReferences { get; set; }
     }
 }

@@ -1,24 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using S3Migration.Model;
 
 namespace S3Migration.PeopleCsv
 {
-    /// <summary>One URL of a people CSV that names an object of interest: where it stands and what it names.</summary>
-    public sealed class CsvUrlReference
-    {
-        /// <summary>The CSV line the row starts on, counting the header as line 1.</summary>
-        public int Line { get; set; }
-        public string Column { get; set; } = "";
-        /// <summary>The URL as the cell spells it, without a query string (a signed URL's signature never reaches a message).</summary>
-        public string Url { get; set; } = "";
-        public string Bucket { get; set; } = "";
-        public string Key { get; set; } = "";
-        /// <summary>s3://bucket/key of the object named.</summary>
-        public string ObjectPath => "s3://" + Bucket + "/" + Key;
-        public override string ToString() => $"line {Line}, {Column}: {Url}";
-    }
-
     /// <summary>
     /// Finds the URLs of a people CSV that name given objects, in every column (not only the URL columns
     /// Update-OutputCsv rewrites: an application may keep a link anywhere) and every URL form S3Url knows. A cell may
@@ -83,9 +69,5 @@ namespace S3Migration.PeopleCsv
                     if (p.Trim().Length > 0) pieces.Add(p.Trim());
             return pieces;
         }
-
-        /// <summary>"line 2, s3_audio_url; line 5, extra" for the references to one object.</summary>
-        public static string Where(IEnumerable<CsvUrlReference> references) =>
-            string.Join("; ", references.Select(r => $"line {r.Line}, {r.Column}"));
     }
 }

@@ -21,9 +21,6 @@ namespace S3Migration.Reports
     public sealed class FinalReport
     {
         public const string FileName = "final_report.md";
-        public const string BackupSummaryName = "backup_summary.json";
-        public const string DeletionSummaryName = "deletion_summary.json";
-        public const string DeletionLogName = "deletion_log.csv";
         public const string Closed = "Closed";
         public const string NotClosed = "NotClosed";
         /// <summary>How many kept or failed deletions (and failed backups) are listed before "and N more". Leftovers are all listed.</summary>
@@ -156,17 +153,17 @@ namespace S3Migration.Reports
         private void AddBackup(CertificateDocument doc, string workspace, ClosureFacts facts)
         {
             doc.H(2, "Backup");
-            var summary = ReadJson(workspace, BackupSummaryName);
+            var summary = ReadJson(workspace, BackupSummary.FileName);
             var manifest = BackupManifest.Read(workspace);
             if (summary is not JsonElement s)
             {
-                doc.P($"Not run: there is no {BackupSummaryName} in the workspace, so Backup-MigrationSource was not run (or not here). The old structure has no verified backup.");
+                doc.P($"Not run: there is no {BackupSummary.FileName} in the workspace, so Backup-MigrationSource was not run (or not here). The old structure has no verified backup.");
                 return;
             }
             BackupRun = true;
             BackedUpObjects = Long(s, "backed_up_objects");
             BackupFailed = Long(s, "failed");
-            doc.P($"From {BackupSummaryName}" + (manifest != null ? $" and {BackupManifest.FileName}" : "") + " (Backup-MigrationSource).");
+            doc.P($"From {BackupSummary.FileName}" + (manifest != null ? $" and {BackupManifest.FileName}" : "") + " (Backup-MigrationSource).");
             doc.T(new[] { "Figure", "Value" }, new[]
             {
                 new[] { "Source", Str(s, "source") }, new[] { "Backup location", Str(s, "backup") }, new[] { "Storage class", Str(s, "storage_class") },
@@ -186,19 +183,19 @@ namespace S3Migration.Reports
             doc.P($"{BackupManifest.FileName}: {MigrationCertificate.N(manifest.Count(e => e.IsVerified))} verified, {MigrationCertificate.N(manifest.Count(e => !e.IsVerified))} not verified.");
             var failed = manifest.Where(e => !e.IsVerified).ToList();
             if (failed.Count > 0)
-                Capped(doc, new[] { "Source", "Status", "Notes" }, failed.Select(e => new[] { $"s3://{e.SourceBucket}/{e.SourceKey}", e.Status, e.Notes }).ToList(), BackupManifest.FileName);
+                Capped(doc, new[] { "Source", "Status", "Notes" }, failed.Select(e => new[] { new S3Location(e.SourceBucket, e.SourceKey).ToString(), e.Status, e.Notes }).ToList(), BackupManifest.FileName);
         }
 
         private void AddDeletion(CertificateDocument doc, string workspace, ClosureFacts facts)
         {
             doc.H(2, "Deletion of the old structure");
-            var summary = ReadJson(workspace, DeletionSummaryName);
+            var summary = ReadJson(workspace, RemovalSummary.FileName);
             // Each source's settled outcome (its last row): a re-run may delete what an earlier run kept, and an intent a killed
             // run left is shown as 'deleting' until the next run settles it.
             var log = File.Exists(DeletionJournal.PathIn(workspace)) ? DeletionJournal.Outcomes(workspace).Values.ToList() : null;
             if (summary is not JsonElement s)
             {
-                doc.P($"Not run: there is no {DeletionSummaryName} in the workspace, so Remove-MigrationSource was not run (or not here). The old structure is still in place.");
+                doc.P($"Not run: there is no {RemovalSummary.FileName} in the workspace, so Remove-MigrationSource was not run (or not here). The old structure is still in place.");
                 return;
             }
             DeletionRun = true;
@@ -209,7 +206,7 @@ namespace S3Migration.Reports
             facts.CleanupRun = true;
             facts.CleanupListingVerified = s.TryGetProperty("listing_verified", out var lv) && lv.ValueKind == JsonValueKind.True;
             facts.CleanupSummaryDeleted = ObjectsDeleted + Long(s, "delete_markers");
-            doc.P($"From {DeletionSummaryName}" + (log != null ? $" and {DeletionLogName}" : "") + " (Remove-MigrationSource).");
+            doc.P($"From {RemovalSummary.FileName}" + (log != null ? $" and {DeletionJournal.FileName}" : "") + " (Remove-MigrationSource).");
             doc.T(new[] { "Figure", "Value" }, new[]
             {
                 new[] { "Objects deleted", Num(s, "objects_deleted") }, new[] { "Delete markers", Num(s, "delete_markers") },
@@ -221,15 +218,15 @@ namespace S3Migration.Reports
                 doc.T(new[] { "File type", "Bytes reclaimed" }, byType.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal)
                     .Select(p => new[] { p.Name, p.Value.TryGetInt64(out var n) ? MigrationCertificate.N(n) : p.Value.GetRawText() }));
 
-            if (log == null) { doc.P($"No {DeletionLogName} in the workspace: the per-object record of the deletion is missing, so no deletion is proven."); return; }
-            doc.P($"{DeletionLogName}: " + (log.Count == 0 ? "no rows" : string.Join(", ", log.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{MigrationCertificate.N(g.Count())} {g.Key}"))) + ".");
+            if (log == null) { doc.P($"No {DeletionJournal.FileName} in the workspace: the per-object record of the deletion is missing, so no deletion is proven."); return; }
+            doc.P($"{DeletionJournal.FileName}: " + (log.Count == 0 ? "no rows" : string.Join(", ", log.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{MigrationCertificate.N(g.Count())} {g.Key}"))) + ".");
             foreach (var status in new[] { DeletionRow.Kept, DeletionRow.Failed })
             {
                 var rows = log.Where(r => r.Status == status).ToList();
                 if (rows.Count == 0) continue;
                 doc.H(3, status == DeletionRow.Kept ? "Objects kept" : "Deletions that failed");
                 Capped(doc, new[] { "Source", "Version", "Size", "Reason" },
-                    rows.Select(r => new[] { r.SourcePath, r.VersionId, r.Size.ToString(CultureInfo.InvariantCulture), r.Reason }).ToList(), DeletionLogName);
+                    rows.Select(r => new[] { r.SourcePath, r.VersionId, r.Size.ToString(CultureInfo.InvariantCulture), r.Reason }).ToList(), DeletionJournal.FileName);
             }
         }
 

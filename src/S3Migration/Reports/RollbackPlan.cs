@@ -9,12 +9,8 @@ using S3Migration.Workspace;
 namespace S3Migration.Reports
 {
     /// <summary>One successful copy and how to undo it: delete the destination, but only while it is exactly what was copied.</summary>
-    public sealed class RollbackEntry
+    public sealed class RollbackEntry : PlannedCopy
     {
-        public string SourceBucket { get; set; } = "";
-        public string SourceKey { get; set; } = "";
-        public string TargetBucket { get; set; } = "";
-        public string TargetKey { get; set; } = "";
         public long Size { get; set; }
         public string DestinationETag { get; set; } = "";
         /// <summary>Why the destination is kept, not deleted: the migration did not create it, or replaced other content there. Empty: delete it if unchanged.</summary>
@@ -25,9 +21,13 @@ namespace S3Migration.Reports
         /// </summary>
         public CopyProof Proof { get; set; } = new CopyProof();
 
-        /// <summary>The rollback of one copy the journal or the input records as migrated.</summary>
+        /// <summary>
+        /// The rollback of one copy the journal or the input records as migrated. (Once ExpectedCopy is a RecordedCopy,
+        /// the plan's fields come over with TakePlan.)
+        /// </summary>
         public static RollbackEntry From(ExpectedCopy e) => new RollbackEntry
         {
+            RowId = e.RowId, PersonName = e.PersonName, FileType = e.FileType,
             SourceBucket = e.SourceBucket, SourceKey = e.SourceKey, TargetBucket = e.TargetBucket, TargetKey = e.TargetKey,
             Size = e.Size, DestinationETag = e.DestinationETag, Keep = e.Keep, Proof = e.Proof,
         };
@@ -57,8 +57,8 @@ namespace S3Migration.Reports
         /// </summary>
         public static List<RollbackEntry> Merge(IEnumerable<RollbackEntry> plan, IReadOnlyList<RollbackEntry> journal)
         {
-            var inJournal = new HashSet<string>(journal.Select(e => e.SourceBucket + "\n" + e.SourceKey), StringComparer.Ordinal);
-            return journal.Concat(plan.Where(e => inJournal.Add(e.SourceBucket + "\n" + e.SourceKey))).ToList();
+            var inJournal = new HashSet<S3Location>(journal.Select(e => e.Source()));
+            return journal.Concat(plan.Where(e => inJournal.Add(e.Source()))).ToList();
         }
 
         public static void Write(string workspace, IReadOnlyList<RollbackEntry> copies)
@@ -88,8 +88,8 @@ namespace S3Migration.Reports
                 foreach (var c in copies)
                 {
                     w.WriteStartObject();
-                    w.WriteString("source", JournalRow.S3Path(c.SourceBucket, c.SourceKey));
-                    w.WriteString("destination", JournalRow.S3Path(c.TargetBucket, c.TargetKey));
+                    w.WriteString("source", c.Source().ToString());
+                    w.WriteString("destination", c.Target().ToString());
                     w.WriteNumber("size", c.Size);
                     w.WriteString("destination_etag", c.DestinationETag);
                     w.WriteStartObject("reverse");
@@ -119,8 +119,8 @@ namespace S3Migration.Reports
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(workspace, FileName)));
             return doc.RootElement.GetProperty("copies").EnumerateArray().Select(c =>
             {
-                var (sb, sk) = ExpectedCopy.SplitPath(c.GetProperty("source").GetString()!);
-                var (tb, tk) = ExpectedCopy.SplitPath(c.GetProperty("destination").GetString()!);
+                var (sb, sk) = S3Location.TryParse(c.GetProperty("source").GetString()) ?? new S3Location("", "");
+                var (tb, tk) = S3Location.TryParse(c.GetProperty("destination").GetString()) ?? new S3Location("", "");
                 var reverse = c.TryGetProperty("reverse", out var rv) && rv.ValueKind == JsonValueKind.Object ? rv : default;
                 var action = reverse.ValueKind == JsonValueKind.Object && reverse.TryGetProperty("action", out var a) ? a.GetString() ?? "" : "DeleteObject";
                 var size = c.GetProperty("size").GetInt64();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using S3Migration.Model;
 
 namespace S3Migration.Rules
@@ -60,59 +61,92 @@ namespace S3Migration.Rules
         /// <param name="personFolders">the first path segments under the source prefix (the listing's common prefixes, without '/')</param>
         public IEnumerable<MigrationItem> Plan(IEnumerable<SourceObject> objects, IEnumerable<string> personFolders)
         {
-            var known = new HashSet<string>(personFolders, StringComparer.Ordinal);
-            var foldersLeft = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var folder in known)
-                if (_s.Persons.TryParse(folder, out var rid, out _, out _))
-                {
-                    var id = PersonPattern.NormalizeRowId(rid);
-                    foldersLeft[id] = foldersLeft.TryGetValue(id, out var n) ? n + 1 : 1;
-                }
+            var run = new PlanRun(this, personFolders);
+            foreach (var obj in objects)
+                foreach (var item in run.Add(obj)) yield return item;
+            foreach (var item in run.End()) yield return item;
+        }
 
-            var held = new Dictionary<string, List<MigrationItem>>(StringComparer.Ordinal);
-            string? currentFolder = null;
+        /// <summary>The same plan over a listing that arrives asynchronously (S3Lister.ListObjectsAsync).</summary>
+        public async IAsyncEnumerable<MigrationItem> PlanAsync(IAsyncEnumerable<SourceObject> objects, IEnumerable<string> personFolders,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] System.Threading.CancellationToken ct = default)
+        {
+            var run = new PlanRun(this, personFolders);
+            await foreach (var obj in objects.WithCancellation(ct).ConfigureAwait(false))
+                foreach (var item in run.Add(obj)) yield return item;
+            foreach (var item in run.End()) yield return item;
+        }
+
+        /// <summary>One pass of the plan over one listing: what is held per row id, and which folders are still to come.</summary>
+        private sealed class PlanRun
+        {
+            private readonly MigrationPlanner _p;
+            private readonly HashSet<string> _known;
+            private readonly Dictionary<string, int> _foldersLeft = new Dictionary<string, int>(StringComparer.Ordinal);
+            private readonly Dictionary<string, List<MigrationItem>> _held = new Dictionary<string, List<MigrationItem>>(StringComparer.Ordinal);
+            private string? _currentFolder;
+
+            public PlanRun(MigrationPlanner planner, IEnumerable<string> personFolders)
+            {
+                _p = planner;
+                _known = new HashSet<string>(personFolders, StringComparer.Ordinal);
+                foreach (var folder in _known)
+                    if (_p._s.Persons.TryParse(folder, out var rid, out _, out _))
+                    {
+                        var id = PersonPattern.NormalizeRowId(rid);
+                        _foldersLeft[id] = _foldersLeft.TryGetValue(id, out var n) ? n + 1 : 1;
+                    }
+            }
 
             // A folder is finished when the listing's run of its keys ends, whatever those keys were (files, a
             // marker, orphans). A row id's items leave when its last known folder is finished. A folder that the
             // delimiter listing did not know (created during the inventory) cannot hold back what came before it;
             // a collision with it is still never an overwrite: Copy-PersonFiles refuses any key another source holds.
-            IEnumerable<MigrationItem> FinishFolder(string? folder)
+            private IEnumerable<MigrationItem> FinishFolder(string? folder)
             {
-                if (folder == null || !_s.Persons.TryParse(folder, out var rid, out _, out _)) yield break;
+                if (folder == null || !_p._s.Persons.TryParse(folder, out var rid, out _, out _)) yield break;
                 var id = PersonPattern.NormalizeRowId(rid);
-                if (known.Contains(folder))
+                if (_known.Contains(folder))
                 {
-                    var left = foldersLeft.TryGetValue(id, out var n) ? n - 1 : 0;
-                    if (left > 0) { foldersLeft[id] = left; yield break; }
-                    foldersLeft.Remove(id);
+                    var left = _foldersLeft.TryGetValue(id, out var n) ? n - 1 : 0;
+                    if (left > 0) { _foldersLeft[id] = left; yield break; }
+                    _foldersLeft.Remove(id);
                 }
-                else if (foldersLeft.ContainsKey(id)) yield break;
-                if (!held.TryGetValue(id, out var group)) yield break;
-                held.Remove(id);
+                else if (_foldersLeft.ContainsKey(id)) yield break;
+                if (!_held.TryGetValue(id, out var group)) yield break;
+                _held.Remove(id);
                 foreach (var item in ResolveCollisions(group)) yield return item;
             }
 
-            foreach (var obj in objects)
+            /// <summary>The items that may leave once this object is listed.</summary>
+            public IEnumerable<MigrationItem> Add(SourceObject obj)
             {
-                var item = Classify(obj, out var folder);
-                if (folder != currentFolder)
+                var item = _p.Classify(obj, out var folder);
+                if (folder != _currentFolder)
                 {
-                    foreach (var done in FinishFolder(currentFolder)) yield return done;
-                    currentFolder = folder;
+                    foreach (var done in FinishFolder(_currentFolder)) yield return done;
+                    _currentFolder = folder;
                 }
                 // Only items with a target can collide; orphans and objects already in the layout leave at once.
                 if (item.RowId.Length == 0 || item.TargetKey.Length == 0)
                 {
                     yield return item;
-                    continue;
+                    yield break;
                 }
                 var id = PersonPattern.NormalizeRowId(item.RowId);
-                if (!held.TryGetValue(id, out var list)) held[id] = list = new List<MigrationItem>();
+                if (!_held.TryGetValue(id, out var list)) _held[id] = list = new List<MigrationItem>();
                 list.Add(item);
             }
-            foreach (var done in FinishFolder(currentFolder)) yield return done;
-            foreach (var group in held.Values.ToList())
-                foreach (var item in ResolveCollisions(group)) yield return item;
+
+            /// <summary>What is still held when the listing ends.</summary>
+            public IEnumerable<MigrationItem> End()
+            {
+                foreach (var done in FinishFolder(_currentFolder)) yield return done;
+                _currentFolder = null;
+                foreach (var group in _held.Values.ToList())
+                    foreach (var item in ResolveCollisions(group)) yield return item;
+                _held.Clear();
+            }
         }
 
         /// <summary>Two or more sources that would land on one key are all conflicts; none is planned to overwrite another.</summary>

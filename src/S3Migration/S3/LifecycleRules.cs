@@ -61,9 +61,7 @@ namespace S3Migration.S3
         public static string RuleId(string backupPrefix)
         {
             if (backupPrefix.Length == 0) return IdPrefix + "whole-bucket";
-            using var sha = SHA256.Create();
-            var hash = sha.ComputeHash(Encoding.UTF8.GetBytes(backupPrefix));
-            return IdPrefix + string.Concat(hash.Take(6).Select(b => b.ToString("x2")));
+            return IdPrefix + Hex.Lower(SHA256.HashData(Encoding.UTF8.GetBytes(backupPrefix)).AsSpan(0, 6));
         }
 
         /// <summary>

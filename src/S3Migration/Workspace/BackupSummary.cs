@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using S3Migration.Model;
 using S3Migration.Phases.Backup;
 using S3Migration.S3;
 

@@ -10,49 +10,6 @@ using CsvHelper.Configuration;
 namespace S3Migration.Workspace
 {
     /// <summary>
-    /// One row of deletion_log.csv: what Remove-MigrationSource decided about one source object, or (status
-    /// <see cref="Deleting"/>) that it is about to send the DeleteObjects request for it.
-    /// </summary>
-    public sealed class DeletionRow
-    {
-        /// <summary>The columns, in this order; the final report reads them by name.</summary>
-        public static readonly string[] Columns =
-        {
-            "source_path", "version_id", "file_type", "size", "source_etag", "new_s3_path", "backup_path", "status", "reason", "deleted_at",
-        };
-
-        public const string Deleted = "deleted";
-        public const string DeleteMarker = "delete_marker";
-        public const string Kept = "kept";
-        public const string Failed = "failed";
-        /// <summary>
-        /// The intent: written (and flushed to disk) for every key of a DeleteObjects batch before the request is sent.
-        /// An intent that no later row settles means the run stopped in between; the next run reconciles it against a listing.
-        /// </summary>
-        public const string Deleting = "deleting";
-
-        private static readonly HashSet<string> Statuses = new HashSet<string>(StringComparer.Ordinal) { Deleted, DeleteMarker, Kept, Failed, Deleting };
-
-        /// <summary>The source is gone from the old layout: deleted, or hidden behind a delete marker.</summary>
-        public bool IsGone => Status == Deleted || Status == DeleteMarker;
-
-        internal static bool IsStatus(string status) => Statuses.Contains(status);
-
-        public string SourcePath { get; set; } = "";
-        public string VersionId { get; set; } = "";
-        public string FileType { get; set; } = "";
-        public long Size { get; set; }
-        public string SourceETag { get; set; } = "";
-        public string NewPath { get; set; } = "";
-        public string BackupPath { get; set; } = "";
-        /// <summary>deleted, delete_marker, kept, failed, or deleting (an intent).</summary>
-        public string Status { get; set; } = "";
-        public string Reason { get; set; } = "";
-        /// <summary>When S3 confirmed the delete; null for kept and failed rows.</summary>
-        public DateTime? DeletedAt { get; set; }
-    }
-
-    /// <summary>
     /// deletion_log.csv in the workspace, and its one reader: append-only, one row per object decided, each row
     /// flushed to the OS as it is written and to disk every second and at the end, as the copy journal does. Before
     /// each DeleteObjects request, an intent row (<see cref="DeletionRow.Deleting"/>) per key is flushed to disk, so a

@@ -112,14 +112,14 @@ namespace S3Migration.Workspace
             // The open ones: ids never closed, and per key the last announcement not followed by its id.
             var open = rows.Where(r => r.Status == OpenStatus && !closed.Contains(r.UploadId)).GroupBy(r => r.UploadId).Select(g => g.First()).ToList();
             var announced = new List<Row>();
-            foreach (var g in rows.GroupBy(r => r.Bucket + "\n" + r.Key))
+            foreach (var g in rows.GroupBy(r => new Model.S3Location(r.Bucket, r.Key)))
             {
                 var last = g.Last();
                 if (last.Status == StartingStatus) announced.Add(last);
             }
             var log = dryRun ? null : new MultipartUploadLog(workspace);
             foreach (var r in open)
-                if (await AbortAsync(s3, r.Bucket, r.Key, r.UploadId, dryRun, log, ct).ConfigureAwait(false)) aborted.Add($"s3://{r.Bucket}/{r.Key} ({r.UploadId})");
+                if (await AbortAsync(s3, r.Bucket, r.Key, r.UploadId, dryRun, log, ct).ConfigureAwait(false)) aborted.Add($"{new Model.S3Location(r.Bucket, r.Key)} ({r.UploadId})");
             foreach (var a in announced)
             {
                 var listed = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = a.Bucket, Prefix = a.Key }, ct).ConfigureAwait(false);
@@ -127,7 +127,7 @@ namespace S3Migration.Workspace
                 {
                     if (u.Key != a.Key || closed.Contains(u.UploadId) || open.Any(o => o.UploadId == u.UploadId)) continue;
                     if (u.Initiated is { } started && started.ToUniversalTime() < a.At - Skew) continue; // older than the announcement: not this run's
-                    if (await AbortAsync(s3, a.Bucket, a.Key, u.UploadId, dryRun, log, ct).ConfigureAwait(false)) aborted.Add($"s3://{a.Bucket}/{a.Key} ({u.UploadId})");
+                    if (await AbortAsync(s3, a.Bucket, a.Key, u.UploadId, dryRun, log, ct).ConfigureAwait(false)) aborted.Add($"{new Model.S3Location(a.Bucket, a.Key)} ({u.UploadId})");
                 }
                 log?.Settled(a.Bucket, a.Key, ""); // the announcement is settled
             }

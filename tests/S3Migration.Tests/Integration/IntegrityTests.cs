@@ -271,11 +271,11 @@ public class IntegrityTests
         var target = plan.Single(p => p.TargetKey == "audio/1_P1_f0.mp3");
         // The confirmation comes after the HEAD and before the DeleteObject: the application rewrites the object
         // there (same size, other bytes). Only the If-Match of the delete can see it.
-        var results = new RollbackEngine(_s3).Run(new[] { target }, e =>
+        var results = new RollbackEngine(_s3).RunAsync(new[] { target }, e =>
         {
             b.Put(e.TargetKey, "PERSON 1 FILE 0");
             return true;
-        }, CancellationToken.None).ToList();
+        }, CancellationToken.None).GetAwaiter().GetResult();
         var r = Assert.Single(results);
         Assert.Equal(RollbackStatus.Kept, r.Status);
         Assert.Contains("412", r.Reason);

@@ -83,7 +83,7 @@ internal sealed class MigratedWorkspace
     public RemovalRun Remove(RemovalOptions? options = null, string? endpoint = null, Func<RemovalResult, bool>? confirm = null)
     {
         options ??= new RemovalOptions { GracePeriodDays = 0 };
-        return new SourceRemoval(S3, options).Run(Workspace, confirm ?? (_ => true), null, CancellationToken.None);
+        return new SourceRemoval(S3, options).RunAsync(Workspace, confirm ?? (_ => true), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public bool Exists(string key) => CopyRun.Exists(S3, Bucket.Name, key);
@@ -336,7 +336,7 @@ public class RemovalTests
                 RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
                 ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
             });
-        var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0, BatchSize = 2 }).Run(w.Workspace, _ => true, null, CancellationToken.None);
+        var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0, BatchSize = 2 }).RunAsync(w.Workspace, _ => true, CancellationToken.None).GetAwaiter().GetResult();
         Assert.Equal(5, run.Summary.ObjectsDeleted);
         Assert.Equal(15, run.Summary.BytesReclaimed);
         Assert.Equal(3, proxy.ByKind.GetValueOrDefault("POST delete"));
@@ -348,7 +348,7 @@ public class RemovalTests
         using var dir = new TempDir();
         var w = MigratedWorkspace.Build(_moto, _s3, dir, Files, stem: "rmrefuse");
         var s3 = RefusingDeletes.Wrap(_s3, "1_Ann/b.pdf");
-        var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0 }).Run(w.Workspace, _ => true, null, CancellationToken.None);
+        var run = new SourceRemoval(s3, new RemovalOptions { GracePeriodDays = 0 }).RunAsync(w.Workspace, _ => true, CancellationToken.None).GetAwaiter().GetResult();
 
         var b = Of(run, "1_Ann/b.pdf");
         Assert.Equal(RemovalStatus.Failed, b.Status);

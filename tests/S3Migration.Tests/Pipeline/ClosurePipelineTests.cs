@@ -31,9 +31,9 @@ public class ClosurePipelineTests
     {
         using var dir = new TempDir();
         var ws = CopiedWorkspace(dir, out var bucket);
-        File.WriteAllText(Path.Combine(ws, FinalReport.BackupSummaryName), FinalReportTests.BackupSummary);
-        File.WriteAllText(Path.Combine(ws, FinalReport.DeletionSummaryName), FinalReportTests.DeletionSummary(1, 0));
-        File.WriteAllText(Path.Combine(ws, FinalReport.DeletionLogName), FinalReportTests.DeletionLogHeader
+        File.WriteAllText(Path.Combine(ws, BackupSummary.FileName), FinalReportTests.BackupSummary);
+        File.WriteAllText(Path.Combine(ws, RemovalSummary.FileName), FinalReportTests.DeletionSummary(1, 0));
+        File.WriteAllText(Path.Combine(ws, DeletionJournal.FileName), FinalReportTests.DeletionLogHeader
             + $"s3://{bucket}/1_Ann/a.mp3,,audio,1,e1,s3://{bucket}/audio/1_Ann_a.mp3,s3://b/1_Ann/a.mp3,deleted,,2025-04-01T09:00:10Z\n"
             + $"s3://{bucket}/2_Bo/c.mp4,,video,1,e3,,,kept,not migrated (archived),\n");
 

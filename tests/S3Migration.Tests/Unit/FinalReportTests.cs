@@ -104,9 +104,9 @@ public class FinalReportTests
         Integrity(dir.File("verification_report.csv"),
             ("Verified", "s3://src/1_Ann/a.mp3", "s3://src/audio/1_Ann_a.mp3", ""),
             ("Missing", "s3://src/1_Ann/b.pdf", "s3://src/documents/1_Ann_b.pdf", "planned by the inventory but never copied"));
-        File.WriteAllText(dir.File(FinalReport.BackupSummaryName), BackupSummary);
-        File.WriteAllText(dir.File(FinalReport.DeletionSummaryName), DeletionSummary(0, 0).Replace("\"objects_deleted\": 2", "\"objects_deleted\": 1"));
-        File.WriteAllText(dir.File(FinalReport.DeletionLogName), DeletionLogHeader
+        File.WriteAllText(dir.File(S3Migration.Workspace.BackupSummary.FileName), BackupSummary);
+        File.WriteAllText(dir.File(RemovalSummary.FileName), DeletionSummary(0, 0).Replace("\"objects_deleted\": 2", "\"objects_deleted\": 1"));
+        File.WriteAllText(dir.File(DeletionJournal.FileName), DeletionLogHeader
             + "s3://src/1_Ann/a.mp3,,audio,12,e1,s3://src/audio/1_Ann_a.mp3,s3://src-backup/pre-migration/1_Ann/a.mp3,deleted,,2025-04-01T09:00:10Z\n");
 
         var r = FinalReport.Create(dir.Path, dir.File("final_report.md"), "Final");
@@ -130,9 +130,9 @@ public class FinalReportTests
         Inventory(ws, ("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", ""), ("1_Ann/b.pdf", "Planned", "documents/1_Ann_b.pdf", ""));
         Integrity(Path.Combine(ws, "verification_report.csv"),
             ("Verified", "s3://src/1_Ann/a.mp3", "s3://src/audio/1_Ann_a.mp3", ""), ("Verified", "s3://src/1_Ann/b.pdf", "s3://src/documents/1_Ann_b.pdf", ""));
-        File.WriteAllText(Path.Combine(ws, FinalReport.BackupSummaryName), BackupSummary);
-        File.WriteAllText(Path.Combine(ws, FinalReport.DeletionSummaryName), DeletionSummary(0, 0));
-        File.WriteAllText(Path.Combine(ws, FinalReport.DeletionLogName), DeletionLogHeader
+        File.WriteAllText(Path.Combine(ws, S3Migration.Workspace.BackupSummary.FileName), BackupSummary);
+        File.WriteAllText(Path.Combine(ws, RemovalSummary.FileName), DeletionSummary(0, 0));
+        File.WriteAllText(Path.Combine(ws, DeletionJournal.FileName), DeletionLogHeader
             + "s3://src/1_Ann/a.mp3,,audio,12,e1,s3://src/audio/1_Ann_a.mp3,s3://src-backup/pre-migration/1_Ann/a.mp3,deleted,,2025-04-01T09:00:10Z\n"
             + "s3://src/1_Ann/b.pdf,,documents,8,e2,s3://src/documents/1_Ann_b.pdf,s3://src-backup/pre-migration/1_Ann/b.pdf,deleted,,2025-04-01T09:00:11Z\n");
     }
@@ -242,12 +242,12 @@ public class FinalReportTests
         Inventory(dir.Path, kept.Append(("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", "")).Append(("1_Ann/x.mp3", "Planned", "audio/1_Ann_x.mp3", "")).ToArray());
         Integrity(dir.File("verification_report.csv"), kept.Select(k => ("Verified", "s3://src/" + k.Item1, "s3://src/" + k.Item3, ""))
             .Append(("Verified", "s3://src/1_Ann/a.mp3", "s3://src/audio/1_Ann_a.mp3", "")).Append(("Verified", "s3://src/1_Ann/x.mp3", "s3://src/audio/1_Ann_x.mp3", "")).ToArray());
-        File.WriteAllText(dir.File(FinalReport.BackupSummaryName), BackupSummary);
-        File.WriteAllText(dir.File(FinalReport.DeletionSummaryName), DeletionSummary(25, 1).Replace("\"objects_deleted\": 2", "\"objects_deleted\": 1"));
+        File.WriteAllText(dir.File(S3Migration.Workspace.BackupSummary.FileName), BackupSummary);
+        File.WriteAllText(dir.File(RemovalSummary.FileName), DeletionSummary(25, 1).Replace("\"objects_deleted\": 2", "\"objects_deleted\": 1"));
         var log = DeletionLogHeader + string.Concat(Enumerable.Range(0, 25).Select(i => $"s3://src/9_Kept/f{i:00}.mp3,,audio,1,e,,,kept,\"no verified backup, kept\",\n"))
                   + "s3://src/1_Ann/x.mp3,v1,audio,1,e,,,failed,S3 answered 403 AccessDenied,\n"
                   + "s3://src/1_Ann/a.mp3,,audio,10,e1,s3://src/audio/1_Ann_a.mp3,,deleted,,2025-04-01T09:00:10Z\n";
-        File.WriteAllText(dir.File(FinalReport.DeletionLogName), log);
+        File.WriteAllText(dir.File(DeletionJournal.FileName), log);
         var r = FinalReport.Create(dir.Path, dir.File("final_report.md"), "Final");
         Assert.Equal(FinalReport.NotClosed, r.Status);
         Assert.Equal(25L, r.ObjectsKept);
@@ -283,7 +283,7 @@ public class FinalReportTests
     {
         using var dir = new TempDir();
         CleanWorkspace(dir.Path);
-        File.WriteAllText(dir.File(FinalReport.DeletionLogName), "key,status\nx,deleted\n");   // not deletion_log.csv's columns: no row reads as a deletion
+        File.WriteAllText(dir.File(DeletionJournal.FileName), "key,status\nx,deleted\n");   // not deletion_log.csv's columns: no row reads as a deletion
         var r = FinalReport.Create(dir.Path, dir.File("r.md"), "Final");
         Assert.Equal(FinalReport.NotClosed, r.Status);
         Assert.Contains(r.Reasons, x => x.Contains("deletion_summary.json counts 2 deleted objects but deletion_log.csv records 0"));

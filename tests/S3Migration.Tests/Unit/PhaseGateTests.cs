@@ -39,6 +39,18 @@ public class PhaseGateTests
         Assert.Equal("the destination is missing", PhaseGates.WhyKeepSource(noCsv));
     }
 
+    [Fact]
+    public void The_cleanup_waits_for_the_grace_period_after_the_newest_copy_unless_forced()
+    {
+        var copies = new[] { new DateTime(2025, 3, 1, 10, 0, 0, DateTimeKind.Utc), new DateTime(2025, 3, 10, 8, 30, 0, DateTimeKind.Utc) };
+        var why = PhaseGates.WhyWaitForGracePeriod(copies, 30, force: false, new DateTime(2025, 4, 9, 8, 29, 59, DateTimeKind.Utc))!;
+        Assert.StartsWith("The grace period has not passed: the newest of these 2 copies was made 2025-03-10", why);
+        Assert.Contains("-Force", why);
+        Assert.Null(PhaseGates.WhyWaitForGracePeriod(copies, 30, force: false, new DateTime(2025, 4, 9, 8, 30, 0, DateTimeKind.Utc)));
+        Assert.Null(PhaseGates.WhyWaitForGracePeriod(copies, 30, force: true, copies[1]));
+        Assert.Null(PhaseGates.WhyWaitForGracePeriod(Array.Empty<DateTime>(), 30, force: false, copies[0]));
+    }
+
     private static UndoFacts Undo(SourceNow now) => new()
     {
         SourceBucket = "media", SourceKey = "1_Ann/it's.mp3", TargetBucket = "media", TargetKey = "audio/1_Ann_it_s.mp3", Source = now,

@@ -122,7 +122,7 @@ namespace S3Migration.Phases.Inventory
             var hashing = CancellationTokenSource.CreateLinkedTokenSource(ct);
             try
             {
-                foreach (var item in planner.Plan(Counted(_lister.ListObjects(_o.Bucket, sourcePrefix, ct)), folders))
+                await foreach (var item in planner.PlanAsync(Counted(_lister.ListObjectsAsync(_o.Bucket, sourcePrefix, ct)), folders, ct).ConfigureAwait(false))
                 {
                     pending.Enqueue((item, NeedsHash(item) ? HashAsync(item, slots, hashing.Token) : null));
                     while (pending.Count > 0 && (pending.Peek().Hash == null || pending.Peek().Hash!.IsCompleted || pending.Count > window))
@@ -190,9 +190,9 @@ namespace S3Migration.Phases.Inventory
             finally { slots.Release(); }
         }
 
-        private IEnumerable<SourceObject> Counted(IEnumerable<SourceObject> objects)
+        private async IAsyncEnumerable<SourceObject> Counted(IAsyncEnumerable<SourceObject> objects)
         {
-            foreach (var o in objects)
+            await foreach (var o in objects.ConfigureAwait(false))
             {
                 Interlocked.Increment(ref _listed);
                 Interlocked.Add(ref _listedBytes, o.Size);

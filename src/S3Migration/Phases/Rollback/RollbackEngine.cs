@@ -2,10 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Amazon.S3;
-using Amazon.S3.Model;
 using S3Migration.Model;
-using S3Migration.PeopleCsv;
 using S3Migration.Reports;
 using S3Migration.Rules;
 using S3Migration.S3;
@@ -13,46 +12,6 @@ using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Rollback
 {
-    public enum RollbackStatus { Deleted, Kept, AlreadyGone, WhatIf, Failed }
-
-    public sealed class RollbackResult
-    {
-        public RollbackStatus Status { get; set; }
-        public string TargetBucket { get; set; } = "";
-        public string TargetKey { get; set; } = "";
-        public string SourceKey { get; set; } = "";
-        public long Size { get; set; }
-        public string Reason { get; set; } = "";
-        public override string ToString() => $"{Status} {TargetKey}";
-    }
-
-    /// <summary>
-    /// What a workspace knows about the sources of its copies, for the undo gate: the cleanup's outcome per source
-    /// (deletion_log.csv) and where each source's verified backup is (backup_manifest.csv, deletion_log.csv).
-    /// </summary>
-    public sealed class RollbackSources
-    {
-        public IReadOnlyDictionary<string, DeletionRow> Cleanup { get; set; } = new Dictionary<string, DeletionRow>();
-        /// <summary>s3://bucket/key of a source to s3://bucket/key of its verified backup.</summary>
-        public IReadOnlyDictionary<string, string> Backups { get; set; } = new Dictionary<string, string>();
-        /// <summary>
-        /// s3://bucket/key of each destination to the URLs of the workspace's people CSV that name it; null when the
-        /// workspace knows no CSV (then no URL is checked).
-        /// </summary>
-        public IReadOnlyDictionary<string, List<S3Migration.PeopleCsv.CsvUrlReference>>? CsvReferences { get; set; }
-
-        public static RollbackSources FromWorkspace(string workspace)
-        {
-            var cleanup = DeletionJournal.Outcomes(workspace);
-            var backups = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var e in BackupManifest.Read(workspace) ?? new List<BackupEntry>())
-                if (e.IsVerified && e.BackupKey.Length > 0) backups[JournalRow.S3Path(e.SourceBucket, e.SourceKey)] = JournalRow.S3Path(e.BackupBucket, e.BackupKey);
-            foreach (var d in cleanup.Values)
-                if (d.BackupPath.Length > 0) backups[d.SourcePath] = d.BackupPath;
-            return new RollbackSources { Cleanup = cleanup, Backups = backups };
-        }
-    }
-
     /// <summary>
     /// Undoes copies: deletes a destination only while it is exactly what was copied (same size and ETag as the
     /// journal verified; the DeleteObject names that ETag in If-Match) and while its source still exists (the gate
@@ -63,96 +22,97 @@ namespace S3Migration.Phases.Rollback
     public sealed class RollbackEngine
     {
         private readonly IAmazonS3 _s3;
-        private readonly S3Calls _calls = new S3Calls(new RetryPolicy(5));
-        public RollbackEngine(IAmazonS3 s3) => _s3 = s3;
+        private readonly S3Calls _calls;
+        private readonly ObjectDeletes _deletes;
 
-        /// <param name="confirm">asked once per object that would be deleted; false leaves it (WhatIf, or "no" to Confirm)</param>
-        /// <param name="known">what the workspace knows of the sources (the cleanup's log, the backups); without it only a HEAD tells</param>
-        public IEnumerable<RollbackResult> Run(IReadOnlyList<RollbackEntry> plan, Func<RollbackEntry, bool> confirm, CancellationToken ct, RollbackSources? known = null)
+        /// <param name="maxRetries">retries of a transient failure per request (Undo-Migration -MaxRetries)</param>
+        public RollbackEngine(IAmazonS3 s3, int maxRetries = 5)
         {
-            known ??= new RollbackSources();
-            var sources = new HashSet<string>(plan.Select(p => p.SourceBucket + "\n" + p.SourceKey), StringComparer.Ordinal);
+            _s3 = s3;
+            _calls = new S3Calls(new RetryPolicy(maxRetries));
+            _deletes = new ObjectDeletes(s3, _calls);
+        }
+
+        /// <summary>The rollback, for a caller without a pipeline thread: <paramref name="confirm"/> answers each deletion.</summary>
+        /// <param name="known">what the workspace knows of the sources (the cleanup's log, the backups); without it only a HEAD tells</param>
+        public async Task<List<RollbackResult>> RunAsync(IReadOnlyList<RollbackEntry> plan, Func<RollbackEntry, bool> confirm, CancellationToken ct, RollbackSources? known = null)
+        {
+            var results = new List<RollbackResult>();
+            await foreach (var step in StepsAsync(plan, known ?? new RollbackSources(), ct).ConfigureAwait(false))
+            {
+                if (step is ConfirmStep<RollbackEntry> ask) ask.Confirmed = confirm(ask.Subject);
+                else if (step is OutputStep<RollbackResult> done) results.Add(done.Output);
+            }
+            return results;
+        }
+
+        /// <summary>
+        /// The rollback, step by step (PhaseSteps), in the order of the plan: for each copy, a confirmation when it would
+        /// be deleted (asked after its checks, just before the delete; not confirmed leaves it, WhatIf), then its result.
+        /// </summary>
+        public async IAsyncEnumerable<PhaseStep> StepsAsync(IReadOnlyList<RollbackEntry> plan, RollbackSources known, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            var sources = new HashSet<S3Location>(plan.Select(p => p.Source()));
             foreach (var entry in plan)
             {
                 ct.ThrowIfCancellationRequested();
-                var r = new RollbackResult { TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey, SourceKey = entry.SourceKey, Size = entry.Size };
-                if (entry.Keep.Length > 0)
+                var r = new RollbackResult { Size = entry.Size };
+                r.TakePlan(entry);
+                if (!await DecidedBeforeDeleteAsync(r, entry, sources, known, ct).ConfigureAwait(false))
                 {
-                    r.Status = RollbackStatus.Kept;
-                    r.Reason = entry.Keep;
-                    yield return r;
-                    continue;
+                    var ask = new ConfirmStep<RollbackEntry>(entry);
+                    yield return ask;
+                    if (ask.Confirmed) await DeleteAsync(r, entry, ct).ConfigureAwait(false);
+                    else r.Decide(RollbackStatus.WhatIf, "would be deleted");
                 }
-                if (sources.Contains(entry.TargetBucket + "\n" + entry.TargetKey) || entry.TargetKey.Length == 0)
+                yield return new OutputStep<RollbackResult>(r);
+            }
+        }
+
+        /// <summary>True when the checks decided the copy (kept, gone or failed); false when it may be deleted.</summary>
+        private async Task<bool> DecidedBeforeDeleteAsync(RollbackResult r, RollbackEntry entry, HashSet<S3Location> sources, RollbackSources known, CancellationToken ct)
+        {
+            if (entry.Keep.Length > 0) { r.Decide(RollbackStatus.Kept, entry.Keep); return true; }
+            if (sources.Contains(entry.Target()) || entry.TargetKey.Length == 0)
+                { r.Decide(RollbackStatus.Kept, "the key is also a source of this migration; sources are never deleted"); return true; }
+            ObjectFacts? now;
+            try { now = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.TargetBucket, entry.TargetKey, ct), new StrongBox<int>(), ct).ConfigureAwait(false); }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                r.Decide(RollbackStatus.Failed, "could not be checked: " + Why(ex));
+                return true;
+            }
+            if (now == null) { r.Decide(RollbackStatus.AlreadyGone, "the destination no longer exists"); return true; }
+            if (entry.DestinationETag.Length == 0)
+                { r.Decide(RollbackStatus.Kept, "no verified ETag was recorded for it, so it cannot be proven to be the migration's copy"); return true; }
+            // Exactly what was copied, by the one rule against the journal's record: size, the verified ETag, the headers
+            // and user metadata, the tags. A copy someone changed since (even its metadata only) is theirs now: kept.
+            if (VerificationRule.Compare(entry.Proof, now, readContent: false) is { Verdict: not Verdict.Verified } changed)
+            {
+                r.Decide(RollbackStatus.Kept, $"changed since the copy (now {now.Size} bytes, ETag {now.ETag}; copied {entry.Size} bytes, ETag {ETag.Clean(entry.DestinationETag)}): {changed.Why}");
+                return true;
+            }
+            if (PhaseGates.WhyKeepDestination(await SourceFactsAsync(entry, known, ct).ConfigureAwait(false)) is { } why) { r.Decide(RollbackStatus.Kept, why); return true; }
+            return false;
+        }
+
+        private async Task DeleteAsync(RollbackResult r, RollbackEntry entry, CancellationToken ct)
+        {
+            try
+            {
+                // If-Match: S3 refuses (412) if the object was rewritten between the HEAD above and this request.
+                switch (await _deletes.DeleteIfMatchAsync(entry.TargetBucket, entry.TargetKey, entry.DestinationETag, ct).ConfigureAwait(false))
                 {
-                    r.Status = RollbackStatus.Kept;
-                    r.Reason = "the key is also a source of this migration; sources are never deleted";
-                    yield return r;
-                    continue;
+                    case ConditionalDelete.Deleted: r.Decide(RollbackStatus.Deleted, "deleted: it was exactly the migration's copy"); break;
+                    case ConditionalDelete.ChangedSinceCheck:
+                        r.Decide(RollbackStatus.Kept, "changed since the copy: it was rewritten after it was checked (S3 refused the conditional delete, 412 PreconditionFailed)");
+                        break;
+                    default: r.Decide(RollbackStatus.AlreadyGone, "the destination no longer exists"); break;
                 }
-                ObjectFacts? now;
-                try { now = _calls.Run(() => ObjectHead.GetAsync(_s3, entry.TargetBucket, entry.TargetKey, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult(); }
-                catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
-                {
-                    r.Status = RollbackStatus.Failed;
-                    r.Reason = "could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
-                    now = null;
-                }
-                if (r.Status == RollbackStatus.Failed) { yield return r; continue; }
-                if (now == null)
-                {
-                    r.Status = RollbackStatus.AlreadyGone;
-                    r.Reason = "the destination no longer exists";
-                }
-                else if (entry.DestinationETag.Length == 0)
-                {
-                    r.Status = RollbackStatus.Kept;
-                    r.Reason = "no verified ETag was recorded for it, so it cannot be proven to be the migration's copy";
-                }
-                // Exactly what was copied, by the one rule against the journal's record: size, the verified ETag, the headers
-                // and user metadata, the tags. A copy someone changed since (even its metadata only) is theirs now: kept.
-                else if (VerificationRule.Compare(entry.Proof, now, readContent: false) is { Verdict: not Verdict.Verified } changed)
-                {
-                    r.Status = RollbackStatus.Kept;
-                    r.Reason = $"changed since the copy (now {now.Size} bytes, ETag {now.ETag}; copied {entry.Size} bytes, ETag {ETag.Clean(entry.DestinationETag)}): {changed.Why}";
-                }
-                else if (PhaseGates.WhyKeepDestination(SourceFacts(entry, known, ct)) is { } why)
-                {
-                    r.Status = RollbackStatus.Kept;
-                    r.Reason = why;
-                }
-                else if (!confirm(entry))
-                {
-                    r.Status = RollbackStatus.WhatIf;
-                    r.Reason = "would be deleted";
-                }
-                else
-                {
-                    try
-                    {
-                        // If-Match: S3 refuses (412) if the object was rewritten between the HEAD above and this request.
-                        var delete = new DeleteObjectRequest { BucketName = entry.TargetBucket, Key = entry.TargetKey, IfMatch = "\"" + ETag.Clean(entry.DestinationETag) + "\"" };
-                        _calls.Run(() => _s3.DeleteObjectAsync(delete, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult();
-                        r.Status = RollbackStatus.Deleted;
-                        r.Reason = "deleted: it was exactly the migration's copy";
-                    }
-                    catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
-                    {
-                        r.Status = RollbackStatus.Kept;
-                        r.Reason = "changed since the copy: it was rewritten after it was checked (S3 refused the conditional delete, 412 PreconditionFailed)";
-                    }
-                    catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
-                    {
-                        r.Status = RollbackStatus.AlreadyGone;
-                        r.Reason = "the destination no longer exists";
-                    }
-                    catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
-                    {
-                        r.Status = RollbackStatus.Failed;
-                        r.Reason = "DeleteObject failed: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
-                    }
-                }
-                yield return r;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                r.Decide(RollbackStatus.Failed, "DeleteObject failed: " + Why(ex));
             }
         }
 
@@ -160,29 +120,28 @@ namespace S3Migration.Phases.Rollback
         /// Where the source of a copy is now: a HEAD first (a source put back after the cleanup counts as present), and
         /// when it answers 404, the cleanup's log tells whether Remove-MigrationSource deleted or hid it.
         /// </summary>
-        private UndoFacts SourceFacts(RollbackEntry entry, RollbackSources known, CancellationToken ct)
+        private async Task<UndoFacts> SourceFactsAsync(RollbackEntry entry, RollbackSources known, CancellationToken ct)
         {
-            var path = JournalRow.S3Path(entry.SourceBucket, entry.SourceKey);
             var f = new UndoFacts
             {
                 SourceBucket = entry.SourceBucket, SourceKey = entry.SourceKey, TargetBucket = entry.TargetBucket, TargetKey = entry.TargetKey,
-                BackupPath = known.Backups.TryGetValue(path, out var backup) ? backup : "",
+                BackupPath = known.Backups.TryGetValue(entry.Source(), out var backup) ? backup : "",
                 CsvReferences = known.CsvReferences == null ? null
-                    : known.CsvReferences.TryGetValue(JournalRow.S3Path(entry.TargetBucket, entry.TargetKey), out var named) ? named : new List<S3Migration.PeopleCsv.CsvUrlReference>(),
+                    : known.CsvReferences.TryGetValue(entry.Target(), out var named) ? named : new List<CsvUrlReference>(),
             };
             try
             {
-                var head = _calls.Run(() => ObjectHead.GetAsync(_s3, entry.SourceBucket, entry.SourceKey, ct), new StrongBox<int>(), ct).GetAwaiter().GetResult();
+                var head = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.SourceBucket, entry.SourceKey, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
                 if (head != null) { f.Source = SourceNow.Present; return f; }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
                 f.Source = SourceNow.Unknown;
-                f.Detail = "HEAD failed: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message);
+                f.Detail = "HEAD failed: " + Why(ex);
                 return f;
             }
             f.Source = SourceNow.Missing;
-            if (known.Cleanup.TryGetValue(path, out var row) && row.IsGone)
+            if (known.Cleanup.TryGetValue(entry.Source(), out var row) && row.IsGone)
             {
                 f.Source = row.Status == DeletionRow.DeleteMarker ? SourceNow.HiddenByDeleteMarker : SourceNow.DeletedByCleanup;
                 f.VersionId = row.VersionId;
@@ -190,5 +149,7 @@ namespace S3Migration.Phases.Rollback
             }
             return f;
         }
+
+        private static string Why(Exception ex) => ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message;
     }
 }
