@@ -126,7 +126,7 @@ namespace S3Migration.S3
             try
             {
                 return _retry != null
-                    ? await _retry.RunAsync(Send, new StrongBox<int>(), ct).ConfigureAwait(false)
+                    ? await _retry.RunAsync(Send, new RetryCount(), ct).ConfigureAwait(false)
                     : await Send().ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
