@@ -1,0 +1,18 @@
+// The migration's address value, by its full name (Amazon.S3.Model has an S3Location too).
+using S3Location = S3Migration.Model.S3Location;
+using S3Migration.S3;
+using S3Migration.Workspace;
+
+namespace S3Migration.Phases.Copy
+{
+    /// <summary>The copier's multipart uploads, recorded in the workspace's multipart_uploads.csv (S3 does not know the workspace).</summary>
+    public sealed class MultipartUploadRecorder : IMultipartUploadRecorder
+    {
+        private readonly MultipartUploadLog _log;
+        public MultipartUploadRecorder(string workspace) => _log = new MultipartUploadLog(workspace);
+
+        public void Announce(S3Location target) => _log.Announce(target.Bucket, target.Key);
+        public void Opened(S3Location target, string uploadId) => _log.Opened(target.Bucket, target.Key, uploadId);
+        public void Settled(S3Location target, string uploadId) => _log.Settled(target.Bucket, target.Key, uploadId);
+    }
+}
