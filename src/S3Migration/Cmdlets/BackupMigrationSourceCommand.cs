@@ -68,17 +68,17 @@ namespace S3Migration.Cmdlets
                 SourceBucket = SourceBucket, SourcePrefix = SourcePrefix ?? "", BackupBucket = BackupBucket,
                 BackupPrefix = BackupLocationRule.NormalizePrefix(BackupPrefix), StorageClass = StorageClass,
                 TransitionAfterDays = TransitionAfterDays, ThrottleLimit = ThrottleLimit,
-                Workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath),
+                Workspace = ResolvePath(WorkspacePath),
             };
             IAmazonS3? s3 = null;
             try
             {
                 BackupLocationRule.Check(options);
-                s3 = S3ClientFactory.Create(Connection, sdkRetries: false);
-                var backup = new SourceBackup(s3, S3ClientFactory.Describe(Connection), options, MaxRetries);
-                backup.CheckBuckets(StopToken);
+                s3 = Connect(sdkRetries: false);
+                var backup = new SourceBackup(s3, Where, options, MaxRetries);
+                RunAsync(backup.CheckBucketsAsync);
                 WriteVerbose($"Listing {options.SourceUrl} ...");
-                var sources = backup.ListSource(StopToken);
+                var sources = RunAsync(backup.ListSourceAsync);
                 WriteVerbose($"{sources.Count} source objects, {Bytes(sources.Sum(s => (double)s.Size))}; backing up to {options.BackupUrl} in {options.WriteClass}"
                              + (TransitionAfterDays.HasValue ? $", moved to {StorageClass} after {TransitionAfterDays} days by a lifecycle rule." : "."));
 
@@ -102,21 +102,21 @@ namespace S3Migration.Cmdlets
                 if (TransitionAfterDays.HasValue
                     && ShouldProcess($"s3://{options.BackupBucket}", $"Merge a lifecycle rule moving every object larger than {LifecycleRules.SizeFilter} bytes under {options.BackupUrl} to {StorageClass} after {TransitionAfterDays} days (S3's 128 KB default floor does not apply to it; the bucket's other rules and its default minimum object size are kept)"))
                 {
-                    lifecycle = backup.ApplyLifecycleAsync(StopToken).GetAwaiter().GetResult()!;
+                    lifecycle = RunAsync(backup.ApplyLifecycleAsync)!;
                     WriteVerbose($"Lifecycle rule '{lifecycle.RuleId}' is in place on {options.BackupBucket} (read back{(lifecycle.SizeFilterApplied ? $", with ObjectSizeGreaterThan {LifecycleRules.SizeFilter}" : ", WITHOUT its size filter")}; "
                                  + $"bucket default minimum object size {lifecycle.DefaultMinimumObjectSize}); the bucket's other rules are kept.");
                 }
 
-                var run = backup.StartAsync(sources, approved, lifecycle, StopToken).GetAwaiter().GetResult();
+                var run = RunAsync(ct => backup.StartAsync(sources, approved, lifecycle, ct));
                 try
                 {
-                    PipelineWait.Until(run.TryPostNextAsync, () => Report(run, options));
-                    PipelineWait.Until(run.TryDrainAsync, () => Report(run, options));
+                    PipelineWait.Until(() => RunAsync(_ => run.TryPostNextAsync()), () => Report(run, options));
+                    PipelineWait.Until(() => RunAsync(_ => run.TryDrainAsync()), () => Report(run, options));
                 }
-                finally { run.CloseAsync().GetAwaiter().GetResult(); }
+                finally { RunAsync(_ => run.CloseAsync()); }
                 StopToken.ThrowIfCancellationRequested();
-                var outcome = backup.Finish(run, StopToken);
-                WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}", "Done") { RecordType = ProgressRecordType.Completed });
+                var outcome = RunAsync(ct => backup.FinishAsync(run, ct));
+                ProgressDone(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}");
 
                 if (outcome.TornJournalBytes > 0)
                     WriteWarning($"{SourceBackup.JournalFileName} ended with a row torn by an interrupted run ({outcome.TornJournalBytes} bytes); it was cut off and those objects were checked again.");
@@ -150,7 +150,7 @@ namespace S3Migration.Cmdlets
             if (run.Fatal is { } fatal)
             {
                 // A whole-run error (a missing bucket, rejected credentials): stop the other copies, journal what finished.
-                foreach (var r in run.StopAsync().GetAwaiter().GetResult()) Write(r);
+                foreach (var r in RunAsync(_ => run.StopAsync())) Write(r);
                 throw fatal;
             }
             if (StopToken.IsCancellationRequested || DateTime.UtcNow - _lastProgress < TimeSpan.FromMilliseconds(250)) return;

@@ -59,7 +59,7 @@ namespace S3Migration.Cmdlets
                 WriteVerbose("-ServerSideEncryption aws:kms without -KmsKeyId uses the account's AWS managed key (aws/s3).");
             if (KmsKeyId != null && ServerSideEncryption != "aws:kms")
                 ThrowTerminatingError(new ErrorRecord(new ArgumentException("-KmsKeyId goes with -ServerSideEncryption aws:kms."), "KmsKeyWithoutKms", ErrorCategory.InvalidArgument, KmsKeyId));
-            _workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
+            _workspace = ResolvePath(WorkspacePath);
         }
 
         protected override void ProcessRecord()
@@ -78,16 +78,16 @@ namespace S3Migration.Cmdlets
             if (!ShouldProcess(item.Target().ToString(), $"Copy from {item.Source()}")) return;
             var run = Start();
             run.Planned(item);
-            PipelineWait.Until(() => run.TryPostAsync(item), Report);
+            PipelineWait.Until(() => RunAsync(_ => run.TryPostAsync(item)), Report);
         }
 
         protected override void EndProcessing()
         {
             if (_run == null) return; // -WhatIf, or no input
-            PipelineWait.Until(_run.TryDrainAsync, Report);
+            PipelineWait.Until(() => RunAsync(_ => _run.TryDrainAsync()), Report);
             _run.Complete();
             WriteMessages();
-            WriteProgress(new ProgressRecord(ProgressId, $"Copy-PersonFiles to {_workspace}", "Done") { RecordType = ProgressRecordType.Completed });
+            ProgressDone(ProgressId, $"Copy-PersonFiles to {_workspace}");
             WriteVerbose(_run.DoneText());
         }
 
@@ -104,14 +104,14 @@ namespace S3Migration.Cmdlets
             }
             catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, _workspace)); }
             WriteMessages();
-            try { _s3 = S3ClientFactory.Create(Connection, sdkRetries: false); }
+            try { _s3 = Connect(sdkRetries: false); }
             catch (MigrationException ex) { Terminate(ex); }
             var settings = new CopySettings
             {
                 ServerSideEncryption = ServerSideEncryption, KmsKeyId = KmsKeyId, StorageClass = StorageClass, CannedAcl = CannedAcl,
                 AddMigrationTags = !NoMigrationTags, Force = Force, MultipartThreshold = MultipartThreshold, PartSize = PartSize,
             };
-            _run!.StartAsync(_s3!, S3ClientFactory.Describe(Connection), settings, MaxRetries, ThrottleLimit, StopToken).GetAwaiter().GetResult();
+            RunAsync(ct => _run!.StartAsync(_s3!, Where, settings, MaxRetries, ThrottleLimit, ct));
             WriteMessages();
             return _run;
         }
@@ -124,7 +124,7 @@ namespace S3Migration.Cmdlets
             {
                 // A whole-run error (a missing bucket, rejected credentials): stop the other copies first, journal
                 // the ones that finished, and only then close the journal and stop.
-                _run.ShutdownAsync("failed").GetAwaiter().GetResult();
+                RunAsync(_ => _run.ShutdownAsync("failed"));
                 if (ex is MigrationException m) Terminate(m);
                 ThrowTerminatingError(new ErrorRecord(ex, "CopyEngineFailed", ErrorCategory.NotSpecified, null));
             }
@@ -162,7 +162,7 @@ namespace S3Migration.Cmdlets
         /// </summary>
         public void Dispose()
         {
-            if (_run is { Started: true, Finished: false }) _run.ShutdownAsync(StopToken.IsCancellationRequested ? "cancelled" : "failed").GetAwaiter().GetResult();
+            if (_run is { Started: true, Finished: false }) RunAsync(_ => _run.ShutdownAsync(StopToken.IsCancellationRequested ? "cancelled" : "failed"));
             _run?.Dispose();
             _s3?.Dispose();
         }

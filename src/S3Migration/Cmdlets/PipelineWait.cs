@@ -1,18 +1,18 @@
 using System;
-using System.Threading.Tasks;
 
 namespace S3Migration.Cmdlets
 {
     /// <summary>
-    /// The cmdlet edge of a phase's waits: the pipeline thread blocks on the phase's async step, which hands back after
-    /// its patience at the latest, and reports (writes finished results, errors and progress, on this thread) each time.
+    /// The stepped wait of a cmdlet that feeds a phase: each step waits (at the cmdlet edge) until the phase has moved on or
+    /// its patience has passed, and the cmdlet reports after each (writes finished results, errors and progress, on the
+    /// pipeline thread), so output streams and progress moves while copies run.
     /// </summary>
     internal static class PipelineWait
     {
         /// <summary>Runs <paramref name="step"/> until it answers true, calling <paramref name="report"/> after each answer, the last one too.</summary>
-        public static void Until(Func<Task<bool>> step, Action report)
+        public static void Until(Func<bool> step, Action report)
         {
-            while (!step().GetAwaiter().GetResult()) report();
+            while (!step()) report();
             report();
         }
     }

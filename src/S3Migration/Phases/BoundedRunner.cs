@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using S3Migration.Model;
 
 namespace S3Migration.Phases
 {

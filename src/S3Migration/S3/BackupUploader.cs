@@ -8,7 +8,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using S3Migration.Model;
-using S3Migration.Rules;
 
 namespace S3Migration.S3
 {

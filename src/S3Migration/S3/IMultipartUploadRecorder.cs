@@ -1,5 +1,4 @@
-// The migration's address value, by its full name (Amazon.S3.Model has an S3Location too).
-using S3Location = S3Migration.Model.S3Location;
+using S3Migration.Model;
 
 namespace S3Migration.S3
 {

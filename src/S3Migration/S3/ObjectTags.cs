@@ -6,6 +6,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 // S3Location is also an Amazon.S3.Model type: this one is the migration's address value.
 using S3Location = S3Migration.Model.S3Location;
+using S3Migration.Model;
 
 namespace S3Migration.S3
 {

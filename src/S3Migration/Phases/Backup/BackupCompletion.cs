@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using S3Migration.Model;
 using S3Migration.Rules;
 using S3Migration.S3;
@@ -19,12 +20,12 @@ namespace S3Migration.Phases.Backup
     public static class BackupCompletion
     {
         /// <summary>Fills the run's outcome: one manifest entry per source, the counts, the storage classes, the late failures.</summary>
-        public static void Check(S3Lister lister, BackupOptions o, BackupSession run, CancellationToken ct)
+        public static async Task CheckAsync(S3Lister lister, BackupOptions o, BackupSession run, CancellationToken ct)
         {
             var outcome = run.Outcome;
             var wanted = new HashSet<string>(run.Sources.Select(s => o.BackupKeyOf(s.Key)), StringComparer.Ordinal);
             var listed = new Dictionary<string, SourceObject>(StringComparer.Ordinal);
-            foreach (var b in lister.ListObjects(o.BackupBucket, o.BackupPrefix + o.SourcePrefix, ct))
+            await foreach (var b in lister.ListObjectsAsync(o.BackupBucket, o.BackupPrefix + o.SourcePrefix, ct).ConfigureAwait(false))
             {
                 if (wanted.Contains(b.Key)) listed[b.Key] = b;
                 else outcome.ExtraBackupObjects++;

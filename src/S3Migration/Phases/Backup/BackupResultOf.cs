@@ -35,10 +35,10 @@ namespace S3Migration.Phases.Backup
                 default:
                     b.Status = BackupResultStatus.Failed;
                     b.ErrorId = r.Reason == FailureReason.SourceArchived ? "SourceArchived" : "BackupFailed";
-                    // The engine HEADs the source first and reports an archived one without reading it (no error code); an
-                    // archive error S3 answered to a request is the engine hashing the backup (no ETag proved it: SSE-KMS,
-                    // say), which a cold class does not allow. Say so, rather than blame the source.
-                    if (r.Reason == FailureReason.SourceArchived && r.ErrorCode.Length > 0 && StorageClasses.IsArchived(writeClass))
+                    // The engine HEADs the source first and reports an archived one without reading it; an archive error
+                    // S3 answered to a request is the engine hashing the backup (no ETag proved it: SSE-KMS, say), which a
+                    // cold class does not allow. Say so, rather than blame the source.
+                    if (r.Reason == FailureReason.SourceArchived && o.RefusedAsArchived && StorageClasses.IsArchived(writeClass))
                     {
                         b.ErrorId = "BackupUnprovable";
                         b.Notes = "the copy could not be proven equal without reading it: the source's ETag is no MD5 (SSE-KMS or a customer key, say) and has no full-object checksum, "

@@ -15,7 +15,7 @@ namespace S3Migration.Phases.Backup
     /// <summary>
     /// The copies of one Backup-MigrationSource run: the approved sources, posted one by one to the bounded runner, and
     /// their results journaled in backup_log.csv and handed to the cmdlet in backup terms. The cmdlet drives it from the
-    /// pipeline thread (post, take what finished, drain) and closes it; <see cref="SourceBackup.Finish"/> then
+    /// pipeline thread (post, take what finished, drain) and closes it; <see cref="SourceBackup.FinishAsync"/> then
     /// checks completion.
     /// </summary>
     public sealed class BackupSession
@@ -77,7 +77,7 @@ namespace S3Migration.Phases.Backup
                 var r = item.NewResult();
                 CopyFailure.Fail(r, FailureReason.Other, refused);
                 r.Timestamp = DateTime.UtcNow;
-                _refused.Enqueue(new CopyOutcome(r, UnverifiedCopy.None));
+                _refused.Enqueue(new CopyOutcome(r, UnverifiedCopy.None, false));
             }
             else if (!await _runner.TryPostAsync(item, Patience).ConfigureAwait(false))
                 _pending = item;

@@ -19,8 +19,8 @@ namespace S3Migration.Phases.Backup
     /// backup_log.csv, so a re-run skips what an earlier run verified without copying it again. After the copies the
     /// backup location is listed and every source object must have its backup with the verified size and ETag: the
     /// backup's body is never read, since GLACIER and DEEP_ARCHIVE objects cannot be read until restored.
-    /// The steps, in order: <see cref="CheckBuckets"/>, <see cref="ListSource"/>, <see cref="ApplyLifecycleAsync"/>,
-    /// <see cref="StartAsync"/> (the copies, driven by the cmdlet), <see cref="Finish"/>.
+    /// The steps, in order: <see cref="CheckBucketsAsync"/>, <see cref="ListSourceAsync"/>, <see cref="ApplyLifecycleAsync"/>,
+    /// <see cref="StartAsync"/> (the copies, driven by the cmdlet), <see cref="FinishAsync"/>.
     /// </summary>
     public sealed class SourceBackup
     {
@@ -42,14 +42,19 @@ namespace S3Migration.Phases.Backup
         public BackupOptions Options => _o;
 
         /// <summary>Both buckets exist and can be listed; a terminating MigrationException (BucketNotFound, AccessDenied, ...) otherwise.</summary>
-        public void CheckBuckets(CancellationToken ct)
+        public async Task CheckBucketsAsync(CancellationToken ct)
         {
-            _lister.CheckBucket(_o.SourceBucket, ct);
-            if (_o.BackupBucket != _o.SourceBucket) _lister.CheckBucket(_o.BackupBucket, ct);
+            await _lister.CheckBucketAsync(_o.SourceBucket, ct).ConfigureAwait(false);
+            if (_o.BackupBucket != _o.SourceBucket) await _lister.CheckBucketAsync(_o.BackupBucket, ct).ConfigureAwait(false);
         }
 
         /// <summary>Every object of the source, listed once (streamed page by page, kept for the completion check).</summary>
-        public List<SourceObject> ListSource(CancellationToken ct) => _lister.ListObjects(_o.SourceBucket, _o.SourcePrefix, ct).ToList();
+        public async Task<List<SourceObject>> ListSourceAsync(CancellationToken ct)
+        {
+            var sources = new List<SourceObject>();
+            await foreach (var s in _lister.ListObjectsAsync(_o.SourceBucket, _o.SourcePrefix, ct).ConfigureAwait(false)) sources.Add(s);
+            return sources;
+        }
 
         /// <summary>Merges and reads back the transition rule (only with -TransitionAfterDays); what it read back as, or null.</summary>
         public async Task<LifecycleOutcome?> ApplyLifecycleAsync(CancellationToken ct)
@@ -97,10 +102,10 @@ namespace S3Migration.Phases.Backup
         /// After the copies (the run closed): checks completion against a listing of the backup location, and writes
         /// backup_manifest.csv, backup_summary.json and RESTORE.md into the workspace.
         /// </summary>
-        public BackupOutcome Finish(BackupSession run, CancellationToken ct)
+        public async Task<BackupOutcome> FinishAsync(BackupSession run, CancellationToken ct)
         {
             var outcome = run.Outcome;
-            BackupCompletion.Check(_lister, _o, run, ct);
+            await BackupCompletion.CheckAsync(_lister, _o, run, ct).ConfigureAwait(false);
             if (run.Lifecycle is { } lifecycle)
                 (outcome.NotTransitioned, outcome.NotTransitionedReason) = LifecycleRules.LeftInStandard(
                     outcome.Entries.Where(e => e.BackupETag.Length > 0).Select(e => e.Size), lifecycle.SizeFilterApplied, lifecycle.DefaultMinimumObjectSize, _o.StorageClass);

@@ -61,6 +61,7 @@ namespace S3Migration.Phases.Copy
             var r = item.NewResult();
             var written = new OwnWrite();
             var unverified = UnverifiedCopy.None;
+            var refusedAsArchived = false;
             try
             {
                 await CopyAndVerifyAsync(item, r, retries, written, ct).ConfigureAwait(false);
@@ -73,6 +74,7 @@ namespace S3Migration.Phases.Copy
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested) && !(ex is MigrationException m && CopyFailure.IsWholeRunError(m.ErrorId)))
             {
                 CopyFailure.FromException(r, ex, retries);
+                refusedAsArchived = ex is AmazonS3Exception s3 && CopyFailure.IsArchiveError(s3);
             }
             finally
             {
@@ -84,7 +86,7 @@ namespace S3Migration.Phases.Copy
             r.Retries = retries.Count;
             r.Duration = clock.Elapsed;
             r.Timestamp = DateTime.UtcNow;
-            return new CopyOutcome(r, unverified);
+            return new CopyOutcome(r, unverified, refusedAsArchived);
         }
 
         /// <summary>The ETag of a copy this run wrote and has not verified yet (null: none).</summary>

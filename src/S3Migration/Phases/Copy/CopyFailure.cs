@@ -7,9 +7,10 @@ using S3Migration.S3;
 namespace S3Migration.Phases.Copy
 {
     /// <summary>
-    /// How a copy fails: typed where it happens (<see cref="MigrationResult.Reason"/>, and S3's error code where S3
-    /// refused a request), with a note that says what to do. The error ids, the reports and the lessons learned read the
-    /// type; the note is for people.
+    /// How a copy fails: typed where it happens (<see cref="MigrationResult.Reason"/>, and S3's error code for an
+    /// S3Error), with a note that says what to do. The error ids, the reports and the lessons learned read the type; the
+    /// note is for people. Each failure gets the reason the lessons learned gave its words before the journal had a
+    /// reason column, so a report groups it as it did.
     /// </summary>
     public static class CopyFailure
     {
@@ -41,19 +42,18 @@ namespace S3Migration.Phases.Copy
             switch (ex)
             {
                 case AmazonS3Exception s3 when IsArchiveError(s3):
-                    // Set with S3's code: the archive error came from a request (a copy or a read), not from the source's HEAD.
-                    Fail(r, FailureReason.SourceArchived, $"the source is archived ({s3.ErrorCode}): restore it first (RestoreObject), then run the copy again", s3.ErrorCode);
+                    Fail(r, FailureReason.SourceArchived, $"the source is archived ({s3.ErrorCode}): restore it first (RestoreObject), then run the copy again");
                     break;
                 case AmazonS3Exception s3 when s3.StatusCode == System.Net.HttpStatusCode.PreconditionFailed:
                     // Copies name the source ETag they expect: S3 refuses one whose source changed after its HEAD.
-                    Fail(r, FailureReason.SourceChanged, "the source changed during the copy (its ETag no longer matches); run Get-MigrationInventory again", s3.ErrorCode);
+                    Fail(r, FailureReason.SourceChanged, "the source changed during the copy (its ETag no longer matches); run Get-MigrationInventory again");
                     break;
                 case AmazonS3Exception s3:
                     Fail(r, FailureReason.S3Error, $"S3 answered {(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}", s3.ErrorCode);
                     break;
                 case MigrationException m:
-                    Fail(r, m.ErrorId == "SizeChanged" ? FailureReason.SourceChanged : m.InnerException is AmazonS3Exception ? FailureReason.S3Error : FailureReason.Other,
-                        m.Message, (m.InnerException as AmazonS3Exception)?.ErrorCode ?? "");
+                    // Not one S3 answer to this item's request (a listing of its folder, a body shorter than listed): the message says what.
+                    Fail(r, FailureReason.Other, m.Message);
                     break;
                 default:
                     var gaveUp = RetryPolicy.IsTransient(ex, CancellationToken.None);

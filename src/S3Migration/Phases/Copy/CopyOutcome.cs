@@ -14,5 +14,9 @@ namespace S3Migration.Phases.Copy
     }
 
     /// <summary>One copy's result and what became of an unverified copy it wrote.</summary>
-    public sealed record CopyOutcome(MigrationResult Copy, UnverifiedCopy Unverified);
+    /// <param name="RefusedAsArchived">
+    /// S3 refused a request of the copy (the copy itself, or reading a side to hash it) because the object is archived; a
+    /// source its HEAD shows archived fails before any such request, without this.
+    /// </param>
+    public sealed record CopyOutcome(MigrationResult Copy, UnverifiedCopy Unverified, bool RefusedAsArchived);
 }

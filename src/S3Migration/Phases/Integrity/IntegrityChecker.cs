@@ -80,7 +80,7 @@ namespace S3Migration.Phases.Integrity
                 // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
                 // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
                 var problems = new List<string>();
-                var outcome = await CopyVerification.VerifyAsync(_s3, _calls, _hasher, e.Proof, dst, new S3Location(e.SourceBucket, e.SourceKey), new S3Location(e.TargetBucket, e.TargetKey), _o.Deep, retries, ct,
+                var outcome = await CopyVerification.VerifyAsync(_s3, _calls, _hasher, e.Proof, dst, e.Source(), e.Target(), _o.Deep, retries, ct,
                     readTags: _o.Deep || _o.ReadTags).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Mismatch) problems.Add(outcome.Why);
                 else if (outcome.Verdict == Verdict.Unproven) problems.Add("no recorded ETag or MD5 to compare; use -Deep");
