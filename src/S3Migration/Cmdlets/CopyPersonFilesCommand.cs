@@ -58,7 +58,7 @@ namespace S3Migration.Cmdlets
             if (ServerSideEncryption == "aws:kms" && KmsKeyId == null)
                 WriteVerbose("-ServerSideEncryption aws:kms without -KmsKeyId uses the account's AWS managed key (aws/s3).");
             if (KmsKeyId != null && ServerSideEncryption != "aws:kms")
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("-KmsKeyId goes with -ServerSideEncryption aws:kms."), "KmsKeyWithoutKms", ErrorCategory.InvalidArgument, KmsKeyId));
+                TerminateInvalidArgument(new ArgumentException("-KmsKeyId goes with -ServerSideEncryption aws:kms."), "KmsKeyWithoutKms", KmsKeyId);
             _workspace = ResolvePath(WorkspacePath);
         }
 
@@ -113,7 +113,7 @@ namespace S3Migration.Cmdlets
             };
             RunAsync(ct => _run!.StartAsync(_s3!, Where, settings, MaxRetries, ThrottleLimit, ct));
             WriteMessages();
-            return _run;
+            return _run!;
         }
 
         /// <summary>Writes what finished, on the pipeline thread; stops the run on a whole-run error; moves the progress.</summary>
