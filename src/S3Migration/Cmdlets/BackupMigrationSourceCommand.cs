@@ -7,6 +7,7 @@ using Amazon.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Backup;
 using S3Migration.Reports;
+using S3Migration.Rules;
 using S3Migration.S3;
 using S3Migration.Workspace;
 
@@ -65,19 +66,19 @@ namespace S3Migration.Cmdlets
             var options = new BackupOptions
             {
                 SourceBucket = SourceBucket, SourcePrefix = SourcePrefix ?? "", BackupBucket = BackupBucket,
-                BackupPrefix = SourceBackup.NormalizePrefix(BackupPrefix), StorageClass = StorageClass,
+                BackupPrefix = BackupLocationRule.NormalizePrefix(BackupPrefix), StorageClass = StorageClass,
                 TransitionAfterDays = TransitionAfterDays, ThrottleLimit = ThrottleLimit,
-                Workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath),
+                Workspace = ResolvePath(WorkspacePath),
             };
             IAmazonS3? s3 = null;
             try
             {
-                SourceBackup.CheckLocations(options);
-                s3 = S3ClientFactory.Create(Connection, sdkRetries: false);
-                var backup = new SourceBackup(s3, S3ClientFactory.Describe(Connection), options, MaxRetries);
-                backup.CheckBuckets(StopToken);
+                BackupLocationRule.Check(options);
+                s3 = Connect(sdkRetries: false);
+                var backup = new SourceBackup(s3, Where, options, MaxRetries);
+                RunAsync(backup.CheckBucketsAsync);
                 WriteVerbose($"Listing {options.SourceUrl} ...");
-                var sources = backup.ListSource(StopToken);
+                var sources = RunAsync(backup.ListSourceAsync);
                 WriteVerbose($"{sources.Count} source objects, {Bytes(sources.Sum(s => (double)s.Size))}; backing up to {options.BackupUrl} in {options.WriteClass}"
                              + (TransitionAfterDays.HasValue ? $", moved to {StorageClass} after {TransitionAfterDays} days by a lifecycle rule." : "."));
 
@@ -86,7 +87,7 @@ namespace S3Migration.Cmdlets
                 // An empty object is the one a lifecycle size filter cannot move: -WhatIf says so per object, and a warning counts them.
                 var approved = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var s in sources)
-                    if (ShouldProcess($"s3://{options.BackupBucket}/{SourceBackup.BackupKey(options, s.Key)}", $"Back up s3://{options.SourceBucket}/{s.Key} ({s.Size} bytes) in {options.WriteClass}"
+                    if (ShouldProcess($"s3://{options.BackupBucket}/{options.BackupKeyOf(s.Key)}", $"Back up s3://{options.SourceBucket}/{s.Key} ({s.Size} bytes) in {options.WriteClass}"
                                       + (TransitionAfterDays.HasValue && s.Size <= LifecycleRules.SizeFilter ? $"; empty, so the lifecycle rule leaves it in STANDARD" : "")))
                         approved.Add(s.Key);
                 if (TransitionAfterDays.HasValue)
@@ -101,29 +102,21 @@ namespace S3Migration.Cmdlets
                 if (TransitionAfterDays.HasValue
                     && ShouldProcess($"s3://{options.BackupBucket}", $"Merge a lifecycle rule moving every object larger than {LifecycleRules.SizeFilter} bytes under {options.BackupUrl} to {StorageClass} after {TransitionAfterDays} days (S3's 128 KB default floor does not apply to it; the bucket's other rules and its default minimum object size are kept)"))
                 {
-                    lifecycle = backup.ApplyLifecycle(StopToken)!;
+                    lifecycle = RunAsync(backup.ApplyLifecycleAsync)!;
                     WriteVerbose($"Lifecycle rule '{lifecycle.RuleId}' is in place on {options.BackupBucket} (read back{(lifecycle.SizeFilterApplied ? $", with ObjectSizeGreaterThan {LifecycleRules.SizeFilter}" : ", WITHOUT its size filter")}; "
                                  + $"bucket default minimum object size {lifecycle.DefaultMinimumObjectSize}); the bucket's other rules are kept.");
                 }
 
-                var lastProgress = DateTime.MinValue;
-                var outcome = backup.Run(sources, approved, lifecycle, r =>
+                var run = RunAsync(ct => backup.StartAsync(sources, approved, lifecycle, ct));
+                try
                 {
-                    WriteObject(r);
-                    if (r.Status == BackupResultStatus.Failed) WriteBackupError(r);
-                }, p =>
-                {
-                    if (DateTime.UtcNow - lastProgress < TimeSpan.FromMilliseconds(250)) return;
-                    lastProgress = DateTime.UtcNow;
-                    var seconds = Math.Max(p.Elapsed.TotalSeconds, 0.001);
-                    WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}",
-                        $"{p.Done:N0} of {p.Total:N0} objects ({p.Verified:N0} copied, {p.Skipped:N0} already there, {p.Failed:N0} failed), {Bytes(p.Bytes)}; "
-                        + $"{p.Done / seconds:N1} objects/s, {Bytes(p.Bytes / seconds)}/s")
-                    {
-                        PercentComplete = p.Total > 0 ? (int)Math.Min(100, 100L * p.Done / p.Total) : -1,
-                    });
-                }, StopToken);
-                WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}", "Done") { RecordType = ProgressRecordType.Completed });
+                    PipelineWait.Until(() => RunAsync(_ => run.TryPostNextAsync()), () => Report(run, options));
+                    PipelineWait.Until(() => RunAsync(_ => run.TryDrainAsync()), () => Report(run, options));
+                }
+                finally { RunAsync(_ => run.CloseAsync()); }
+                StopToken.ThrowIfCancellationRequested();
+                var outcome = RunAsync(ct => backup.FinishAsync(run, ct));
+                ProgressDone(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}");
 
                 if (outcome.TornJournalBytes > 0)
                     WriteWarning($"{SourceBackup.JournalFileName} ended with a row torn by an interrupted run ({outcome.TornJournalBytes} bytes); it was cut off and those objects were checked again.");
@@ -146,6 +139,35 @@ namespace S3Migration.Cmdlets
             }
             catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, options.Workspace)); }
             finally { s3?.Dispose(); }
+        }
+
+        private DateTime _lastProgress = DateTime.MinValue;
+
+        /// <summary>Writes the results that finished, on the pipeline thread; stops the run on a whole-run error; moves the progress.</summary>
+        private void Report(BackupSession run, BackupOptions options)
+        {
+            foreach (var r in run.TakeFinished()) Write(r);
+            if (run.Fatal is { } fatal)
+            {
+                // A whole-run error (a missing bucket, rejected credentials): stop the other copies, journal what finished.
+                foreach (var r in RunAsync(_ => run.StopAsync())) Write(r);
+                throw fatal;
+            }
+            if (StopToken.IsCancellationRequested || DateTime.UtcNow - _lastProgress < TimeSpan.FromMilliseconds(250)) return;
+            _lastProgress = DateTime.UtcNow;
+            var p = run.Progress;
+            WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}",
+                $"{p.Done:N0} of {p.Total:N0} objects ({p.Verified:N0} copied, {p.Skipped:N0} already there, {p.Failed:N0} failed), {Bytes(p.Bytes)}; "
+                + $"{p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
+            {
+                PercentComplete = p.PercentComplete,
+            });
+        }
+
+        private void Write(BackupResult r)
+        {
+            WriteObject(r);
+            if (r.Status == BackupResultStatus.Failed) WriteBackupError(r);
         }
 
         private void WriteBackupError(BackupResult r) =>

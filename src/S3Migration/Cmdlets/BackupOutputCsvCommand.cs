@@ -55,7 +55,7 @@ namespace S3Migration.Cmdlets
                 if (Bucket != null)
                 {
                     using var s3 = Connect();
-                    info.Uploaded = RunAsync(ct => BackupUploader.UploadAsync(s3, Bucket, Prefix, new[] { info.Path, info.Md5Path, info.GzipPath! }, ct)).ToArray();
+                    info.Uploaded = RunAsync(ct => BackupUploader.UploadAsync(s3, Bucket, TargetKeyBuilder.NormalizePrefix(Prefix), new[] { info.Path, info.Md5Path, info.GzipPath! }, ct)).ToArray();
                     WriteVerbose($"Uploaded and checked {string.Join(", ", info.Uploaded)}.");
                 }
                 WriteObject(info);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using S3Migration.Phases.Backup;
+using S3Migration.Model;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
@@ -35,7 +35,7 @@ namespace S3Migration.Reports
             void L(string line = "") => sb.Append(line).Append('\n');
             var example = r.Entries.FirstOrDefault(e => e.IsVerified) ?? r.Entries.FirstOrDefault();
             var srcKey = example?.SourceKey ?? o.SourcePrefix + "path/to/file";
-            var bakKey = example?.BackupKey ?? SourceBackup.BackupKey(o, srcKey);
+            var bakKey = example?.BackupKey ?? o.BackupKeyOf(srcKey);
             var archived = o.StorageClass != "GLACIER_IR";
 
             L("# Restoring the source backup");

@@ -1,14 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
 using S3Migration.Model;
-using S3Migration.PeopleCsv;
-using S3Migration.Rules;
 
 namespace S3Migration.S3
 {
@@ -19,15 +18,15 @@ namespace S3Migration.S3
     /// </summary>
     public static class BackupUploader
     {
+        /// <param name="prefix">the key prefix, normalized by the caller ("" or ending with '/')</param>
         public static async Task<List<string>> UploadAsync(IAmazonS3 s3, string bucket, string prefix, IEnumerable<string> files, CancellationToken ct)
         {
             var uploaded = new List<string>();
-            prefix = TargetKeyBuilder.NormalizePrefix(prefix);
             foreach (var file in files)
             {
                 var key = prefix + Path.GetFileName(file);
                 var bytes = File.ReadAllBytes(file);
-                var md5 = CsvBackup.Md5Hex(bytes);
+                var md5 = Hex.Lower(MD5.HashData(bytes));
                 try
                 {
                     if (await ObjectHead.GetAsync(s3, bucket, key, ct).ConfigureAwait(false) is { } existing)
@@ -38,7 +37,7 @@ namespace S3Migration.S3
                     await s3.PutObjectAsync(new PutObjectRequest
                     {
                         BucketName = bucket, Key = key, InputStream = new MemoryStream(bytes),
-                        MD5Digest = Convert.ToBase64String(HexToBytes(md5)),
+                        MD5Digest = Convert.ToBase64String(Convert.FromHexString(md5)),
                         ContentType = file.EndsWith(".gz", StringComparison.Ordinal) ? "application/gzip" : file.EndsWith(".md5", StringComparison.Ordinal) ? "text/plain" : "text/csv",
                     }, ct).ConfigureAwait(false);
                     var head = await ObjectHead.GetAsync(s3, bucket, key, ct).ConfigureAwait(false);
@@ -56,7 +55,7 @@ namespace S3Migration.S3
         }
 
         /// <summary>Single PutObject up to this size; larger files go up in parts (S3's single-request limit is 5 GiB).</summary>
-        public const long SinglePartLimit = 5L * 1024 * 1024 * 1024;
+        public const long SinglePartLimit = S3Limits.SingleRequestLimit;
         /// <summary>The part size of multipart uploads, fixed so the expected multipart ETag can be computed locally.</summary>
         public const long UploadPartSize = 64L * 1024 * 1024;
 
@@ -89,7 +88,7 @@ namespace S3Migration.S3
                     await s3.PutObjectAsync(new PutObjectRequest
                     {
                         BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false, ContentType = contentType,
-                        StorageClass = S3StorageClass.FindValue(storageClass), MD5Digest = Convert.ToBase64String(HexToBytes(md5)),
+                        StorageClass = S3StorageClass.FindValue(storageClass), MD5Digest = Convert.ToBase64String(Convert.FromHexString(md5)),
                     }, ct).ConfigureAwait(false);
                 }
                 else
@@ -121,9 +120,9 @@ namespace S3Migration.S3
         /// <summary>The file's MD5 and its multipart ETag for <paramref name="partSize"/> parts (MD5 of the part MD5s, "-N"), in one read.</summary>
         public static (string Md5, string MultipartETag) FileMd5s(string file, long partSize)
         {
-            using var whole = System.Security.Cryptography.MD5.Create();
-            using var ofParts = System.Security.Cryptography.MD5.Create();
-            var part = System.Security.Cryptography.MD5.Create();
+            using var whole = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            using var ofParts = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            using var part = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             var buffer = new byte[1 << 16];
             long inPart = 0; var parts = 0;
             using (var st = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read))
@@ -131,35 +130,20 @@ namespace S3Migration.S3
                 int n;
                 while ((n = st.Read(buffer, 0, (int)Math.Min(buffer.Length, partSize - inPart))) > 0)
                 {
-                    whole.TransformBlock(buffer, 0, n, null, 0);
-                    part.TransformBlock(buffer, 0, n, null, 0);
+                    whole.AppendData(buffer, 0, n);
+                    part.AppendData(buffer, 0, n);
                     inPart += n;
-                    if (inPart == partSize) { EndPart(); }
+                    if (inPart == partSize) EndPart();
                 }
             }
             if (inPart > 0 || parts == 0) EndPart();
-            part.Dispose();
-            whole.TransformFinalBlock(buffer, 0, 0);
-            ofParts.TransformFinalBlock(buffer, 0, 0);
-            return (Hex(whole.Hash!), Hex(ofParts.Hash!) + "-" + parts);
+            return (Hex.Lower(whole.GetHashAndReset()), Hex.Lower(ofParts.GetHashAndReset()) + "-" + parts);
 
             void EndPart()
             {
-                part.TransformFinalBlock(buffer, 0, 0);
-                ofParts.TransformBlock(part.Hash!, 0, part.Hash!.Length, null, 0);
-                part.Dispose();
-                part = System.Security.Cryptography.MD5.Create();
+                ofParts.AppendData(part.GetHashAndReset());
                 inPart = 0; parts++;
             }
-        }
-
-        private static string Hex(byte[] b) => BitConverter.ToString(b).Replace("-", "").ToLowerInvariant();
-
-        private static byte[] HexToBytes(string hex)
-        {
-            var b = new byte[hex.Length / 2];
-            for (var i = 0; i < b.Length; i++) b[i] = Convert.ToByte(hex.Substring(i * 2, 2), 16);
-            return b;
         }
     }
 }

@@ -72,7 +72,7 @@ namespace S3Migration.S3
         {
             try
             {
-                var r = await _calls.Run(() => _s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket }, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                var r = await _calls.Run(() => _s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = bucket }, ct), new RetryCount(), ct).ConfigureAwait(false);
                 var min = r.TransitionDefaultMinimumObjectSize?.Value is { Length: > 0 } m ? m : DefaultMinimum128K;
                 return (r.Configuration?.Rules?.ToList() ?? new List<LifecycleRule>(), min);
             }
@@ -115,7 +115,7 @@ namespace S3Migration.S3
                 {
                     BucketName = bucket, Configuration = new LifecycleConfiguration { Rules = merged },
                     TransitionDefaultMinimumObjectSize = TransitionDefaultMinimumObjectSize.FindValue(minimum),
-                }, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                }, ct), new RetryCount(), ct).ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex) { throw Error(bucket, "write", ex); }
 

@@ -65,7 +65,7 @@ namespace S3Migration.S3
                 // The SDK throws when some keys failed; their errors are in the response, the rest were deleted.
                 try { return await _s3.DeleteObjectsAsync(request, ct).ConfigureAwait(false); }
                 catch (DeleteObjectsException ex) { return ex.Response; }
-            }, new StrongBox<int>(), ct).ConfigureAwait(false);
+            }, new RetryCount(), ct).ConfigureAwait(false);
             return new DeleteObjectsAnswer(response);
         }
 
@@ -78,7 +78,7 @@ namespace S3Migration.S3
             var delete = new DeleteObjectRequest { BucketName = bucket, Key = key, IfMatch = "\"" + ETag.Clean(etag) + "\"" };
             try
             {
-                await _calls.Run(() => _s3.DeleteObjectAsync(delete, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                await _calls.Run(() => _s3.DeleteObjectAsync(delete, ct), new RetryCount(), ct).ConfigureAwait(false);
                 return ConditionalDelete.Deleted;
             }
             catch (AmazonS3Exception ex) when (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed) { return ConditionalDelete.ChangedSinceCheck; }

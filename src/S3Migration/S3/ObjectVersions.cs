@@ -27,7 +27,7 @@ namespace S3Migration.S3
         {
             try
             {
-                var r = await _calls.Run(() => _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }, ct), new StrongBox<int>(), ct)
+                var r = await _calls.Run(() => _s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }, ct), new RetryCount(), ct)
                     .ConfigureAwait(false);
                 var status = r.VersioningConfig?.Status?.Value ?? "";
                 return status == "Enabled" || status == "Suspended" ? status : "";
@@ -48,7 +48,7 @@ namespace S3Migration.S3
             while (true)
             {
                 var request = new ListVersionsRequest { BucketName = bucket, Prefix = prefix, KeyMarker = keyMarker, VersionIdMarker = versionMarker, Encoding = EncodingType.Url };
-                var page = await _calls.Run(() => _s3.ListVersionsAsync(request, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                var page = await _calls.Run(() => _s3.ListVersionsAsync(request, ct), new RetryCount(), ct).ConfigureAwait(false);
                 var decode = page.Encoding == EncodingType.Url;
                 foreach (var v in page.Versions ?? new List<S3ObjectVersion>())
                     yield return new ListedVersion(decode ? WebUtility.UrlDecode(v.Key ?? "") : v.Key ?? "", v.VersionId, v.IsLatest == true, v.IsDeleteMarker == true);
@@ -63,7 +63,7 @@ namespace S3Migration.S3
         {
             try
             {
-                return await _calls.Run(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, ct), new StrongBox<int>(), ct)
+                return await _calls.Run(() => _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, ct), new RetryCount(), ct)
                     .ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound) { return null; }

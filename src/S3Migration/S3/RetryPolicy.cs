@@ -34,8 +34,8 @@ namespace S3Migration.S3
         /// <summary>Retries made so far, by every caller.</summary>
         public int Retries => Volatile.Read(ref _retries);
 
-        /// <param name="counter">incremented once per retry, for the item's result</param>
-        public async Task<T> RunAsync<T>(Func<Task<T>> call, StrongBox<int> counter, CancellationToken ct)
+        /// <param name="counter">counts each retry, for the item's result</param>
+        public async Task<T> RunAsync<T>(Func<Task<T>> call, RetryCount counter, CancellationToken ct)
         {
             for (var attempt = 0; ; attempt++)
             {
@@ -46,7 +46,7 @@ namespace S3Migration.S3
                 catch (Exception ex) when (attempt < MaxRetries && IsTransient(ex, ct))
                 {
                     Interlocked.Increment(ref _retries);
-                    counter.Value++;
+                    counter.Add();
                     var cap = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt));
                     double jitter;
                     lock (_random) jitter = _random.NextDouble();
@@ -78,7 +78,4 @@ namespace S3Migration.S3
             return ex is AmazonClientException;
         }
     }
-
-    /// <summary>A mutable int shared between a caller and an async call.</summary>
-    public sealed class StrongBox<T> { public T Value = default!; }
 }

@@ -15,7 +15,7 @@ namespace S3Migration.S3
         public long Requests => Interlocked.Read(ref _requests);
         public int Retries => _retry.Retries;
 
-        public Task<T> Run<T>(Func<Task<T>> call, StrongBox<int> retries, CancellationToken ct) =>
+        public Task<T> Run<T>(Func<Task<T>> call, RetryCount retries, CancellationToken ct) =>
             _retry.RunAsync(() => { Interlocked.Increment(ref _requests); return call(); }, retries, ct);
     }
 }

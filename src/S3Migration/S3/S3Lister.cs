@@ -61,46 +61,6 @@ namespace S3Migration.S3
             }
         }
 
-        // The blocking forms below are kept, unchanged, for the phases that still list synchronously (the inventory, the
-        // integrity check, the backup and the removal). They are the last waits on a task in this file: they go when
-        // their callers await ListObjectsAsync / ListFoldersAsync / CheckBucketAsync instead.
-
-        public IEnumerable<SourceObject> ListObjects(string bucket, string prefix, CancellationToken ct)
-        {
-            foreach (var page in Pages(bucket, prefix, null, ct))
-                foreach (var o in page.S3Objects ?? new List<S3Object>())
-                    yield return ToSource(o, page);
-        }
-
-        /// <summary>The folder names directly under <paramref name="prefix"/> (common prefixes, without the prefix and the '/').</summary>
-        public IEnumerable<string> ListFolders(string bucket, string prefix, CancellationToken ct)
-        {
-            foreach (var page in Pages(bucket, prefix, "/", ct))
-                foreach (var p in page.CommonPrefixes ?? new List<string>())
-                    yield return Folder(p, prefix, page);
-        }
-
-        /// <summary>Fails with a clear error when the bucket is missing, unreachable or forbidden.</summary>
-        public void CheckBucket(string bucket, CancellationToken ct)
-        {
-            Fetch(bucket, "", null, null, ct, maxKeys: 1).GetAwaiter().GetResult();
-        }
-
-        private IEnumerable<ListObjectsV2Response> Pages(string bucket, string prefix, string? delimiter, CancellationToken ct)
-        {
-            var next = Fetch(bucket, prefix, delimiter, null, ct);
-            while (true)
-            {
-                ListObjectsV2Response page;
-                try { page = next.GetAwaiter().GetResult(); }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-                var token = page.IsTruncated == true ? page.NextContinuationToken : null;
-                if (token != null) next = Fetch(bucket, prefix, delimiter, token, ct);
-                yield return page;
-                if (token == null) yield break;
-            }
-        }
-
         private static SourceObject ToSource(S3Object o, ListObjectsV2Response page) =>
             new SourceObject(Decode(o.Key, page), o.Size ?? 0, o.LastModified, o.ETag ?? "", o.StorageClass?.Value is { Length: > 0 } sc ? sc : "STANDARD");
 
@@ -126,7 +86,7 @@ namespace S3Migration.S3
             try
             {
                 return _retry != null
-                    ? await _retry.RunAsync(Send, new StrongBox<int>(), ct).ConfigureAwait(false)
+                    ? await _retry.RunAsync(Send, new RetryCount(), ct).ConfigureAwait(false)
                     : await Send().ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))

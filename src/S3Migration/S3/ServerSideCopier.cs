@@ -5,6 +5,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.S3;
 using Amazon.S3.Model;
+// S3Location is also an Amazon.S3.Model type: this one is the migration's address value.
+using S3Location = S3Migration.Model.S3Location;
 using S3Migration.Model;
 
 namespace S3Migration.S3
@@ -28,14 +30,14 @@ namespace S3Migration.S3
         /// <param name="tags">the tags the copy gets, or null to copy the source's tags unchanged</param>
         /// <param name="onlyIfAbsent">send If-None-Match: * so S3 refuses to overwrite an object that appeared meanwhile</param>
         /// <returns>the destination's ETag as the copy reported it</returns>
-        public Task<string> CopyAsync(string sourceBucket, string sourceKey, ObjectFacts source, string targetBucket, string targetKey,
-            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, StrongBox<int> retries, CancellationToken ct) =>
+        public Task<string> CopyAsync(S3Location from, ObjectFacts source, S3Location to,
+            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct) =>
             UsesMultipart(source)
-                ? MultipartAsync(sourceBucket, sourceKey, source, targetBucket, targetKey, tags, onlyIfAbsent, retries, ct)
-                : SingleAsync(sourceBucket, sourceKey, source, targetBucket, targetKey, tags, onlyIfAbsent, retries, ct);
+                ? MultipartAsync(from.Bucket, from.Key, source, to.Bucket, to.Key, tags, onlyIfAbsent, retries, ct)
+                : SingleAsync(from.Bucket, from.Key, source, to.Bucket, to.Key, tags, onlyIfAbsent, retries, ct);
 
         private async Task<string> SingleAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
-            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, StrongBox<int> retries, CancellationToken ct)
+            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct)
         {
             var req = new CopyObjectRequest
             {
@@ -54,7 +56,7 @@ namespace S3Migration.S3
         }
 
         private async Task<string> MultipartAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
-            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, StrongBox<int> retries, CancellationToken ct)
+            IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct)
         {
             var ranges = await PartRangesAsync(sb, sk, src, retries, ct).ConfigureAwait(false);
             var init = new InitiateMultipartUploadRequest
@@ -73,9 +75,10 @@ namespace S3Migration.S3
             if (method != null) { init.ServerSideEncryptionMethod = method; init.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey; }
 
             // Announced on disk first: a kill from here on leaves an upload that the next run of the workspace aborts.
-            _settings.Uploads?.Announce(tb, tk);
+            var target = new S3Location(tb, tk);
+            _settings.Uploads?.Announce(target);
             var upload = await _calls.Run(() => _s3.InitiateMultipartUploadAsync(init, ct), retries, ct).ConfigureAwait(false);
-            _settings.Uploads?.Opened(tb, tk, upload.UploadId);
+            _settings.Uploads?.Opened(target, upload.UploadId);
             try
             {
                 var parts = new PartETag[ranges.Count];
@@ -98,7 +101,7 @@ namespace S3Migration.S3
                 var complete = new CompleteMultipartUploadRequest { BucketName = tb, Key = tk, UploadId = upload.UploadId, PartETags = parts.ToList() };
                 if (onlyIfAbsent) complete.IfNoneMatch = "*";
                 var done = await _calls.Run(() => _s3.CompleteMultipartUploadAsync(complete, ct), retries, ct).ConfigureAwait(false);
-                _settings.Uploads?.Settled(tb, tk, upload.UploadId);
+                _settings.Uploads?.Settled(target, upload.UploadId);
                 return ETag.Clean(done.ETag);
             }
             catch
@@ -107,7 +110,7 @@ namespace S3Migration.S3
                 try
                 {
                     await _s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = tb, Key = tk, UploadId = upload.UploadId }).ConfigureAwait(false);
-                    _settings.Uploads?.Settled(tb, tk, upload.UploadId);
+                    _settings.Uploads?.Settled(target, upload.UploadId);
                 }
                 catch (Exception) { /* the original failure is what matters; the log keeps it open for the next run to abort */ }
                 throw;
@@ -118,7 +121,7 @@ namespace S3Migration.S3
         /// The source's own part layout when it is multipart (HEAD ?partNumber=N for each part), so the copy's ETag
         /// equals the source's; otherwise equal parts of PartSize, enlarged to stay within 10,000 parts.
         /// </summary>
-        private async Task<List<(long First, long Last)>> PartRangesAsync(string bucket, string key, ObjectFacts src, StrongBox<int> retries, CancellationToken ct)
+        private async Task<List<(long First, long Last)>> PartRangesAsync(string bucket, string key, ObjectFacts src, RetryCount retries, CancellationToken ct)
         {
             var ranges = new List<(long, long)>();
             var count = ETag.PartCount(src.ETag);
@@ -135,7 +138,7 @@ namespace S3Migration.S3
                 if (offset == src.Size) return ranges;
                 ranges.Clear(); // the parts do not add up (the server answered whole-object sizes): fall back to even parts
             }
-            var partSize = Math.Max(Math.Max(_settings.PartSize, CopySettings.MinPartSize), (src.Size + CopySettings.MaxParts - 1) / CopySettings.MaxParts);
+            var partSize = Math.Max(Math.Max(_settings.PartSize, S3Limits.MinPartSize), (src.Size + S3Limits.MaxParts - 1) / S3Limits.MaxParts);
             for (long first = 0; first < src.Size; first += partSize)
                 ranges.Add((first, Math.Min(src.Size, first + partSize) - 1));
             if (ranges.Count == 0) ranges.Add((0, -1));

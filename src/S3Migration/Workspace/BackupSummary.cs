@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.IO;
 using System.Text.Json;
-using S3Migration.Phases.Backup;
-using S3Migration.S3;
+using S3Migration.Model;
 
 namespace S3Migration.Workspace
 {
@@ -36,9 +35,9 @@ namespace S3Migration.Workspace
                 w.WriteString("target_storage_class", o.StorageClass);
                 if (r.LifecycleRuleId != null) w.WriteString("lifecycle_rule_id", r.LifecycleRuleId); else w.WriteNull("lifecycle_rule_id");
                 if (r.TransitionAfterDays.HasValue) w.WriteNumber("transition_after_days", r.TransitionAfterDays.Value); else w.WriteNull("transition_after_days");
-                if (r.Lifecycle?.SizeFilterApplied == true) w.WriteString("lifecycle_size_filter", $"ObjectSizeGreaterThan {LifecycleRules.SizeFilter}"); else w.WriteNull("lifecycle_size_filter");
-                if (r.Lifecycle != null) w.WriteString("transition_default_minimum_object_size", r.Lifecycle.DefaultMinimumObjectSize); else w.WriteNull("transition_default_minimum_object_size");
-                if (r.Lifecycle != null) w.WriteNumber("objects_not_transitioned", r.NotTransitioned); else w.WriteNull("objects_not_transitioned");
+                if (r.LifecycleSizeFilter != null) w.WriteString("lifecycle_size_filter", r.LifecycleSizeFilter); else w.WriteNull("lifecycle_size_filter");
+                if (r.TransitionDefaultMinimumObjectSize != null) w.WriteString("transition_default_minimum_object_size", r.TransitionDefaultMinimumObjectSize); else w.WriteNull("transition_default_minimum_object_size");
+                if (r.LifecycleRuleId != null) w.WriteNumber("objects_not_transitioned", r.NotTransitioned); else w.WriteNull("objects_not_transitioned");
                 if (r.NotTransitionedReason.Length > 0) w.WriteString("not_transitioned_reason", r.NotTransitionedReason); else w.WriteNull("not_transitioned_reason");
                 w.WriteNumber("source_objects", r.SourceObjects);
                 w.WriteNumber("source_bytes", r.SourceBytes);

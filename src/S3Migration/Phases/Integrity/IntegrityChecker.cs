@@ -67,7 +67,7 @@ namespace S3Migration.Phases.Integrity
         private async Task<IntegrityResult> CheckOneAsync(ExpectedCopy e, Dictionary<S3Location, SourceObject> destinations, Dictionary<S3Location, SourceObject> sources, CancellationToken ct)
         {
             var r = Result(e, IntegrityStatus.Verified, "");
-            var retries = new StrongBox<int>();
+            var retries = new RetryCount();
             try
             {
                 if (!destinations.ContainsKey(e.Target()))
@@ -80,7 +80,7 @@ namespace S3Migration.Phases.Integrity
                 // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
                 // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
                 var problems = new List<string>();
-                var outcome = await _hasher.VerifyAsync(e.Proof, dst, e.SourceBucket, e.SourceKey, e.TargetBucket, e.TargetKey, _o.Deep, _calls, retries, ct,
+                var outcome = await CopyVerification.VerifyAsync(_s3, _calls, _hasher, e.Proof, dst, e.Source(), e.Target(), _o.Deep, retries, ct,
                     readTags: _o.Deep || _o.ReadTags).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Mismatch) problems.Add(outcome.Why);
                 else if (outcome.Verdict == Verdict.Unproven) problems.Add("no recorded ETag or MD5 to compare; use -Deep");

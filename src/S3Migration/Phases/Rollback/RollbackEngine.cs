@@ -76,7 +76,7 @@ namespace S3Migration.Phases.Rollback
             if (sources.Contains(entry.Target()) || entry.TargetKey.Length == 0)
                 { r.Decide(RollbackStatus.Kept, "the key is also a source of this migration; sources are never deleted"); return true; }
             ObjectFacts? now;
-            try { now = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.TargetBucket, entry.TargetKey, ct), new StrongBox<int>(), ct).ConfigureAwait(false); }
+            try { now = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.TargetBucket, entry.TargetKey, ct), new RetryCount(), ct).ConfigureAwait(false); }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
                 r.Decide(RollbackStatus.Failed, "could not be checked: " + Why(ex));
@@ -131,7 +131,7 @@ namespace S3Migration.Phases.Rollback
             };
             try
             {
-                var head = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.SourceBucket, entry.SourceKey, ct), new StrongBox<int>(), ct).ConfigureAwait(false);
+                var head = await _calls.Run(() => ObjectHead.GetAsync(_s3, entry.SourceBucket, entry.SourceKey, ct), new RetryCount(), ct).ConfigureAwait(false);
                 if (head != null) { f.Source = SourceNow.Present; return f; }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
