@@ -110,8 +110,8 @@ namespace S3Migration.Cmdlets
                 var run = RunAsync(ct => backup.StartAsync(sources, approved, lifecycle, ct));
                 try
                 {
-                    PipelineWait.Until(() => RunAsync(_ => run.TryPostNextAsync()), () => Report(run, options));
-                    PipelineWait.Until(() => RunAsync(_ => run.TryDrainAsync()), () => Report(run, options));
+                    RunUntil(_ => run.TryPostNextAsync(), () => Report(run, options));
+                    RunUntil(_ => run.TryDrainAsync(), () => Report(run, options));
                 }
                 finally { RunAsync(_ => run.CloseAsync()); }
                 StopToken.ThrowIfCancellationRequested();

@@ -78,13 +78,13 @@ namespace S3Migration.Cmdlets
             if (!ShouldProcess(item.Target().ToString(), $"Copy from {item.Source()}")) return;
             var run = Start();
             run.Planned(item);
-            PipelineWait.Until(() => RunAsync(_ => run.TryPostAsync(item)), Report);
+            RunUntil(_ => run.TryPostAsync(item), Report);
         }
 
         protected override void EndProcessing()
         {
             if (_run == null) return; // -WhatIf, or no input
-            PipelineWait.Until(() => RunAsync(_ => _run.TryDrainAsync()), Report);
+            RunUntil(_ => _run.TryDrainAsync(), Report);
             _run.Complete();
             WriteMessages();
             ProgressDone(ProgressId, $"Copy-PersonFiles to {_workspace}");

@@ -92,7 +92,7 @@ namespace S3Migration.Cmdlets
             try
             {
                 // The cmdlet edge: the scan runs async, and its items are written here, on the pipeline thread, as they come.
-                foreach (var item in scanner.ScanAsync(StopToken).ToBlockingEnumerable())
+                foreach (var item in Each(scanner.ScanAsync))
                 {
                     WriteObject(item);
                     emitted++;

@@ -30,6 +30,43 @@ namespace S3Migration.Cmdlets
         /// <inheritdoc cref="RunAsync{T}"/>
         protected void RunAsync(Func<CancellationToken, Task> work) => work(StopToken).GetAwaiter().GetResult();
 
+        /// <summary>
+        /// Takes an async phase's items (results, progress steps) one at a time on the pipeline thread, so the cmdlet may
+        /// call ShouldProcess, WriteProgress and WriteObject for each. When the items end, fail or are abandoned (Ctrl+C,
+        /// a terminating error, Select-Object -First), the phase's finally blocks run before this returns or throws.
+        /// </summary>
+        protected System.Collections.Generic.IEnumerable<T> Each<T>(Func<CancellationToken, System.Collections.Generic.IAsyncEnumerable<T>> items)
+        {
+            var e = items(StopToken).GetAsyncEnumerator(StopToken);
+            try
+            {
+                while (e.MoveNextAsync().AsTask().GetAwaiter().GetResult()) yield return e.Current;
+            }
+            finally { e.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+        }
+
+        /// <summary>
+        /// The stepped wait of a cmdlet that feeds a phase (Phases/BoundedRunner): each step waits until the phase has moved
+        /// on or its patience has passed (the step answers true when done), and <paramref name="report"/> runs after each
+        /// answer, the last one too, on the pipeline thread: output streams and progress moves while the work runs.
+        /// </summary>
+        protected void RunUntil(Func<CancellationToken, Task<bool>> step, Action report)
+        {
+            while (!RunAsync(step)) report();
+            report();
+        }
+
+        /// <summary>Waits for <paramref name="work"/>, calling <paramref name="report"/> every <paramref name="every"/> while it runs (progress of a long phase).</summary>
+        protected T RunReporting<T>(Task<T> work, TimeSpan every, Action report)
+        {
+            RunUntil(async ct =>
+            {
+                try { await work.WaitAsync(every, ct).ConfigureAwait(false); return true; }
+                catch (TimeoutException) { return false; }
+            }, report);
+            return RunAsync(_ => work);
+        }
+
         /// <summary>A path as PowerShell resolves it (relative to the current location, ~ and PSDrives), existing or not.</summary>
         protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 

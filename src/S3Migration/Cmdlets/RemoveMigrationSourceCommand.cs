@@ -64,7 +64,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 var action = SkipBackupCheck ? SourceRemoval.ActionWithoutBackup : SourceRemoval.ActionWithBackup;
                 var run = new RemovalRun();
-                foreach (var step in PipelineThread.Take(new SourceRemoval(s3, options).StepsAsync(workspace, run, StopToken)))
+                foreach (var step in Each(ct => new SourceRemoval(s3, options).StepsAsync(workspace, run, ct)))
                 {
                     if (step is ConfirmStep<RemovalResult> ask) ask.Confirmed = ShouldProcess(ask.Subject.SourcePath, action);
                     else if (step is ProgressStep p)

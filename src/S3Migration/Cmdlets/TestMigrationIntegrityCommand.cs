@@ -169,7 +169,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
-                var (results, summary) = checker.CheckAsync(expected, StopToken, _piped.Count > 0 ? journaled : null).GetAwaiter().GetResult();
+                var (results, summary) = RunAsync(ct => checker.CheckAsync(expected, ct, _piped.Count > 0 ? journaled : null));
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 if (reportPath != null)

@@ -55,16 +55,14 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
                 var checker = new UrlChecker(s3, http, new UrlCheckOptions { Download = Download, Unsigned = Unsigned, ThrottleLimit = ThrottleLimit });
-                var all = checker.CheckAllAsync(targets, StopToken);
                 var started = DateTime.UtcNow;
-                while (!all.Wait(250))
+                var results = RunReporting(checker.CheckAllAsync(targets, StopToken), TimeSpan.FromMilliseconds(250), () =>
                 {
                     var done = checker.Done;
                     var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
                     WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", $"{done} of {targets.Count} URLs, {rate:0.0}/s") { PercentComplete = 100 * done / targets.Count });
-                }
+                });
                 WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", "Done") { RecordType = ProgressRecordType.Completed });
-                var results = all.GetAwaiter().GetResult();
                 foreach (var r in results) WriteObject(r);
                 var failed = results.Where(r => r.Status != UrlCheckStatus.Ok).ToList();
                 if (failed.Count > 0)

@@ -54,7 +54,7 @@ namespace S3Migration.Cmdlets
                 s3 = S3ClientFactory.Create(Connection);
                 AbortUploadsLeftOpen(s3, workspace);
                 var done = 0;
-                foreach (var step in PipelineThread.Take(new RollbackEngine(s3, MaxRetries).StepsAsync(plan.Entries, plan.Known, StopToken)))
+                foreach (var step in Each(ct => new RollbackEngine(s3, MaxRetries).StepsAsync(plan.Entries, plan.Known, ct)))
                 {
                     if (step is ConfirmStep<RollbackEntry> ask)
                         ask.Confirmed = ShouldProcess($"s3://{ask.Subject.TargetBucket}/{ask.Subject.TargetKey}", "Delete the migrated copy (its source still exists)");
@@ -87,9 +87,9 @@ namespace S3Migration.Cmdlets
         {
             try
             {
-                var open = MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, StopToken).GetAwaiter().GetResult();
+                var open = RunAsync(ct => MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, ct));
                 if (open.Count == 0 || !ShouldProcess(string.Join(", ", open), "Abort the multipart uploads an interrupted copy left open")) return;
-                foreach (var u in MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, StopToken).GetAwaiter().GetResult())
+                foreach (var u in RunAsync(ct => MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, ct)))
                     WriteVerbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
             }
             catch (Exception ex) when (!(ex is OperationCanceledException || ex is PipelineStoppedException))

@@ -70,13 +70,21 @@ public class ArchitectureTests
     }
 
     [Fact]
-    public void Nothing_below_the_cmdlets_blocks_on_a_task()
+    public void Tasks_are_waited_on_in_one_place_the_cmdlet_base()
     {
-        var blocking = new Regex(@"\.GetAwaiter\(\)\.GetResult\(\)|\.Wait\(\s*\)|\.Wait\(\s*[A-Za-z_]|Task\.WaitAny|Task\.WaitAll|\.Result\b(?!\s*=)");
-        var found = Sources().Where(s => s.Folder != "Cmdlets")
+        var blocking = new Regex(@"\.GetAwaiter\(\)\.GetResult\(\)|\.Wait\(\s*\)|\.Wait\(\s*[A-Za-z_0-9]|Task\.WaitAny|Task\.WaitAll|\.Result\b(?!\s*=)|ToBlockingEnumerable");
+        var found = Sources().Where(s => s.Rel != "Cmdlets/MigrationCmdletBase.cs")
             .SelectMany(s => Code(s.Text).Split('\n').Select((l, i) => (s.Rel, Line: i + 1, l)))
             .Where(x => blocking.IsMatch(x.l)).Select(x => $"{x.Rel}:{x.Line}").ToList();
-        Assert.True(found.Count == 0, "sync-over-async below the cmdlet edge: " + string.Join(", ", found));
+        Assert.True(found.Count == 0, "a blocking wait outside MigrationCmdletBase (RunAsync, RunUntil, Each): " + string.Join(", ", found));
+    }
+
+    [Fact]
+    public void Every_cmdlet_stands_on_the_shared_base()
+    {
+        var loose = Sources().Where(s => s.Folder == "Cmdlets" && s.Rel.EndsWith("Command.cs"))
+            .Where(s => !Regex.IsMatch(s.Text, @"class \w+Command\s*:\s*(S3CmdletBase|MigrationCmdletBase)\b")).Select(s => s.Rel).ToList();
+        Assert.True(loose.Count == 0, "cmdlets not built on MigrationCmdletBase/S3CmdletBase: " + string.Join(", ", loose));
     }
 
     [Fact]
