@@ -134,10 +134,9 @@ namespace S3Migration.Cmdlets
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { /* Ctrl+C: the journal holds what finished */ }
             catch (IOException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(new IOException($"{SourceBackup.JournalFileName} in '{options.Workspace}' could not be opened or written: {ex.Message} Is another backup running on this workspace?", ex),
-                    "BackupJournalUnavailable", ErrorCategory.ResourceUnavailable, options.Workspace));
+                TerminateUnavailable(ex, "BackupJournalUnavailable", $"{SourceBackup.JournalFileName} in '{options.Workspace}' could not be opened or written: {ex.Message} Is another backup running on this workspace?", options.Workspace);
             }
-            catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, options.Workspace)); }
+            catch (InvalidDataException ex) { TerminateJournalMalformed(ex, options.Workspace); }
             finally { s3?.Dispose(); }
         }
 

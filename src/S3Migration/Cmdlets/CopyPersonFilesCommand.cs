@@ -99,10 +99,9 @@ namespace S3Migration.Cmdlets
             catch (MigrationException ex) { Terminate(ex); }
             catch (IOException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(new IOException($"The journal in '{_workspace}' could not be opened: {ex.Message} Is another copy running on this workspace?", ex),
-                    "JournalUnavailable", ErrorCategory.ResourceUnavailable, _workspace));
+                TerminateUnavailable(ex, "JournalUnavailable", $"The journal in '{_workspace}' could not be opened: {ex.Message} Is another copy running on this workspace?", _workspace);
             }
-            catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, _workspace)); }
+            catch (InvalidDataException ex) { TerminateJournalMalformed(ex, _workspace); }
             WriteMessages();
             try { _s3 = Connect(sdkRetries: false); }
             catch (MigrationException ex) { Terminate(ex); }

@@ -88,6 +88,14 @@ namespace S3Migration.Cmdlets
         protected void TerminateInvalidArgument(ArgumentException ex, string errorId, object? target) =>
             ThrowTerminatingError(InvalidArgument(ex, errorId, target));
 
+        /// <summary>Stops the cmdlet over a workspace journal it cannot read (damaged beyond a torn last row).</summary>
+        protected void TerminateJournalMalformed(System.IO.InvalidDataException ex, object? target) =>
+            ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, target));
+
+        /// <summary>Stops the cmdlet over a workspace file it cannot open or write (held by another run, a full disk).</summary>
+        protected void TerminateUnavailable(System.IO.IOException ex, string errorId, string message, object? target) =>
+            ThrowTerminatingError(new ErrorRecord(new System.IO.IOException(message, ex), errorId, ErrorCategory.ResourceUnavailable, target));
+
         /// <summary>Reports one piped object whose values are not valid, and goes on with the next.</summary>
         protected void WriteInvalidArgument(ArgumentException ex, string errorId, object? target) => WriteError(InvalidArgument(ex, errorId, target));
 

@@ -116,8 +116,7 @@ namespace S3Migration.Cmdlets
             // with it, what earlier runs copied (not Unexpected, not unplanned) and what the rollback plan lists.
             List<ExpectedCopy>? journaled = null;
             if (_piped.Count == 0 && _workspace == null)
-                ThrowTerminatingError(new ErrorRecord(new ArgumentException("Pipe Copy-PersonFiles results in, or give -WorkspacePath to check the migration its journal records."),
-                    "NothingToCheck", ErrorCategory.InvalidArgument, null));
+                TerminateInvalidArgument(new ArgumentException("Pipe Copy-PersonFiles results in, or give -WorkspacePath to check the migration its journal records."), "NothingToCheck", null);
             var journal = _workspace != null ? Path.Combine(_workspace, MigrationJournal.FileName) : null;
             if (_piped.Count == 0 && !File.Exists(journal))
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"No {MigrationJournal.FileName} in '{_workspace}': run Copy-PersonFiles with this -WorkspacePath first.", journal),
@@ -125,7 +124,7 @@ namespace S3Migration.Cmdlets
             if (journal != null && File.Exists(journal))
             {
                 try { journaled = CopyJournal.LastWordPerSource(JournalReader.ReadFile(journal)); }
-                catch (InvalidDataException ex) { ThrowTerminatingError(new ErrorRecord(ex, "JournalMalformed", ErrorCategory.InvalidData, journal)); }
+                catch (InvalidDataException ex) { TerminateJournalMalformed(ex, journal); }
             }
             if (_piped.Count == 0)
             {
