@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Amazon.S3;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Tests.Unit;
+using S3Migration.Tests.Unit.Reports;
 
 namespace S3Migration.Tests.Pipeline;
 

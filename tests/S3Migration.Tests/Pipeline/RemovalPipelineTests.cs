@@ -1,6 +1,5 @@
 using Amazon.S3;
 using S3Migration.Tests.Infrastructure;
-using S3Migration.Tests.Integration;
 
 namespace S3Migration.Tests.Pipeline;
 
