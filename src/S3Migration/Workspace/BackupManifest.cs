@@ -10,27 +10,16 @@ using S3Migration.Model;
 namespace S3Migration.Workspace
 {
     /// <summary>One source object and its backup copy, as backup_manifest.csv records it.</summary>
-    public sealed class BackupEntry
+    public sealed class BackupEntry : BackupCopy
     {
         /// <summary>The backup is there, with the source's size and checksum.</summary>
         public const string Verified = "verified";
         /// <summary>The backup could not be made or did not verify (see Notes).</summary>
         public const string Failed = "failed";
 
-        public string SourceBucket { get; set; } = "";
-        public string SourceKey { get; set; } = "";
-        public string BackupBucket { get; set; } = "";
-        public string BackupKey { get; set; } = "";
-        public long Size { get; set; }
-        public string SourceETag { get; set; } = "";
-        public string BackupETag { get; set; } = "";
-        public string Md5 { get; set; } = "";
-        public string StorageClass { get; set; } = "";
-        public string VerifiedBy { get; set; } = "";
         /// <summary>verified or failed.</summary>
         public string Status { get; set; } = "";
         public DateTime BackedUpAt { get; set; }
-        public string Notes { get; set; } = "";
 
         public bool IsVerified => Status == Verified;
     }
