@@ -7,7 +7,6 @@ using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.PeopleCsv;
 using S3Migration.Phases.Integrity;
-using S3Migration.Reports;
 using S3Migration.Rules;
 using S3Migration.S3;
 using S3Migration.Workspace;
@@ -84,8 +83,8 @@ namespace S3Migration.Cmdlets
                 Size = Size ?? 0, Md5 = Md5 ?? "", SourceETag = SourceETag ?? "", DestinationETag = DestinationETag ?? "", ContentType = ContentType ?? "",
                 HeadersDigest = HeadersDigest ?? "", TagCount = TagCount,
                 RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "", Timestamp = Timestamp ?? default,
-                Migrated = string.IsNullOrEmpty(Status) || Status!.Equals(nameof(MigrationResultStatus.Verified), StringComparison.OrdinalIgnoreCase)
-                           || Status.Equals(nameof(MigrationResultStatus.Skipped), StringComparison.OrdinalIgnoreCase),
+                // A hand-made object without a Status names a copy to check; otherwise the CSV update's gate decides.
+                Migrated = string.IsNullOrEmpty(Status) || PhaseGates.ArrivesVerified(Status),
                 // What the rollback plan keeps, when no journal tells (the journal's rows win): what the copy found already there, or replaced.
                 Keep = Enum.TryParse<CopyOrigin>(Origin, ignoreCase: true, out var origin) ? ExpectedCopy.KeepFor(origin) : "",
             });
@@ -171,20 +170,7 @@ namespace S3Migration.Cmdlets
                 var (results, summary) = RunAsync(ct => checker.CheckAsync(expected, ct, _piped.Count > 0 ? journaled : null));
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
-                if (reportPath != null)
-                {
-                    // A watch run: its own dated report; the migration's verification_report.csv and rollback_plan.json stay as they are.
-                    Workspace.AtomicFile.EnsureFolder(Path.GetDirectoryName(reportPath)!);
-                    VerificationReport.WriteTo(reportPath, null, results);
-                    summary.ReportPath = reportPath;
-                }
-                else if (_workspace != null)
-                {
-                    Workspace.AtomicFile.EnsureFolder(_workspace);
-                    VerificationReport.Write(_workspace, results);
-                    RollbackPlan.Write(_workspace, (journaled ?? expected).Where(e => e.Migrated).Select(RollbackEntry.From).ToList());
-                    summary.ReportPath = Path.Combine(_workspace, VerificationReport.CsvName);
-                }
+                summary.ReportPath = IntegrityReports.Write(_workspace, reportPath, results, journaled ?? expected) ?? summary.ReportPath;
                 WriteVerbose($"{summary} ({checker.Requests} S3 requests).");
                 if (!summary.AllVerified) WriteWarning(summary.ToString());
                 if (Summary) WriteObject(summary);
