@@ -39,7 +39,7 @@ namespace S3Migration.Phases.Backup
             LifecycleOutcome? lifecycle, BackupOutcome outcome, CancellationToken stop)
         {
             _o = o; _journal = journal; _stop = stop; Outcome = outcome; Lifecycle = lifecycle;
-            _runner = new BoundedRunner<CopyItem, CopyOutcome>(engine.RunAsync, o.ThrottleLimit, stop);
+            _runner = new BoundedRunner<CopyItem, CopyOutcome>(async (item, ct) => Journaled(await engine.RunAsync(item, ct).ConfigureAwait(false)), o.ThrottleLimit, stop);
             Sources = sources; Approved = approved;
             _next = sources.Where(s => approved.Contains(s.Key)).GetEnumerator();
             _progress = new BackupProgress { Total = sources.Count(s => approved.Contains(s.Key)) };
@@ -97,7 +97,7 @@ namespace S3Migration.Phases.Backup
         public IReadOnlyList<BackupResult> TakeFinished()
         {
             var done = new List<BackupResult>();
-            while (_refused.Count > 0) done.Add(Complete(_refused.Dequeue()));
+            while (_refused.Count > 0) done.Add(Complete(Journaled(_refused.Dequeue())));
             foreach (var o in _runner.TakeFinished()) done.Add(Complete(o));
             if (_runner.Fatal is { } ex)
                 Fatal = ex as MigrationException ?? new MigrationException("BackupFailed", MigrationErrorKind.ResourceUnavailable, ex.Message, ex);
@@ -127,10 +127,20 @@ namespace S3Migration.Phases.Backup
             }
         }
 
+        /// <summary>
+        /// Journals a backup copy the moment it ends, on the worker that made it (as the copy phase does), so a run killed
+        /// before the pipeline thread collects it leaves no backup the journal does not name. Appends are serialized.
+        /// </summary>
+        private CopyOutcome Journaled(CopyOutcome o)
+        {
+            if (!o.Copy.FromJournal) lock (_journalAppend) _journal.Append(JournalRow.From(o.Copy));
+            return o;
+        }
+        private readonly object _journalAppend = new object();
+
+        /// <summary>Counts a finished (already journaled) backup copy and turns it into the cmdlet's result.</summary>
         private BackupResult Complete(CopyOutcome o)
         {
-            var r = o.Copy;
-            if (!r.FromJournal) _journal.Append(JournalRow.From(r));
             var b = BackupResultOf.Copy(o, _o.WriteClass, _journal.Verified);
             Results[b.SourceKey] = b;
             _progress.Done++;

@@ -81,7 +81,7 @@ namespace S3Migration.Phases.Copy
             var deletedByCleanup = DeletionJournal.Outcomes(Workspace).Values.Where(d => d.IsGone)
                 .Select(d => S3Location.TryParse(d.SourcePath)).OfType<S3Location>().ToHashSet();
             var engine = new CopyEngine(s3, settings, _calls, new DestinationCatalog(_lister), _journal.Verified, deletedByCleanup);
-            _runner = new BoundedRunner<CopyItem, MigrationResult>(engine.CopyAsync, throttleLimit, stop);
+            _runner = new BoundedRunner<CopyItem, MigrationResult>(async (item, ct) => Journaled(await engine.CopyAsync(item, ct).ConfigureAwait(false)), throttleLimit, stop);
             _clock.Start();
         }
 
@@ -137,10 +137,22 @@ namespace S3Migration.Phases.Copy
             return _stop.IsCancellationRequested ? Array.Empty<MigrationResult>() : done;
         }
 
-        private void Record(MigrationResult r)
+        /// <summary>
+        /// Journals a copy the moment it ends, on the worker that made it, not when the pipeline thread next collects
+        /// results: a run killed in between (by kill -9, a reboot) must not leave a copy S3 holds and the journal does
+        /// not name, which Undo-Migration could then not find. Appends are serialized: the journal is one file.
+        /// </summary>
+        private MigrationResult Journaled(MigrationResult r)
         {
             r.WorkspacePath = Workspace;
-            if (!r.FromJournal) _journal.Append(JournalRow.From(r));
+            if (!r.FromJournal) lock (_journalAppend) _journal.Append(JournalRow.From(r));
+            return r;
+        }
+        private readonly object _journalAppend = new object();
+
+        /// <summary>Counts a finished copy (already journaled by <see cref="Journaled"/>) on the pipeline thread.</summary>
+        private void Record(MigrationResult r)
+        {
             _summary.Add(r);
             _tally.Ended(r);
         }
