@@ -11,6 +11,8 @@ namespace S3Migration.Model
         /// <summary>The inventory's MigrationItemStatus: Planned, Skipped, Orphan or Conflict.</summary>
         public string Status { get; set; } = "";
         public string Notes { get; set; } = "";
+        /// <summary>Why an Orphan is one (inventory_checksums.csv's orphan_reason); None otherwise, and in an inventory written before that column.</summary>
+        public OrphanReason OrphanReason { get; set; }
         /// <summary>Already in the destination layout (the inventory skipped it): not part of the old layout at all.</summary>
         public bool InNewLayout { get; set; }
     }

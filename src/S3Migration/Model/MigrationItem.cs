@@ -10,6 +10,15 @@ namespace S3Migration.Model
     /// </summary>
     public enum ConflictKind { None, TargetDiffers, SharedTarget }
 
+    /// <summary>
+    /// Why an item is an Orphan, decided where the planner decides it (MigrationPlanner.Classify): an object whose key ends
+    /// in '/', a file at the source root, a key whose folder name is empty ('//'), a folder the person pattern does not
+    /// match, or a person folder with no row in the people CSV. None for every item that is not an Orphan, and for the rows
+    /// of an inventory_checksums.csv written before the reason was recorded. The Notes say the same in words, for people;
+    /// code reads this, never the Notes.
+    /// </summary>
+    public enum OrphanReason { None, FolderMarker, RootFile, EmptyFolderName, NotAPersonFolder, NoCsvRow }
+
     /// <summary>Where an item's MD5 came from: nowhere yet, its ETag, or hashing its content.</summary>
     public enum Md5Source { None, ETag, Computed }
 
@@ -26,6 +35,7 @@ namespace S3Migration.Model
         public Md5Source Md5Source { get; set; }
         public MigrationItemStatus Status { get; set; }
         public ConflictKind ConflictKind { get; set; }
+        public OrphanReason OrphanReason { get; set; }
         public string Notes { get; set; } = "";
 
         /// <summary>True for storage classes whose objects must be restored before they can be read or copied.</summary>

@@ -28,7 +28,7 @@ namespace S3Migration.Reports
         public static List<InventoriedObject>? ReadInventory(string workspace) =>
             !InventoryChecksumsWriter.Exists(workspace) ? null : InventoryChecksumsWriter.Rows(workspace).Select(r => new InventoriedObject
             {
-                Path = r.Source.ToString(), Status = r.Status, Notes = r.Notes,
+                Path = r.Source.ToString(), Status = r.Status, Notes = r.Notes, OrphanReason = r.OrphanReason,
                 InNewLayout = r.Status == nameof(MigrationItemStatus.Skipped) && r.TargetKey.Length == 0,
             }).ToList();
 

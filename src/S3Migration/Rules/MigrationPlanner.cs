@@ -193,20 +193,20 @@ namespace S3Migration.Rules
             item.PersonDirectory = folder ?? "";
 
             if (obj.Key.EndsWith("/", StringComparison.Ordinal))
-                return Orphan(item, "folder marker (an object whose key ends in '/')");
+                return Orphan(item, OrphanReason.FolderMarker, "folder marker (an object whose key ends in '/')");
             if (slash < 0)
-                return Orphan(item, "file at the source root, outside any person folder");
+                return Orphan(item, OrphanReason.RootFile, "file at the source root, outside any person folder");
             if (slash == 0)
-                return Orphan(item, "key has an empty folder name ('//')");
+                return Orphan(item, OrphanReason.EmptyFolderName, "key has an empty folder name ('//')");
             if (!_s.Persons.TryParse(folder!, out var rowId, out var name, out var why))
-                return Orphan(item, why);
+                return Orphan(item, OrphanReason.NotAPersonFolder, why);
 
             item.RowId = rowId;
             item.PersonName = name;
             var target = _s.Targets.Build(rowId, name, rel.Substring(slash + 1));
             item.FileType = target.FileType;
             if (_s.CsvRows != null && !_s.CsvRows.ContainsKey(PersonPattern.NormalizeRowId(rowId)))
-                return Orphan(item, $"person folder has no CSV row with row_id {rowId}");
+                return Orphan(item, OrphanReason.NoCsvRow, $"person folder has no CSV row with row_id {rowId}");
 
             item.TargetKey = target.TargetKey;
             if (target.Truncated) item.AddNote($"name shortened with a hash to fit S3's {TargetKeyBuilder.MaxKeyBytes}-byte key limit");
@@ -238,9 +238,11 @@ namespace S3Migration.Rules
             return item;
         }
 
-        private static MigrationItem Orphan(MigrationItem item, string why)
+        /// <summary>An orphan: the reason for code (the final report labels by it), the note for people.</summary>
+        private static MigrationItem Orphan(MigrationItem item, OrphanReason reason, string why)
         {
             item.Status = MigrationItemStatus.Orphan;
+            item.OrphanReason = reason;
             item.AddNote(why);
             return item;
         }

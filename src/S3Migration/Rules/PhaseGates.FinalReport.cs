@@ -118,7 +118,7 @@ namespace S3Migration.Rules
                 if (deleted) return null;
                 if (row?.Status == nameof(IntegrityStatus.Excluded))
                     return new Leftover { Path = path, Kind = "excluded by choice", Why = row.Reason.Length > 0 ? row.Reason : "left out of the copy by the operator", Standing = LeftoverStanding.ExcludedByChoice };
-                if (inv?.Status == nameof(MigrationItemStatus.Orphan)) return Left(OrphanKind(path, inv.Notes), inv.Notes);
+                if (inv?.Status == nameof(MigrationItemStatus.Orphan)) return Left(OrphanKind(path, inv.OrphanReason), inv.Notes);
 
                 var verified = row != null ? row.Status == nameof(IntegrityStatus.Verified) : f.Integrity == null && copy?.Migrated == true;
                 if (verified)
@@ -140,10 +140,14 @@ namespace S3Migration.Rules
                 status == nameof(IntegrityStatus.Missing) || status == nameof(IntegrityStatus.Mismatch)
                 || status == nameof(IntegrityStatus.SourceChanged) || status == nameof(IntegrityStatus.Unexpected);
 
-            /// <summary>The inventory's orphans by what they are (the planner's notes say why each is one).</summary>
-            private static string OrphanKind(string path, string notes) =>
-                path.EndsWith("/", StringComparison.Ordinal) ? "folder marker"
-                : notes.IndexOf("no CSV row", StringComparison.Ordinal) >= 0 ? "unmatched person folder"
+            /// <summary>
+            /// The inventory's orphans by what the planner decided they are (OrphanReason; the notes say why, for people). An
+            /// inventory written before the reason was recorded gives None: a key ending in '/' is still a folder marker by its
+            /// path, and anything else is labelled with the generic word.
+            /// </summary>
+            private static string OrphanKind(string path, OrphanReason reason) =>
+                reason == OrphanReason.FolderMarker || path.EndsWith("/", StringComparison.Ordinal) ? "folder marker"
+                : reason == OrphanReason.NoCsvRow ? "unmatched person folder"
                 : "orphan";
 
             internal static bool Like(string text, string pattern)

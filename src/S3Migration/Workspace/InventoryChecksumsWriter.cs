@@ -21,7 +21,8 @@ namespace S3Migration.Workspace
     }
 
     /// <summary>One row of inventory_checksums.csv as its readers take it: the object's address and what the inventory decided.</summary>
-    public sealed record InventoryRow(S3Location Source, string Status, string TargetKey, string Notes, string RowId, string PersonName, string FileType);
+    public sealed record InventoryRow(S3Location Source, string Status, string TargetKey, string Notes, string RowId, string PersonName, string FileType,
+        OrphanReason OrphanReason);
 
     /// <summary>
     /// inventory_checksums.csv, streamed: one row per object as it is planned. It is written as a .partial file
@@ -34,7 +35,7 @@ namespace S3Migration.Workspace
         /// <summary>The inventory's report (Reports/InventoryReport writes it), read here for the bucket of the keys.</summary>
         public const string ReportFileName = "inventory_report.json";
         public static readonly string[] Columns =
-            { "key", "size", "etag", "md5", "md5_source", "storage_class", "last_modified", "status", "file_type", "target_key", "notes", "row_id", "person_name" };
+            { "key", "size", "etag", "md5", "md5_source", "storage_class", "last_modified", "status", "file_type", "target_key", "notes", "row_id", "person_name", "orphan_reason" };
 
         private readonly string _path;
         private readonly StreamWriter _text;
@@ -65,6 +66,7 @@ namespace S3Migration.Workspace
             _csv.WriteField(i.Notes);
             _csv.WriteField(i.RowId);
             _csv.WriteField(i.PersonName);
+            _csv.WriteField(i.OrphanReason == OrphanReason.None ? "" : i.OrphanReason.ToString());
             _csv.NextRecord();
         }
 
@@ -129,11 +131,18 @@ namespace S3Migration.Workspace
                         $"{FileName} in '{workspace}' has no '{column}' column; run Get-MigrationInventory -WorkspacePath again.", target: csvPath);
             while (csv.Read())
                 yield return new InventoryRow(new S3Location(bucket, csv.GetField("key") ?? ""), csv.GetField("status") ?? "", csv.GetField("target_key") ?? "",
-                    csv.GetField("notes") ?? "", Field(csv, "row_id"), Field(csv, "person_name"), Field(csv, "file_type"));
+                    csv.GetField("notes") ?? "", Field(csv, "row_id"), Field(csv, "person_name"), Field(csv, "file_type"), OrphanReasonOf(Field(csv, "orphan_reason")));
         }
 
         /// <summary>A column of the inventory, "" where the file has none (row_id, person_name and file_type are read leniently, as before).</summary>
         private static string Field(CsvReader csv, string name) => csv.TryGetField<string>(name, out var v) ? v ?? "" : "";
+
+        /// <summary>
+        /// The orphan_reason column, the last one: an inventory written before it existed, an empty cell (not an orphan) or a
+        /// word this version does not know all read as None, which the final report labels by the generic word "orphan".
+        /// </summary>
+        private static OrphanReason OrphanReasonOf(string text) =>
+            Enum.GetValues<OrphanReason>().FirstOrDefault(r => r.ToString() == text);
 
         /// <summary>Without Complete, the .partial file stays behind, marking an inventory that did not finish.</summary>
         public void Dispose()

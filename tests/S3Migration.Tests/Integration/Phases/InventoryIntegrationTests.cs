@@ -70,6 +70,8 @@ public class InventoryIntegrationTests
         Assert.Contains("folder marker", items[$"{SeededBucket.Grace}/"].Notes);
         Assert.Equal(MigrationItemStatus.Orphan, items[$"{SeededBucket.NoCsv}/lost.mp3"].Status);
         Assert.Contains("no CSV row", items[$"{SeededBucket.NoCsv}/lost.mp3"].Notes);
+        Assert.Equal((OrphanReason.RootFile, OrphanReason.NotAPersonFolder, OrphanReason.FolderMarker, OrphanReason.NoCsvRow),
+            (items["readme.txt"].OrphanReason, items["misc/notes.txt"].OrphanReason, items[$"{SeededBucket.Grace}/"].OrphanReason, items[$"{SeededBucket.NoCsv}/lost.mp3"].OrphanReason));
         Assert.Equal(MigrationItemStatus.Conflict, items[$"{SeededBucket.Alan}/my song.mp3"].Status);
         Assert.Equal(MigrationItemStatus.Conflict, items[$"{SeededBucket.Alan}/my+song.mp3"].Status);
         Assert.Contains("my+song.mp3", items[$"{SeededBucket.Alan}/my song.mp3"].Notes);
@@ -119,6 +121,9 @@ public class InventoryIntegrationTests
         var ada = rows.Single(r => (string)r["key"] == $"{SeededBucket.Ada}/file.mp3");
         Assert.Equal((_bucket.Md5ByKey[$"{SeededBucket.Ada}/file.mp3"], "etag", "Planned"), ((string)ada["md5"], (string)ada["md5_source"], (string)ada["status"]));
         Assert.Contains(rows, r => (string)r["key"] == _bucket.OddKey);
+        var lost = rows.Single(r => (string)r["key"] == $"{SeededBucket.NoCsv}/lost.mp3");
+        Assert.Equal(("Orphan", "NoCsvRow"), ((string)lost["status"], (string)lost["orphan_reason"]));
+        Assert.Equal("", (string)ada["orphan_reason"]);
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(ws, InventoryReport.FileName)));
         var root = json.RootElement;

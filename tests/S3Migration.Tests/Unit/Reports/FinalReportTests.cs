@@ -7,14 +7,14 @@ public class FinalReportTests
 {
     private static readonly DateTime T0 = new(2025, 3, 1, 10, 0, 0, DateTimeKind.Utc);
 
-    private static JournalRow Row(string key, string status, string error = "", int attempts = 1, int retries = 0, int minute = 0, long size = 10, string type = "audio") => new()
+    internal static JournalRow Row(string key, string status, string error = "", int attempts = 1, int retries = 0, int minute = 0, long size = 10, string type = "audio") => new()
     {
         RowId = "1", PersonName = "Ann", OldPath = $"s3://src/{key}", NewPath = $"s3://src/{type}/1_Ann_{key.Split('/').Last()}", FileType = type, Size = size,
         Timestamp = T0.AddMinutes(minute), VerificationStatus = status, Error = error, Attempts = attempts, Retries = retries,
         VerifiedBy = status == JournalRow.Verified ? "etag" : "", Result = status == JournalRow.Verified ? "Verified" : status == JournalRow.Conflict ? "Conflict" : "Failed",
     };
 
-    private static void Journal(string ws, params JournalRow[] rows)
+    internal static void Journal(string ws, params JournalRow[] rows)
     {
         using var j = MigrationJournal.Open(ws);
         foreach (var r in rows) j.Append(r);
@@ -34,12 +34,16 @@ public class FinalReportTests
 
     public const string DeletionLogHeader = "source_path,version_id,file_type,size,source_etag,new_s3_path,backup_path,status,reason,deleted_at\n";
 
-    /// <summary>inventory_report.json and inventory_checksums.csv as Get-MigrationInventory writes them, for bucket "src".</summary>
-    public static void Inventory(string ws, params (string Key, string Status, string Target, string Notes)[] objects)
+    /// <summary>inventory_report.json and inventory_checksums.csv as Get-MigrationInventory writes them, for bucket "src", no orphans among them.</summary>
+    public static void Inventory(string ws, params (string Key, string Status, string Target, string Notes)[] objects) =>
+        Inventory(ws, objects.Select(o => (o.Key, o.Status, o.Target, o.Notes, OrphanReason.None)).ToArray());
+
+    /// <summary>inventory_report.json and inventory_checksums.csv as Get-MigrationInventory writes them, for bucket "src", with each orphan's reason.</summary>
+    public static void Inventory(string ws, params (string Key, string Status, string Target, string Notes, OrphanReason Reason)[] objects)
     {
         File.WriteAllText(Path.Combine(ws, "inventory_report.json"), """{ "source_bucket": "src", "destination_bucket": "src" }""");
-        File.WriteAllText(Path.Combine(ws, "inventory_checksums.csv"), "key,size,etag,md5,md5_source,storage_class,last_modified,status,file_type,target_key,notes,row_id,person_name\n"
-            + string.Concat(objects.Select(o => $"{o.Key},1,e,,,STANDARD,,{o.Status},audio,{o.Target},\"{o.Notes}\",1,Ann\n")));
+        File.WriteAllText(Path.Combine(ws, "inventory_checksums.csv"), "key,size,etag,md5,md5_source,storage_class,last_modified,status,file_type,target_key,notes,row_id,person_name,orphan_reason\n"
+            + string.Concat(objects.Select(o => $"{o.Key},1,e,,,STANDARD,,{o.Status},audio,{o.Target},\"{o.Notes}\",1,Ann,{(o.Reason == OrphanReason.None ? "" : o.Reason.ToString())}\n")));
     }
 
     /// <summary>An integrity report (verification_report.csv's columns) with one row per (status, old path, new path, reason).</summary>
@@ -95,12 +99,12 @@ public class FinalReportTests
         using var dir = new TempDir();
         Journal(dir.Path, Row("1_Ann/a.mp3", JournalRow.Verified));
         Inventory(dir.Path,
-            ("1_Ann/", "Orphan", "", "folder marker (an object whose key ends in '/')"),
-            ("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", ""),
-            ("1_Ann/b.pdf", "Planned", "documents/1_Ann_b.pdf", ""),
-            ("readme.txt", "Orphan", "", "file at the source root, outside any person folder"),
-            ("9_Zed/z.mp3", "Orphan", "", "person folder has no CSV row with row_id 9"),
-            ("audio/5_Old_x.mp3", "Skipped", "", "already in the destination layout"));
+            ("1_Ann/", "Orphan", "", "folder marker (an object whose key ends in '/')", OrphanReason.FolderMarker),
+            ("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", "", OrphanReason.None),
+            ("1_Ann/b.pdf", "Planned", "documents/1_Ann_b.pdf", "", OrphanReason.None),
+            ("readme.txt", "Orphan", "", "file at the source root, outside any person folder", OrphanReason.RootFile),
+            ("9_Zed/z.mp3", "Orphan", "", "person folder has no CSV row with row_id 9", OrphanReason.NoCsvRow),
+            ("audio/5_Old_x.mp3", "Skipped", "", "already in the destination layout", OrphanReason.None));
         Integrity(dir.File("verification_report.csv"),
             ("Verified", "s3://src/1_Ann/a.mp3", "s3://src/audio/1_Ann_a.mp3", ""),
             ("Missing", "s3://src/1_Ann/b.pdf", "s3://src/documents/1_Ann_b.pdf", "planned by the inventory but never copied"));
@@ -182,9 +186,10 @@ public class FinalReportTests
     {
         using var dir = new TempDir();
         CleanWorkspace(dir.Path);
-        Inventory(dir.Path, ("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", ""), ("1_Ann/b.pdf", "Planned", "documents/1_Ann_b.pdf", ""),
-            ("1_Ann/c.mp3", "Planned", "audio/1_Ann_c.mp3", ""), ("9_Zed/z.mp3", "Orphan", "", "person folder has no CSV row with row_id 9"),
-            ("9_Zed/y [1].mp3", "Orphan", "", "person folder has no CSV row with row_id 9"), ("notes.txt", "Orphan", "", "file at the source root, outside any person folder"));
+        Inventory(dir.Path, ("1_Ann/a.mp3", "Planned", "audio/1_Ann_a.mp3", "", OrphanReason.None), ("1_Ann/b.pdf", "Planned", "documents/1_Ann_b.pdf", "", OrphanReason.None),
+            ("1_Ann/c.mp3", "Planned", "audio/1_Ann_c.mp3", "", OrphanReason.None), ("9_Zed/z.mp3", "Orphan", "", "person folder has no CSV row with row_id 9", OrphanReason.NoCsvRow),
+            ("9_Zed/y [1].mp3", "Orphan", "", "person folder has no CSV row with row_id 9", OrphanReason.NoCsvRow),
+            ("notes.txt", "Orphan", "", "file at the source root, outside any person folder", OrphanReason.RootFile));
         Integrity(dir.File("verification_report.csv"),
             ("Verified", "s3://src/1_Ann/a.mp3", "s3://src/audio/1_Ann_a.mp3", ""), ("Verified", "s3://src/1_Ann/b.pdf", "s3://src/documents/1_Ann_b.pdf", ""),
             ("Excluded", "s3://src/1_Ann/c.mp3", "s3://src/audio/1_Ann_c.mp3", "left out of the copy by a filter in the pipeline"),

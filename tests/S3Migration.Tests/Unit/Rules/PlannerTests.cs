@@ -48,6 +48,25 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Each_orphan_carries_the_reason_the_planner_found_and_other_items_none()
+    {
+        var items = Plan(Planner(s => s.CsvRows = new Dictionary<string, PersonRow> { ["1"] = new("1", "A", 2) }),
+            Obj("readme.txt"), Obj("1_A/"), Obj("1_A/x.mp3"), Obj("/x.mp3"), Obj("misc/notes.txt"), Obj("abc_x/z.mp3"), Obj("2_B/y.mp3"));
+        Assert.Equal(OrphanReason.RootFile, One(items, "readme.txt").OrphanReason);
+        Assert.Equal(OrphanReason.FolderMarker, One(items, "1_A/").OrphanReason);
+        Assert.Equal(OrphanReason.EmptyFolderName, One(items, "/x.mp3").OrphanReason);
+        Assert.Equal(OrphanReason.NotAPersonFolder, One(items, "misc/notes.txt").OrphanReason);
+        Assert.Equal(OrphanReason.NotAPersonFolder, One(items, "abc_x/z.mp3").OrphanReason);
+        // A pattern that matches, but whose row id is not digits, is not a person folder either.
+        var loose = Plan(Planner(s => s.Persons = new PersonPattern(@"^(?<row_id>[^_]+)_(?<name>.+)$")), Obj("abc_x/z.mp3"));
+        Assert.Equal(OrphanReason.NotAPersonFolder, One(loose, "abc_x/z.mp3").OrphanReason);
+        Assert.Contains("not digits", One(loose, "abc_x/z.mp3").Notes);
+        Assert.Equal(OrphanReason.NoCsvRow, One(items, "2_B/y.mp3").OrphanReason);
+        Assert.Equal(OrphanReason.None, One(items, "1_A/x.mp3").OrphanReason);
+        Assert.All(items.Where(i => i.OrphanReason != OrphanReason.None), i => Assert.Equal(MigrationItemStatus.Orphan, i.Status));
+    }
+
+    [Fact]
     public void Two_sources_that_sanitize_to_one_key_are_both_conflicts()
     {
         var items = Plan(Planner(), Obj("1_A/a b.mp3"), Obj("1_A/a+b.mp3"), Obj("1_A/c.mp3"));
