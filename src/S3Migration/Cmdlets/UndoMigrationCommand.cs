@@ -87,9 +87,9 @@ namespace S3Migration.Cmdlets
         {
             try
             {
-                var open = RunAsync(ct => MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, true, ct));
+                var open = RunAsync(ct => LeftOpenUploads.AbortAsync(s3, workspace, true, ct));
                 if (open.Count == 0 || !ShouldProcess(string.Join(", ", open), "Abort the multipart uploads an interrupted copy left open")) return;
-                foreach (var u in RunAsync(ct => MultipartUploadLog.AbortLeftOpenAsync(s3, workspace, false, ct)))
+                foreach (var u in RunAsync(ct => LeftOpenUploads.AbortAsync(s3, workspace, false, ct)))
                     WriteVerbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
             }
             catch (Exception ex) when (!(ex is OperationCanceledException || ex is PipelineStoppedException))

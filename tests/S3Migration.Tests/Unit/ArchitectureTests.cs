@@ -54,6 +54,16 @@ public class ArchitectureTests
         Assert.True(wrong.Count == 0, "references against the layering:\n" + string.Join("\n", wrong));
     }
 
+    /// <summary>The folders below S3, Phases and Cmdlets never talk to S3: they do not know the SDK, by a using or by a qualified name.</summary>
+    [Fact]
+    public void Only_S3_Phases_and_Cmdlets_know_the_AWS_SDK()
+    {
+        var sdk = new Regex(@"^\s*using\s+(\w+\s*=\s*)?Amazon\b|\bAmazon\.[A-Z]", RegexOptions.Multiline);
+        var found = Sources().Where(s => s.Folder is "Model" or "Rules" or "Workspace" or "PeopleCsv" or "Reports" && sdk.IsMatch(Code(s.Text)))
+            .Select(s => s.Rel).ToList();
+        Assert.True(found.Count == 0, "the AWS SDK outside S3, Phases and Cmdlets: " + string.Join(", ", found));
+    }
+
     [Fact]
     public void Namespaces_follow_the_folders()
     {

@@ -86,7 +86,7 @@ namespace S3Migration.Phases.Backup
                     MultipartThreshold = _o.MultipartThreshold, PartSize = _o.PartSize, Uploads = new MultipartUploadRecorder(_o.Workspace),
                 };
                 // A run killed in the middle of a multipart copy left its upload open: aborted before anything is copied.
-                try { await MultipartUploadLog.AbortLeftOpenAsync(_s3, _o.Workspace, false, ct).ConfigureAwait(false); }
+                try { await LeftOpenUploads.AbortAsync(_s3, _o.Workspace, false, ct).ConfigureAwait(false); }
                 catch (Exception ex) when (!(ex is OperationCanceledException)) { /* tried again by the next run */ }
                 var engine = new CopyEngine(_s3, settings, _calls, new DestinationCatalog(_lister), journal.Verified);
                 return new BackupSession(_o, journal, engine, sources, approved, lifecycle, outcome, ct);

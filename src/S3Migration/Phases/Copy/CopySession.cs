@@ -93,7 +93,7 @@ namespace S3Migration.Phases.Copy
         {
             try
             {
-                foreach (var u in await MultipartUploadLog.AbortLeftOpenAsync(s3, Workspace, false, stop).ConfigureAwait(false))
+                foreach (var u in await LeftOpenUploads.AbortAsync(s3, Workspace, false, stop).ConfigureAwait(false))
                     Messages.Verbose($"Aborted the multipart upload {u}, which an interrupted run left open.");
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
