@@ -8,7 +8,6 @@ using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 using S3Migration.Model;
-using S3Migration.Phases.Integrity;
 using S3Migration.Workspace;
 
 namespace S3Migration.Reports
