@@ -40,9 +40,11 @@ namespace S3Migration.Workspace
             }
             else
             {
-                keep = _stream.Length;
-                // A torn last row (a crash mid-write) would glue onto the next one: start on a fresh line.
-                if (keep > 0 && EndsWithoutNewline(_stream)) { _stream.Seek(0, SeekOrigin.End); _stream.WriteByte((byte)'\n'); }
+                // A torn last row (a crash mid-write) is cut off: ended and kept, a row torn inside a quoted field would
+                // open a quote that swallows every row appended after it, for every reader.
+                keep = _stream.Length > 0 && EndsWithoutNewline(_stream) ? CompleteLength(_stream) : _stream.Length;
+                TornBytes = _stream.Length - keep;
+                _stream.SetLength(keep);
             }
             _stream.Seek(0, SeekOrigin.End);
             _writer = new StreamWriter(_stream, Utf8) { AutoFlush = false };
@@ -53,6 +55,21 @@ namespace S3Migration.Workspace
                 _csv.NextRecord();
                 Flush(true);
             }
+        }
+
+        /// <summary>
+        /// The byte length of the complete rows of a file that does not end with a newline: up to its last newline. Rows
+        /// are one line each (<see cref="Write"/> keeps line breaks out of fields), so the part after it is the torn row,
+        /// and nothing before it is ever cut.
+        /// </summary>
+        private static long CompleteLength(FileStream s)
+        {
+            for (var position = s.Length - 1; position >= 0; position--)
+            {
+                s.Seek(position, SeekOrigin.Begin);
+                if (s.ReadByte() == '\n') return position + 1;
+            }
+            return 0;
         }
 
         /// <summary>Bytes of a torn last row that were cut off when the log was opened.</summary>
@@ -66,8 +83,8 @@ namespace S3Migration.Workspace
         /// </param>
         /// <param name="complete">
         /// reads the rows already there and returns the byte length of the header and the complete rows: what follows, a
-        /// row torn by a crash, is cut off (<see cref="TornBytes"/>). Null: the torn row stays, its line is ended so the
-        /// next row starts whole, and readers leave it out (<see cref="ReadRows{T}"/>).
+        /// row torn by a crash, is cut off (<see cref="TornBytes"/>). Null: rows are one line each, and a last line without
+        /// its line ending (a row torn by a crash) is cut off when the log is opened, and left out by readers (<see cref="ReadRows{T}"/>).
         /// </param>
         public static AppendOnlyCsvLog Open(string path, IEnumerable<string> header, FileShare share, string? lockPath = null, Func<FileStream, long>? complete = null)
         {
@@ -105,9 +122,13 @@ namespace S3Migration.Workspace
 
         private void Write(IEnumerable<string> fields)
         {
-            foreach (var f in fields) _csv.WriteField(f);
+            // One row, one line: a line break inside a field (an exception's message) becomes a space, so a row torn by
+            // a crash is exactly the last partial line and is cut whole when the log is next opened.
+            foreach (var f in fields) _csv.WriteField(f.IndexOfAny(LineBreaks) >= 0 ? f.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ') : f);
             _csv.NextRecord();
         }
+
+        private static readonly char[] LineBreaks = { '\r', '\n' };
 
         private void Flush(bool toDisk)
         {
