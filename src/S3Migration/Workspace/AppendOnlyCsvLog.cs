@@ -58,9 +58,9 @@ namespace S3Migration.Workspace
         }
 
         /// <summary>
-        /// The byte length of the complete rows of a file that does not end with a newline: up to its last newline. Rows
-        /// are one line each (<see cref="Write"/> keeps line breaks out of fields), so the part after it is the torn row,
-        /// and nothing before it is ever cut.
+        /// The byte length of the complete rows of a file that does not end with a newline: up to its last newline, so
+        /// nothing before the torn row is ever cut. Logs without a <c>complete</c> reader keep their free text to one line
+        /// (DeletionJournal's reasons), so their torn row is that last partial line (keys with line breaks aside).
         /// </summary>
         private static long CompleteLength(FileStream s)
         {
@@ -83,7 +83,7 @@ namespace S3Migration.Workspace
         /// </param>
         /// <param name="complete">
         /// reads the rows already there and returns the byte length of the header and the complete rows: what follows, a
-        /// row torn by a crash, is cut off (<see cref="TornBytes"/>). Null: rows are one line each, and a last line without
+        /// row torn by a crash, is cut off (<see cref="TornBytes"/>). Null: a last line without
         /// its line ending (a row torn by a crash) is cut off when the log is opened, and left out by readers (<see cref="ReadRows{T}"/>).
         /// </param>
         public static AppendOnlyCsvLog Open(string path, IEnumerable<string> header, FileShare share, string? lockPath = null, Func<FileStream, long>? complete = null)
@@ -122,13 +122,9 @@ namespace S3Migration.Workspace
 
         private void Write(IEnumerable<string> fields)
         {
-            // One row, one line: a line break inside a field (an exception's message) becomes a space, so a row torn by
-            // a crash is exactly the last partial line and is cut whole when the log is next opened.
-            foreach (var f in fields) _csv.WriteField(f.IndexOfAny(LineBreaks) >= 0 ? f.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ') : f);
+            foreach (var f in fields) _csv.WriteField(f);
             _csv.NextRecord();
         }
-
-        private static readonly char[] LineBreaks = { '\r', '\n' };
 
         private void Flush(bool toDisk)
         {

@@ -48,9 +48,16 @@ namespace S3Migration.Workspace
         private static string[] Fields(DeletionRow row, bool intent) =>
         [
             row.SourcePath, row.VersionId, row.FileType, row.Size.ToString(CultureInfo.InvariantCulture), row.SourceETag, row.NewPath,
-            row.BackupPath, intent ? DeletionRow.Deleting : row.Status, row.Reason,
+            row.BackupPath, intent ? DeletionRow.Deleting : row.Status, OneLine(row.Reason),
             intent ? "" : row.DeletedAt?.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture) ?? "",
         ];
+
+        /// <summary>
+        /// A reason (free text, such as S3's message) on one line: a row torn by a crash is then exactly the log's last
+        /// partial line, which the log cuts off whole when it is next opened (AppendOnlyCsvLog).
+        /// </summary>
+        private static string OneLine(string text) =>
+            text.IndexOfAny(new[] { '\r', '\n' }) < 0 ? text : text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
 
         /// <summary>
         /// Every row of a workspace's log, intents included, in the order written (none when there is no log). A last
