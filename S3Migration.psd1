@@ -2,7 +2,7 @@
 # the compiled module, its dependencies, help and format files land in bin/ beside this file.
 @{
     RootModule           = 'bin/S3Migration.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '7c1f4a55-3d0e-4b7e-9a3c-2f6f0f8d4b21'
     Author               = 'S3Migration contributors'
     CompanyName          = 'S3Migration'

@@ -44,7 +44,7 @@ Builds, then runs Invoke-Pester on Pester/ with tag Acceptance; exits 1 when a t
 
 .EXAMPLE
 ./build.ps1 -Task Package
-Writes out/S3Migration/0.1.0/ and prints its path.
+Writes out/S3Migration/<ModuleVersion>/ and prints its path.
 #>
 [CmdletBinding()]
 param(
