@@ -113,8 +113,21 @@ namespace S3Migration.Phases
             }
             var results = new List<TResult>();
             while (_finished.Reader.TryRead(out var f))
-                if (f.HasResult) results.Add(f.Value);
+            {
+                // An item that failed for a reason of its own while the run stopped (a journal it could not write) is
+                // kept, so the caller can still say why; the first such error wins.
+                if (f.Fault != null) Fatal ??= f.Fault;
+                else if (f.HasResult) results.Add(f.Value);
+            }
             return results;
+        }
+
+        /// <summary>An error that stopping the run explains: a cancellation, or one wrapped by the SDK or HttpClient.</summary>
+        private static bool CausedByCancellation(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+                if (e is OperationCanceledException) return true;
+            return false;
         }
 
         private async Task RunAsync(TItem item)
@@ -128,9 +141,9 @@ namespace S3Migration.Phases
             {
                 end = default; // stopped: no result
             }
-            catch (Exception) when (_cancel.IsCancellationRequested)
+            catch (Exception ex) when (_cancel.IsCancellationRequested && CausedByCancellation(ex))
             {
-                end = default; // failed while the run was stopping, which is the reason: no result
+                end = default; // failed because the run was stopping: no result
             }
             catch (Exception ex)
             {

@@ -100,8 +100,9 @@ namespace S3Migration.Rules
         /// headers_digest, where recorded): a rewrite of them in place keeps the bytes, so the ETag and size, and the copy
         /// would otherwise be confirmed with the old ones.
         /// </remarks>
-        public static bool StillAsJournaled(RecordedCopy done, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
-            StillAsJournaled(done.Target().ToString(), done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
+        /// <param name="doneVerified">whether the journal verified the record: a failed or conflicting attempt is never "already migrated"</param>
+        public static bool StillAsJournaled(RecordedCopy done, bool doneVerified, string targetPath, ObjectFacts source, long destinationSize, string destinationETag) =>
+            doneVerified && StillAsJournaled(done.Target().ToString(), done.Size, done.SourceETag, done.DestinationETag, targetPath, source.Size, source.ETag, destinationSize, destinationETag)
             && SourceChangeSinceCopy(done, source) == null; // the cleanup's own "source unchanged" question, headers included
 
         /// <summary>

@@ -27,7 +27,7 @@ namespace S3Migration.Workspace
         private readonly FileStream? _lock;
         private DateTime _lastSync = DateTime.UtcNow;
 
-        private AppendOnlyCsvLog(FileStream stream, Func<FileStream, long>? complete, IEnumerable<string> header, FileStream? lockFile)
+        private AppendOnlyCsvLog(FileStream stream, Func<FileStream, long>? complete, IEnumerable<string> header, FileStream? lockFile, bool shared)
         {
             _stream = stream;
             _lock = lockFile;
@@ -38,13 +38,20 @@ namespace S3Migration.Workspace
                 TornBytes = _stream.Length - keep;
                 _stream.SetLength(keep);
             }
-            else
+            else if (!shared)
             {
                 // A torn last row (a crash mid-write) is cut off: ended and kept, a row torn inside a quoted field would
                 // open a quote that swallows every row appended after it, for every reader.
                 keep = _stream.Length > 0 && EndsWithoutNewline(_stream) ? CompleteLength(_stream) : _stream.Length;
                 TornBytes = _stream.Length - keep;
                 _stream.SetLength(keep);
+            }
+            else
+            {
+                // Written by several processes at once (a line each): a last line without its newline may be another
+                // writer's, half-way through. Nothing is cut; this row starts on a line of its own.
+                keep = _stream.Length;
+                if (keep > 0 && EndsWithoutNewline(_stream)) { _stream.Seek(0, SeekOrigin.End); _stream.WriteByte((byte)'\n'); }
             }
             _stream.Seek(0, SeekOrigin.End);
             _writer = new StreamWriter(_stream, Utf8) { AutoFlush = false };
@@ -86,14 +93,18 @@ namespace S3Migration.Workspace
         /// row torn by a crash, is cut off (<see cref="TornBytes"/>). Null: a last line without
         /// its line ending (a row torn by a crash) is cut off when the log is opened, and left out by readers (<see cref="ReadRows{T}"/>).
         /// </param>
-        public static AppendOnlyCsvLog Open(string path, IEnumerable<string> header, FileShare share, string? lockPath = null, Func<FileStream, long>? complete = null)
+        /// <param name="shared">
+        /// several processes append at once, a line each (multipart_uploads.csv): an unfinished last line is never cut,
+        /// it may be another writer's; the new row starts on a line of its own.
+        /// </param>
+        public static AppendOnlyCsvLog Open(string path, IEnumerable<string> header, FileShare share, string? lockPath = null, Func<FileStream, long>? complete = null, bool shared = false)
         {
             var lockFile = lockPath == null ? null : new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             FileStream? stream = null;
             try
             {
                 stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, share);
-                return new AppendOnlyCsvLog(stream, complete, header, lockFile);
+                return new AppendOnlyCsvLog(stream, complete, header, lockFile, shared);
             }
             catch
             {

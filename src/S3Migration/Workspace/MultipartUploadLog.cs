@@ -41,7 +41,7 @@ namespace S3Migration.Workspace
             var line = new[] { bucket, key, uploadId, status, DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture) };
             lock (_gate)
             {
-                using var log = AppendOnlyCsvLog.Open(_path, Columns, FileShare.ReadWrite);
+                using var log = AppendOnlyCsvLog.Open(_path, Columns, FileShare.ReadWrite, shared: true);
                 log.AppendSynced(new[] { line });
             }
         }

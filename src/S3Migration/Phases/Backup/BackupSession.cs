@@ -111,6 +111,10 @@ namespace S3Migration.Phases.Backup
         public async Task<IReadOnlyList<BackupResult>> StopAsync()
         {
             var done = (await _runner.StopAsync().ConfigureAwait(false)).Select(Complete).ToList();
+            // A backup that failed for a reason of its own while the run stopped (its journal row could not be written)
+            // makes the run's error, as a whole-run error does, never swallowed.
+            if (Fatal == null && _runner.Fatal is { } late)
+                Fatal = late as MigrationException ?? new MigrationException("BackupFailed", MigrationErrorKind.ResourceUnavailable, late.Message, late);
             return _stop.IsCancellationRequested ? Array.Empty<BackupResult>() : done;
         }
 

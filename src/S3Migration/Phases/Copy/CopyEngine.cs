@@ -165,7 +165,7 @@ namespace S3Migration.Phases.Copy
             //    metadata), and the destination is still what it verified (the folder listing shows): nothing to copy,
             //    nothing to add to the journal.
             if (_verified.TryGetValue(sourcePath, out var done) && existing is { } e
-                && VerificationRule.StillAsJournaled(done, targetPath, src, e.Size, e.ETag))
+                && VerificationRule.StillAsJournaled(done, done.VerificationStatus == JournalRow.Verified, targetPath, src, e.Size, e.ETag))
             {
                 r.Status = MigrationResultStatus.Skipped;
                 r.DestinationETag = e.ETag; r.VerifiedBy = done.VerifiedBy; r.HeadersDigest = done.HeadersDigest; r.TagCount = done.TagCount;

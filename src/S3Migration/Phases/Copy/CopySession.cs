@@ -218,7 +218,12 @@ namespace S3Migration.Phases.Copy
         public async Task ShutdownAsync(string state)
         {
             if (Finished || !Started) return;
-            foreach (var r in await _runner!.StopAsync().ConfigureAwait(false)) Record(r);
+            var known = _runner!.Fatal;
+            foreach (var r in await _runner.StopAsync().ConfigureAwait(false)) Record(r);
+            // A copy that failed for a reason of its own while the run stopped (its journal row could not be written):
+            // said, never swallowed; the next run checks that object again.
+            if (known == null && _runner.Fatal is { } late)
+                Messages.Warning($"A copy that ended while the run stopped failed: {late.GetBaseException().Message}. The next run checks it again.");
             Finish(state);
         }
 

@@ -103,4 +103,18 @@ public class BoundedRunnerTests
         Assert.Null(runner.Fatal);
         Assert.Equal(2, started);
     }
+
+    [Fact]
+    public async Task An_item_that_fails_for_its_own_reason_while_the_run_stops_is_not_swallowed()
+    {
+        using var runner = new BoundedRunner<int, int>(async (i, ct) =>
+        {
+            // The copy ends as the run stops, then its journal row cannot be written: not a cancellation.
+            try { await Task.Delay(Timeout.Infinite, ct); } catch (OperationCanceledException) { }
+            throw new IOException("disk full");
+        }, 2, CancellationToken.None);
+        Assert.True(await runner.TryPostAsync(1, Patience));
+        Assert.Empty(await runner.StopAsync());
+        Assert.Equal("disk full", runner.Fatal?.Message);
+    }
 }
