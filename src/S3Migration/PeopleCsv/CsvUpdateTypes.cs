@@ -51,6 +51,9 @@ namespace S3Migration.PeopleCsv
         public int NewLayoutBefore { get; set; }
         public int NewLayoutAfter { get; set; }
         public int VerifiedFiles { get; set; }
+
+        public override string ToString() =>
+            $"{FileType}{(Column.Length > 0 ? $" ({Column})" : "")}: {UrlsBefore} URLs before, {UrlsAfter} after; {NewLayoutBefore} -> {NewLayoutAfter} in the new layout; {VerifiedFiles} verified files";
     }
 
     /// <summary>The before/after comparison of Update-OutputCsv (plan phase 3, "Generate before/after comparison").</summary>
