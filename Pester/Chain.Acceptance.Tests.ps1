@@ -56,7 +56,9 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
             ($rows | Where-Object row_id -eq '101').s3_audio_url | Should -BeExactly "s3://$bucket/audio/101_Ada_Lovelace_lecture.mp3"
             ($rows | Where-Object row_id -eq '102').s3_video_url | Should -BeExactly "s3://$bucket/video/102_Alan_Turing_lecture.mp4"
             ($rows | Where-Object row_id -eq '103').s3_transcript_url | Should -BeExactly "s3://$bucket/transcripts/103_Grace_Hopper_keynote.srt"
-            $comparison.PeopleCompleted | Should -Be 4   # 101-103, and 105, who has no files
+            $comparison.PeopleCompleted | Should -Be 3   # 101-103; 105 has no files at all, so is not completed
+            $comparison.PeopleWithoutFiles | Should -Be 1
+            ($rows | Where-Object row_id -eq '105').migration_completed | Should -BeExactly 'false'
         }
 
         It 'records the CSV the workspace serves' {
@@ -101,7 +103,7 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
             $ada.s3_audio_url | Should -BeExactly "s3://$bucket/101_Ada_Lovelace/lecture.mp3"
             $ada.s3_video_url | Should -BeExactly "s3://$bucket/video/101_Ada_Lovelace_talk.mp4"
             $ada.migration_completed | Should -BeExactly 'false'
-            $comparison.PeopleCompleted | Should -Be 3
+            $comparison.PeopleCompleted | Should -Be 2   # 102, 103; 101 waits for its Mismatch, 105 has no files
         }
 
         It 'says why the journal''s verified copy was not used' {

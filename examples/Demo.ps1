@@ -95,7 +95,7 @@ try {
     Say '== Phase 4: verification (Test-MigrationIntegrity), the rollback plan and the certificate =='
     $summary = Test-MigrationIntegrity -WorkspacePath $WorkspacePath -Summary -WarningAction SilentlyContinue @connection
     Say "  $($summary.ToString())"
-    foreach ($type in $summary.ByType.Keys) { Say ('  {0,-12} {1} of {2} verified' -f $type, $summary.ByType[$type].Item2, $summary.ByType[$type].Item1) }
+    foreach ($type in $summary.ByType.Keys) { Say ('  {0,-12} {1} of {2} verified' -f $type, $summary.ByType[$type].Verified, $summary.ByType[$type].Expected) }
     Say "  Reports: verification_report.csv, verification_combined.txt, rollback_plan.json in $WorkspacePath"
     Say ''
     Say '== Phase 3: the people CSV points at the new layout (Update-OutputCsv, Test-OutputCsvUrl) =='

@@ -19,15 +19,15 @@ namespace S3Migration.Cmdlets
     public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
     {
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] public string SourceBucket { get; set; } = "";
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("key"), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), AllowEmptyString] public string TargetKey { get; set; } = "";
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("target_key"), AllowEmptyString] public string TargetKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ETag { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? FileType { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? RowId { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? PersonName { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] public string? FileType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("row_id")] public string? RowId { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("person_name")] public string? PersonName { get; set; }
         /// <summary>The inventory's status; only Planned items (or items without a status) are copied.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Status { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }

@@ -22,23 +22,23 @@ namespace S3Migration.Cmdlets
     public sealed class TestMigrationIntegrityCommand : S3CmdletBase
     {
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("key", "old_s3_path")] public string? SourceKey { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetKey { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceETag { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? DestinationETag { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? ContentType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("target_key", "new_s3_path")] public string? TargetKey { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_size")] public long? Size { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("md5_hash")] public string? Md5 { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("source_etag")] public string? SourceETag { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("destination_etag")] public string? DestinationETag { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("content_type")] public string? ContentType { get; set; }
         /// <summary>The digest of the source's preserved headers and user metadata, as Copy-PersonFiles recorded it.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? HeadersDigest { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("headers_digest")] public string? HeadersDigest { get; set; }
         /// <summary>How many tags the copy gave the destination.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public int? TagCount { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? RowId { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? PersonName { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? FileType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("tag_count")] public int? TagCount { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("row_id")] public string? RowId { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("person_name")] public string? PersonName { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] public string? FileType { get; set; }
         /// <summary>The copy's status: Verified and Skipped are migrated; Failed and Conflict are not; NotPlanned is ignored.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? Status { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("result")] public string? Status { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
         /// <summary>
         /// How the copy's destination came to be (Copied, FoundIdentical, MadeEarlier, Overwrote): what the rollback plan
@@ -46,7 +46,7 @@ namespace S3Migration.Cmdlets
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Origin { get; set; }
         /// <summary>When the copy was made; tells files left out of the migration from uploads made after it.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public DateTime? Timestamp { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("copy_timestamp")] public DateTime? Timestamp { get; set; }
 
         /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -75,11 +75,19 @@ namespace S3Migration.Cmdlets
         protected override void ProcessRecord()
         {
             if (WorkspacePath != null && _workspace == null) _workspace = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkspacePath);
-            if (string.IsNullOrEmpty(SourceKey) || string.IsNullOrEmpty(SourceBucket)) return;
+            // A row of migration_log.csv (Import-Csv) names its objects as s3://bucket/key (old_s3_path, new_s3_path).
+            // Read into locals: a parameter set here would outlive this record, as no binding resets it.
+            var (sourceBucket, sourceKey, targetBucket, targetKey) = (SourceBucket, SourceKey, TargetBucket, TargetKey);
+            if (string.IsNullOrEmpty(sourceBucket) && S3Location.TryParse(sourceKey) is { } source)
+            {
+                (sourceBucket, sourceKey) = (source.Bucket, source.Key);
+                if (S3Location.TryParse(targetKey) is { } target) (targetBucket, targetKey) = (target.Bucket, target.Key);
+            }
+            if (string.IsNullOrEmpty(sourceKey) || string.IsNullOrEmpty(sourceBucket)) return;
             if (string.Equals(Status, nameof(MigrationResultStatus.NotPlanned), StringComparison.OrdinalIgnoreCase)) return;
             _piped.Add(new ExpectedCopy
             {
-                SourceBucket = SourceBucket!, SourceKey = SourceKey!, TargetBucket = TargetBucket ?? SourceBucket!, TargetKey = TargetKey ?? "",
+                SourceBucket = sourceBucket!, SourceKey = sourceKey!, TargetBucket = targetBucket ?? sourceBucket!, TargetKey = targetKey ?? "",
                 Size = Size ?? 0, Md5 = Md5 ?? "", SourceETag = SourceETag ?? "", DestinationETag = DestinationETag ?? "", ContentType = ContentType ?? "",
                 HeadersDigest = HeadersDigest ?? "", TagCount = TagCount,
                 RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", Notes = Notes ?? "", Timestamp = Timestamp ?? default,

@@ -73,7 +73,7 @@ namespace S3Migration.Model
         /// <summary>The new uploads, as s3://bucket/key.</summary>
         public IList<string> NewUploadKeys { get; set; } = new List<string>();
         /// <summary>Per type: files the migration should have placed, and files verified in place.</summary>
-        public IDictionary<string, (int Expected, int Verified)> ByType { get; set; } = new SortedDictionary<string, (int, int)>(StringComparer.Ordinal);
+        public IDictionary<string, TypeVerification> ByType { get; set; } = new SortedDictionary<string, TypeVerification>(StringComparer.Ordinal);
         /// <summary>Source keys with no verified destination.</summary>
         public IList<string> MissingKeys { get; set; } = new List<string>();
         /// <summary>CSV persons (row_id name) with a file that is not verified.</summary>

@@ -15,6 +15,8 @@ namespace S3Migration.Model
         /// <summary>Requests retried after throttling, server errors or dropped connections.</summary>
         public int Retries { get; set; }
         public TimeSpan Duration { get; set; }
+        /// <summary>Duration in whole milliseconds: a number for scripts, CSV and JSON (a TimeSpan serializes as an object).</summary>
+        public long DurationMs => (long)Duration.TotalMilliseconds;
         public string Notes { get; set; } = "";
         /// <summary>Why the item did not end Verified (None when it did): typed where the failure happened, never read from Notes.</summary>
         public FailureReason Reason { get; set; }

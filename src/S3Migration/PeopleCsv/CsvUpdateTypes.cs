@@ -51,6 +51,9 @@ namespace S3Migration.PeopleCsv
         public int NewLayoutBefore { get; set; }
         public int NewLayoutAfter { get; set; }
         public int VerifiedFiles { get; set; }
+
+        public override string ToString() =>
+            $"{FileType}{(Column.Length > 0 ? $" ({Column})" : "")}: {UrlsBefore} URLs before, {UrlsAfter} after; {NewLayoutBefore} -> {NewLayoutAfter} in the new layout; {VerifiedFiles} verified files";
     }
 
     /// <summary>The before/after comparison of Update-OutputCsv (plan phase 3, "Generate before/after comparison").</summary>
@@ -68,6 +71,8 @@ namespace S3Migration.PeopleCsv
         public int PeopleWithEntriesBefore { get; set; }
         public int PeopleWithEntriesAfter { get; set; }
         public int PeopleCompleted { get; set; }
+        /// <summary>Rows with no verified copy in the journal and nothing planned: never completed, as nothing of theirs moved.</summary>
+        public int PeopleWithoutFiles { get; set; }
         public int Rewritten { get; set; }
         public int Filled { get; set; }
         /// <summary>Old-layout URLs left as they are because the journal has no verified copy of their file.</summary>
@@ -79,7 +84,7 @@ namespace S3Migration.PeopleCsv
 
         public override string ToString() =>
             $"{(WhatIf ? "Would rewrite" : "Rewrote")} {Rewritten} URLs and filled {Filled} in {Rows} rows; " +
-            $"{PeopleCompleted} of {Rows} people completed; {NotMigrated} URLs not migrated yet" +
+            $"{PeopleCompleted} of {Rows} people completed" + (PeopleWithoutFiles > 0 ? $" ({PeopleWithoutFiles} with no files)" : "") + $"; {NotMigrated} URLs not migrated yet" +
             (AddedColumns.Count > 0 ? $"; added columns {string.Join(", ", AddedColumns)}" : "") +
             (Replaced ? $"; backup {BackupPath}" : "");
     }

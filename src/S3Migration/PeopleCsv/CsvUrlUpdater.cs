@@ -183,8 +183,12 @@ namespace S3Migration.PeopleCsv
                     if (targets.Count > 0) plan.Targets[(r.Record, index)] = targets.Select(c => c.TargetKey).ToList();
                 }
 
-                // Done when no URL is left in the old layout and nothing of the person's is still to copy (a person with no files is done).
-                var completed = !oldLayoutLeft && plan.Problems.Count == problemsBefore && !unfinished.Contains(r.Norm);
+                // Done when the person has verified files, no URL is left in the old layout and nothing of theirs is still
+                // to copy. A row with no files at all is not done: nothing of it was migrated (the inventory lists it
+                // under csv_rows_without_files).
+                var verified = verifiedByPerson.TryGetValue(r.Norm, out var all) ? all : new List<ExpectedCopy>();
+                if (verified.Count == 0 && !unfinished.Contains(r.Norm)) cmp.PeopleWithoutFiles++;
+                var completed = verified.Count > 0 && !oldLayoutLeft && plan.Problems.Count == problemsBefore && !unfinished.Contains(r.Norm);
                 if (completed) cmp.PeopleCompleted++;
                 if (hadEntryBefore) cmp.PeopleWithEntriesBefore++;
                 if (hasEntryAfter) cmp.PeopleWithEntriesAfter++;
@@ -195,7 +199,6 @@ namespace S3Migration.PeopleCsv
                     if (i >= header.Count) appended[i - header.Count] = v;
                     else if (r.Rec.Fields[i].Value != v) plan.Cells[(r.Record, i)] = v;
                 }
-                var verified = verifiedByPerson.TryGetValue(r.Norm, out var all) ? all : new List<ExpectedCopy>();
                 foreach (var t in types) SetOwn(CsvUpdateOptions.CountColumn(t), verified.Count(e => e.FileType == t).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 SetOwn(CsvUpdateOptions.CompletedColumn, completed ? "true" : "false");
                 if (added.Count > 0) plan.Appended[r.Record] = appended;

@@ -26,7 +26,7 @@ namespace S3Migration.Reports
             public readonly SortedSet<string> Folders = new SortedSet<string>(StringComparer.Ordinal);
             public readonly SortedDictionary<string, Tally> Types = new SortedDictionary<string, Tally>(StringComparer.Ordinal);
             public readonly Tally Total = new Tally();
-            public bool Orphaned;
+            public bool NoCsvRow;
         }
 
         private readonly Dictionary<string, Person> _persons = new Dictionary<string, Person>(StringComparer.Ordinal);
@@ -56,7 +56,7 @@ namespace S3Migration.Reports
             if (!_persons.TryGetValue(id, out var p)) _persons[id] = p = new Person { RowId = item.RowId, Name = item.PersonName };
             p.Folders.Add(item.PersonDirectory);
             Bump(p.Total, item.Size);
-            if (item.Status == MigrationItemStatus.Orphan) { p.Orphaned = true; return; }
+            if (item.Status == MigrationItemStatus.Orphan) { p.NoCsvRow |= item.OrphanReason == OrphanReason.NoCsvRow; return; }
             Bump(Get(p.Types, item.FileType), item.Size);
             Bump(Get(_byType, item.FileType), item.Size);
         }
@@ -82,7 +82,13 @@ namespace S3Migration.Reports
                 w.WriteStartObject("totals");
                 w.WriteNumber("objects", _total.Count);
                 w.WriteNumber("bytes", _total.Bytes);
-                w.WriteNumber("persons", _persons.Values.Count(p => !p.Orphaned));
+                // persons counts every entry of the persons list (each person folder found, with or without a CSV row);
+                // persons_without_csv_row those of them whose files are orphans for want of a row; csv_rows_without_files
+                // the CSV rows no folder matched (not in the persons list).
+                var withoutFiles = csvRows?.Values.Where(r => !_persons.ContainsKey(PersonPattern.NormalizeRowId(r.RowId))).OrderBy(r => r.Line).ToList() ?? new List<PersonRow>();
+                w.WriteNumber("persons", _persons.Count);
+                w.WriteNumber("persons_without_csv_row", _persons.Values.Count(p => p.NoCsvRow || (csvRows != null && !csvRows.ContainsKey(PersonPattern.NormalizeRowId(p.RowId)))));
+                w.WriteNumber("csv_rows_without_files", withoutFiles.Count);
                 foreach (var s in Enum.GetNames(typeof(MigrationItemStatus)))
                 {
                     var t = _byStatus.TryGetValue(s, out var v) ? v : new Tally();
@@ -134,11 +140,10 @@ namespace S3Migration.Reports
                 w.WriteEndArray();
 
                 w.WriteStartArray("csv_rows_without_files");
-                if (csvRows != null)
-                    foreach (var row in csvRows.Values.Where(r => !_persons.ContainsKey(PersonPattern.NormalizeRowId(r.RowId))).OrderBy(r => r.Line))
-                    {
-                        w.WriteStartObject(); w.WriteString("row_id", row.RowId); w.WriteString("name", row.Name); w.WriteNumber("line", row.Line); w.WriteEndObject();
-                    }
+                foreach (var row in withoutFiles)
+                {
+                    w.WriteStartObject(); w.WriteString("row_id", row.RowId); w.WriteString("name", row.Name); w.WriteNumber("line", row.Line); w.WriteEndObject();
+                }
                 w.WriteEndArray();
                 w.WriteEndObject();
             });

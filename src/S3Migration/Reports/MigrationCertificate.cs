@@ -20,7 +20,7 @@ namespace S3Migration.Reports
         public DateTime GeneratedAt { get; set; }
         public int FilesMigrated { get; set; }
         public long BytesMigrated { get; set; }
-        public IDictionary<string, (int Files, long Bytes)> ByType { get; set; } = new SortedDictionary<string, (int, long)>(StringComparer.Ordinal);
+        public IDictionary<string, TypeTotal> ByType { get; set; } = new SortedDictionary<string, TypeTotal>(StringComparer.Ordinal);
         public IDictionary<string, int> VerifiedBy { get; set; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
         public int FailuresResolved { get; set; }
         public int FailuresUnresolved { get; set; }
@@ -63,8 +63,9 @@ namespace S3Migration.Reports
                 c.FilesMigrated++;
                 c.BytesMigrated += e.Size;
                 var type = e.FileType.Length > 0 ? e.FileType : FileTypeMap.Unknown;
-                c.ByType.TryGetValue(type, out var t);
-                c.ByType[type] = (t.Files + 1, t.Bytes + e.Size);
+                if (!c.ByType.TryGetValue(type, out var t)) c.ByType[type] = t = new TypeTotal();
+                t.Files++;
+                t.Bytes += e.Size;
                 var by = lastVerified[e.Source().ToString()].VerifiedBy;
                 by = by.Length > 0 ? by : "earlier run";
                 c.VerifiedBy.TryGetValue(by, out var n);

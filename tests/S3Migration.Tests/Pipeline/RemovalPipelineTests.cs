@@ -81,8 +81,9 @@ public class RemovalPipelineTests
         // The default view (this engine has no Format-Table): the format file the manifest loads has a table for RemovalResult.
         var format = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.Root, "bin", "S3Migration.Format.ps1xml"));
         var view = Assert.Single(format.Descendants("View"), v => (string?)v.Element("Name") == typeof(RemovalResult).FullName);
-        Assert.Equal(new[] { "Status", "FileType", "Size", "SourceKey", "TargetKey", "BackupKey", "Notes" },
-            view.Descendants("PropertyName").Select(p => p.Value));
+        // Key first, the only column without a width (so it is whole at 80 columns); TargetKey, BackupKey and Notes are in Format-List.
+        Assert.Equal(new[] { "SourceKey", "Status", "FileType", "Size" }, view.Descendants("PropertyName").Select(p => p.Value));
+        Assert.Single(view.Descendants("TableColumnHeader"), h => h.Element("Width") == null);
     }
 
     [Fact]

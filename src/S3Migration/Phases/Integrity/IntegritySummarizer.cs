@@ -28,8 +28,9 @@ namespace S3Migration.Phases.Integrity
             foreach (var r in list.Where(r => r.Status != IntegrityStatus.Unexpected && r.Status != IntegrityStatus.NewUpload && r.Status != IntegrityStatus.Excluded))
             {
                 var type = r.FileType.Length > 0 ? r.FileType : FileTypeMap.Unknown;
-                s.ByType.TryGetValue(type, out var t);
-                s.ByType[type] = (t.Expected + 1, t.Verified + (r.Status == IntegrityStatus.Verified ? 1 : 0));
+                if (!s.ByType.TryGetValue(type, out var t)) s.ByType[type] = t = new TypeVerification();
+                t.Expected++;
+                if (r.Status == IntegrityStatus.Verified) t.Verified++;
             }
             foreach (var r in list.Where(r => r.Status == IntegrityStatus.Missing)) s.MissingKeys.Add(r.Source().ToString());
             if (csvRows != null)

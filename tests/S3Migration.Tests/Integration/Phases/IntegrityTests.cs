@@ -50,7 +50,7 @@ public class IntegrityTests
 
         var summary = Assert.IsType<IntegritySummary>(Assert.Single(Check(dir.Path, "-Summary").Output).BaseObject);
         Assert.True(summary.AllVerified);
-        Assert.Equal((6, 6), summary.ByType["audio"]);
+        Assert.Equal((6, 6), (summary.ByType["audio"].Expected, summary.ByType["audio"].Verified));
     }
 
     [Fact]

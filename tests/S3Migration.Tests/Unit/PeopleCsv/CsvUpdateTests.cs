@@ -216,6 +216,18 @@ public class CsvUpdateTests
     }
 
     [Fact]
+    public void A_row_with_no_files_at_all_is_not_completed()
+    {
+        // Nothing of row 105 was found or copied: "true" would tell the application its migration is done.
+        var (dir, csv) = Copy("forms.input.csv");
+        using var _ = dir;
+        var plan = CsvUrlUpdater.Plan(csv, File.ReadAllBytes(csv), Journal(), new CsvUpdateOptions());
+        Assert.Contains("\n105,Nobody,,,,,,,,0,0,0,0,0,false", plan.NewText.Replace("\r\n", "\n"));
+        Assert.Equal(3, plan.Comparison.PeopleCompleted);
+        Assert.Equal(1, plan.Comparison.PeopleWithoutFiles);
+    }
+
+    [Fact]
     public void Only_verified_copies_are_rewritten_and_the_person_is_then_not_completed()
     {
         using var dir = new TempDir();

@@ -1,0 +1,153 @@
+<#
+    Acceptance tests for objects that script well and default views that identify the row, in a real pwsh (Import-Csv,
+    ConvertTo-Json and Out-String are Microsoft.PowerShell.Utility's, which the hosted engine of the xUnit tests lacks):
+    - ConvertTo-Json of each output type: no Item1/Item2, a duration as a number (DurationMs), enum names with
+      -EnumsAsStrings (README, "Objects in scripts");
+    - the workspace's own CSV files bind back into the cmdlets (Import-Csv migration_log.csv | Test-MigrationIntegrity,
+      Import-Csv inventory_checksums.csv | Copy-PersonFiles);
+    - each table view, at 80 and 120 columns, shows the row's whole key.
+
+    Needs: the module built (dotnet build src/S3Migration), python3 with moto, Pester 5.
+    Run:   Invoke-Pester -Path ./Pester/Objects.Acceptance.Tests.ps1 -Output Detailed
+#>
+
+Describe 'Objects that script well and views that identify the row' -Tag 'Acceptance' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'Acceptance.Common.ps1')
+        $session = Enter-AcceptanceSession
+        $s3 = $session.S3
+        $connection = @{ EndpointUrl = $session.Endpoint; Region = 'us-east-1' }
+        $bucket = 'objects-acceptance'
+        $csv = Join-Path $TestDrive 'outputs/output.csv'
+        $null = Initialize-DemoBucket -Client $s3 -Bucket $bucket -CsvPath $csv
+        $ws = Join-Path $TestDrive 'migration'
+
+        $items = @(Get-MigrationInventory -Bucket $bucket -CsvPath $csv -WorkspacePath $ws @connection)
+        # NotPlanned rows come from objects the inventory did not plan (orphans): Copy-PersonFiles passes them through.
+        $results = @($items | Copy-PersonFiles -DestinationBucket $bucket -WorkspacePath $ws @connection -ErrorAction SilentlyContinue)
+        $checks = @($results | Test-MigrationIntegrity @connection -WarningAction SilentlyContinue)
+        $summary = Test-MigrationIntegrity -WorkspacePath $ws -Summary @connection -WarningAction SilentlyContinue |
+            Where-Object { $_ -is [S3Migration.Model.IntegritySummary] }
+        $certificate = New-MigrationCertificate -WorkspacePath $ws
+        $comparison = Update-OutputCsv -Path $csv -WorkspacePath $ws -WhatIf -WarningAction SilentlyContinue |
+            Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
+        $target = Get-MigrationTargetKey -RowId 103 -Name 'Grace Hopper' -FileName 'keynote.srt'
+
+        $outputs = [ordered]@{
+            MigrationItem = $items; MigrationResult = $results; IntegrityResult = $checks; IntegritySummary = @($summary)
+            MigrationCertificate = @($certificate); CsvUpdateComparison = @($comparison); MigrationTarget = @($target)
+        }
+    }
+
+    AfterAll {
+        Exit-AcceptanceSession -Session $session
+    }
+
+    Context 'ConvertTo-Json' {
+        It 'has every output type to test' {
+            foreach ($name in $outputs.Keys) { @($outputs[$name]).Count | Should -BeGreaterThan 0 -Because $name }
+        }
+
+        It 'writes no tuple (Item1, Item2) for any output type' {
+            foreach ($name in $outputs.Keys) {
+                $json = $outputs[$name] | ConvertTo-Json -Depth 6
+                $json | Should -Not -Match '"Item\d"' -Because $name
+            }
+        }
+
+        It 'names the integrity summary''s and the certificate''s per-type figures' {
+            $s = $summary | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+            $s.ByType.audio.Expected | Should -BeGreaterThan 0
+            $s.ByType.audio.Verified | Should -Be $s.ByType.audio.Expected
+            $c = $certificate | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+            $c.ByType.audio.Files | Should -BeGreaterThan 0
+            $c.ByType.audio.Bytes | Should -BeGreaterThan 0
+        }
+
+        It 'gives the copy''s duration as a number of milliseconds' {
+            $r = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+            $r.DurationMs | Should -BeOfType [long]
+            $r.DurationMs | Should -Be ([long][math]::Floor($r.Duration.TotalMilliseconds))
+        }
+
+        It 'gives every enum property by name with -EnumsAsStrings (the documented way; without it pwsh writes numbers)' {
+            $checked = 0
+            foreach ($name in $outputs.Keys) {
+                foreach ($o in @($outputs[$name])) {
+                    $enums = @($o.psobject.Properties | Where-Object { $null -ne $_.Value -and $_.Value.GetType().IsEnum })
+                    if ($enums.Count -eq 0) { continue }
+                    $json = $o | ConvertTo-Json -Depth 3 -EnumsAsStrings | ConvertFrom-Json
+                    foreach ($p in $enums) {
+                        $json.($p.Name) | Should -BeExactly $p.Value.ToString() -Because "$name.$($p.Name)"
+                        $checked++
+                    }
+                }
+            }
+            $checked | Should -BeGreaterThan 0
+            $r = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
+            $r.Status | Should -BeExactly 'Verified'
+            $r.Origin | Should -BeExactly 'Copied'
+        }
+
+        It 'keeps the status an enum for scripts' {
+            ($results | Where-Object Status -eq 'Verified' | Select-Object -First 1).Status | Should -BeOfType [S3Migration.Model.MigrationResultStatus]
+        }
+
+        It 'says what a per-type count of the CSV update is' {
+            "$($comparison.ByType | Where-Object FileType -eq 'audio')" | Should -Match '^audio \(s3_audio_url\): \d+ URLs before'
+        }
+    }
+
+    Context 'the workspace''s CSV files bind back into the cmdlets' {
+        It 'checks the copies of migration_log.csv (old_s3_path, new_s3_path)' {
+            $rows = @(Import-Csv -LiteralPath (Join-Path $ws 'migration_log.csv') | Where-Object verification_status -eq 'verified')
+            $rows.Count | Should -BeGreaterThan 0
+            $again = @($rows | Test-MigrationIntegrity -WorkspacePath $ws -ReportPath (Join-Path $TestDrive 'from-log.csv') @connection -WarningAction SilentlyContinue)
+            $fromLog = @($again | Where-Object { $_ -is [S3Migration.Model.IntegrityResult] -and $_.Status -ne 'Unexpected' -and $_.Status -ne 'Excluded' })
+            $fromLog.Count | Should -Be $rows.Count
+            @($fromLog | Where-Object Status -ne 'Verified') | Should -HaveCount 0
+            $first = $fromLog | Where-Object SourceKey -eq (($rows[0].old_s3_path) -replace "^s3://$bucket/", '')
+            $first.SourceBucket | Should -BeExactly $bucket
+            $first.TargetKey | Should -BeExactly (($rows[0].new_s3_path) -replace "^s3://$bucket/", '')
+        }
+
+        It 'copies the planned rows of inventory_checksums.csv (key, target_key)' {
+            $rows = @(Import-Csv -LiteralPath (Join-Path $ws 'inventory_checksums.csv') | Where-Object status -eq 'Planned')
+            $rows.Count | Should -BeGreaterThan 0
+            $copied = @($rows | Copy-PersonFiles -SourceBucket $bucket -DestinationBucket $bucket -WorkspacePath $ws @connection)
+            $copied.Count | Should -Be $rows.Count
+            @($copied | Where-Object { $_.Status -ne 'Skipped' -and $_.Status -ne 'Verified' }) | Should -HaveCount 0
+            (@($copied.SourceKey | Sort-Object) -join "`n") | Should -BeExactly (@($rows.key | Sort-Object) -join "`n")
+            (@($copied.TargetKey | Sort-Object) -join "`n") | Should -BeExactly (@($rows.target_key | Sort-Object) -join "`n")
+        }
+    }
+
+    Context 'default table views' {
+        It 'shows the whole key of <Name> at <Width> columns' -ForEach @(
+            foreach ($w in 80, 120) {
+                @{ Name = 'MigrationItem'; Width = $w; Pick = { $items | Where-Object Status -eq 'Planned' | Sort-Object { $_.SourceKey.Length } | Select-Object -Last 1 }; Key = 'SourceKey' }
+                @{ Name = 'MigrationItem (orphan)'; Width = $w; Pick = { $items | Where-Object Status -eq 'Orphan' | Select-Object -First 1 }; Key = 'SourceKey' }
+                @{ Name = 'MigrationResult'; Width = $w; Pick = { $results | Where-Object Status -eq 'Verified' | Sort-Object { $_.SourceKey.Length } | Select-Object -Last 1 }; Key = 'SourceKey' }
+                @{ Name = 'MigrationResult (NotPlanned)'; Width = $w; Pick = { $results | Where-Object Status -eq 'NotPlanned' | Select-Object -First 1 }; Key = 'SourceKey' }
+                @{ Name = 'IntegrityResult'; Width = $w; Pick = { $checks | Where-Object Status -eq 'Verified' | Sort-Object { $_.SourceKey.Length } | Select-Object -Last 1 }; Key = 'SourceKey' }
+                @{ Name = 'MigrationTarget'; Width = $w; Pick = { $target }; Key = 'TargetKey' }
+            }
+        ) {
+            $row = & $Pick
+            $row | Should -Not -BeNullOrEmpty
+            $key = $row.$Key
+            $key | Should -Not -BeNullOrEmpty
+            $text = $row | Format-Table | Out-String -Width $Width
+            $header = ($text -split "`n" | Where-Object { $_.Trim() } | Select-Object -First 1).Trim()
+            $header | Should -Match '^(SourceKey|TargetKey|Key)\b'
+            $text | Should -BeLike "*$([WildcardPattern]::Escape($key))*"
+        }
+
+        It 'shows the target key of an integrity result that has no source (Unexpected)' {
+            $row = [S3Migration.Model.IntegrityResult]::new()
+            $row.Status = 'Unexpected'
+            $row.TargetKey = 'audio/101_Ada_Lovelace_unexpected_upload.mp3'
+            $row | Format-Table | Out-String -Width 80 | Should -BeLike '*audio/101_Ada_Lovelace_unexpected_upload.mp3*'
+        }
+    }
+}
