@@ -1,0 +1,40 @@
+using System;
+using System.Management.Automation;
+using Amazon.Runtime;
+using S3Migration.Model;
+
+namespace S3Migration.S3
+{
+    /// <summary>
+    /// -Credential as the module takes it: any object with the shape of AWS SDK credentials. The module's AWSSDK.Core
+    /// lives in its own load context, so an AWSCredentials made in the session (New-AWSCredential of AWS.Tools, or
+    /// [Amazon.Runtime.BasicAWSCredentials]::new() from another AWSSDK.Core) is a different type to it. Such an object is
+    /// read the way the SDK reads it: GetCredentials() gives AccessKey, SecretKey and Token, copied into the module's
+    /// own credentials. Its refresh (temporary credentials) is not carried over: they are read once, at connect time.
+    /// </summary>
+    public static class CredentialObject
+    {
+        public static AWSCredentials? ToCredentials(object? value)
+        {
+            if (value is PSObject ps) value = ps.BaseObject;
+            if (value == null) return null;
+            if (value is AWSCredentials own) return own;
+            var get = value.GetType().GetMethod("GetCredentials", Type.EmptyTypes);
+            object? immutable;
+            try { immutable = get?.Invoke(value, null); }
+            catch (System.Reflection.TargetInvocationException ex)
+            {
+                throw new MigrationException("CredentialUnreadable", MigrationErrorKind.Authentication,
+                    $"-Credential ({value.GetType().FullName}) could not give its keys: {ex.InnerException?.Message}", ex.InnerException ?? ex);
+            }
+            string? Read(string name) => immutable?.GetType().GetProperty(name)?.GetValue(immutable) as string;
+            var accessKey = Read("AccessKey");
+            var secretKey = Read("SecretKey");
+            if (string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey))
+                throw new MigrationException("CredentialNotRecognized", MigrationErrorKind.InvalidArgument,
+                    $"-Credential takes AWS credentials (an object whose GetCredentials() gives AccessKey and SecretKey, such as AWS.Tools' New-AWSCredential or [Amazon.Runtime.BasicAWSCredentials]); a {value.GetType().FullName} is not one. Or use -ProfileName, or the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).");
+            var token = Read("Token");
+            return string.IsNullOrEmpty(token) ? new BasicAWSCredentials(accessKey, secretKey) : new SessionAWSCredentials(accessKey, secretKey, token);
+        }
+    }
+}
