@@ -1,4 +1,4 @@
-# Module manifest for S3Migration. Build first (dotnet build src/S3Migration.Module, or ./build.ps1 -Task Build):
+# Module manifest for S3Migration. Build first (dotnet build src/S3Migration, or ./build.ps1 -Task Build):
 # the cmdlet assembly and format file land in bin/ beside this file, the engine and its dependencies in bin/deps/.
 @{
     RootModule           = 'bin/S3Migration.dll'

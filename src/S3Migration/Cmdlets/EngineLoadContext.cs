@@ -4,7 +4,7 @@ using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace S3Migration
+namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// The module's own load context. It holds the engine (S3Migration.Engine.dll) and what the engine needs from
