@@ -39,15 +39,33 @@ namespace S3Migration.Cmdlets
             name.Name == EngineName ? Instance.LoadFromAssemblyName(name) : null;
     }
 
-    /// <summary>Hooks <see cref="EngineLoadContext.ResolveEngine"/> into the default context when PowerShell imports the module.</summary>
+    /// <summary>
+    /// When PowerShell imports the module: hooks <see cref="EngineLoadContext.ResolveEngine"/> into the default context,
+    /// and makes the engine's public types known to scripts by name. PowerShell resolves a type literal such as
+    /// [S3Migration.PeopleCsv.CsvUrlChange] only in its default context, so each is registered as a type accelerator of
+    /// its full name: `$_ -is [S3Migration.Model.MigrationResult]` keeps working.
+    /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer
     {
         private static int _hooked;
 
         public void OnImport()
         {
-            if (System.Threading.Interlocked.Exchange(ref _hooked, 1) == 0)
-                AssemblyLoadContext.Default.Resolving += EngineLoadContext.ResolveEngine;
+            if (System.Threading.Interlocked.Exchange(ref _hooked, 1) != 0) return;
+            AssemblyLoadContext.Default.Resolving += EngineLoadContext.ResolveEngine;
+            RegisterTypeNames();
+        }
+
+        /// <summary>Not inlined: naming an engine type here loads the engine, which needs the handler hooked first.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void RegisterTypeNames()
+        {
+            var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+            var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(Type) }, null);
+            if (add == null) return;   // an engine without them: scripts then match by $_.PSObject.TypeNames
+            foreach (var type in typeof(S3Migration.S3.S3Session).Assembly.GetExportedTypes())
+                if (!type.IsGenericTypeDefinition && type.FullName != null && type.FullName.StartsWith("S3Migration.", StringComparison.Ordinal))
+                    add.Invoke(null, new object[] { type.FullName, type });
         }
     }
 }

@@ -29,6 +29,7 @@ public class AwsToolsCoexistenceTests
         $credential = [Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing')
         $items = @(Get-MigrationInventory -Bucket $env:S3MIG_BUCKET -EndpointUrl $env:S3MIG_ENDPOINT -Credential $credential -WorkspacePath $env:S3MIG_WS)
         "PLANNED $(@($items | Where-Object Status -eq 'Planned').Count)"
+        "TYPED $($items[0] -is [S3Migration.Model.MigrationItem])"
         $copied = @($items | Copy-PersonFiles -WorkspacePath $env:S3MIG_WS -EndpointUrl $env:S3MIG_ENDPOINT -Credential $credential)
         "VERIFIED $(@($copied | Where-Object Status -eq 'Verified').Count) OF $($copied.Count)"
         """;
@@ -63,6 +64,8 @@ public class AwsToolsCoexistenceTests
         // The session's AWSSDK.Core is the foreign one (so -Credential came from it), and the module worked beside it.
         Assert.Contains("SESSION SDK " + core, pwsh.Output);
         Assert.Contains("PLANNED 2", pwsh.Output);
+        // The engine's types live in the module's load context; scripts still name them (type accelerators).
+        Assert.Contains("TYPED True", pwsh.Output);
         Assert.Contains("VERIFIED 2 OF 2", pwsh.Output);
     }
 }
