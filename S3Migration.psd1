@@ -1,5 +1,5 @@
 # Module manifest for S3Migration. Build first (dotnet build src/S3Migration, or ./build.ps1 -Task Build):
-# the compiled module, its dependencies, help and format files land in bin/ beside this file.
+# the cmdlet assembly and format file land in bin/ beside this file, the engine and its dependencies in bin/deps/.
 @{
     RootModule           = 'bin/S3Migration.dll'
     ModuleVersion        = '0.2.0'
@@ -12,8 +12,9 @@
     # The net8.0 build should load in 7.4 and 7.5 too (both run on .NET 8 or later), but only 7.6.9 is to be had here to test it.
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    # Loaded at import so scripts can use the SDK's types (credentials, clients) before the first cmdlet runs.
-    RequiredAssemblies   = @('bin/AWSSDK.Core.dll', 'bin/AWSSDK.S3.dll')
+    # No RequiredAssemblies: the engine, AWSSDK.* and CsvHelper (bin/deps/) load into the module's own
+    # AssemblyLoadContext, never into PowerShell's default context, so the module imports beside AWS.Tools
+    # (any AWSSDK.Core), before or after it. See README, Connecting to S3.
     FormatsToProcess     = @('bin/S3Migration.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-MigrationInventory'

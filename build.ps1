@@ -4,8 +4,9 @@ Builds, tests, packages and demonstrates the S3Migration module.
 
 .DESCRIPTION
 Tasks:
-  Build    dotnet build src/S3Migration: the module, its dependencies and format file land in bin/,
-           where S3Migration.psd1 (RootModule bin/S3Migration.dll) finds them.
+  Build    dotnet build src/S3Migration: the cmdlet assembly and format file land in bin/, where
+           S3Migration.psd1 (RootModule bin/S3Migration.dll) finds them; the engine (src/S3Migration.Engine) and its
+           dependencies (AWSSDK.*, CsvHelper) in bin/deps/, which the module loads in its own load context.
   Test     Build, then dotnet test tests/S3Migration.Tests: unit, integration (local moto S3 server) and
            pipeline tests. That suite also runs the Pester acceptance tests in Pester/ when pwsh and Pester 5
            are on PATH, so Test does not run Pester a second time. With -PesterOnly, Test runs only the
@@ -142,6 +143,15 @@ function Invoke-Package {
     $bin = Join-Path $PSScriptRoot 'bin'
     if (-not (Test-Path -LiteralPath (Join-Path $bin "$ModuleName.dll") -PathType Leaf)) {
         throw "$bin/$ModuleName.dll is missing after the build."
+    }
+    if (-not (Test-Path -LiteralPath (Join-Path $bin "deps/$ModuleName.Engine.dll") -PathType Leaf)) {
+        throw "$bin/deps/$ModuleName.Engine.dll is missing after the build."
+    }
+    # bin/ holds only the cmdlet assembly; the engine and the AWS SDK live in bin/deps/ (the module's own load context).
+    # An SDK left in bin/ by a build of 0.2 or earlier is stale: it must not ship.
+    $stale = @(Get-ChildItem -LiteralPath $bin -File -Filter '*.dll' | Where-Object Name -ne "$ModuleName.dll")
+    if ($stale.Count -gt 0) {
+        throw "bin/ holds $($stale.Name -join ', ') from an older build; run ./build.ps1 -Task Clean, then Package again."
     }
     $binPrefixLength = (Get-Item -LiteralPath $bin).FullName.TrimEnd([System.IO.Path]::DirectorySeparatorChar).Length + 1
     foreach ($file in Get-ChildItem -LiteralPath $bin -Recurse -File) {

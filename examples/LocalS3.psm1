@@ -1,6 +1,16 @@
 # A local S3 server (moto) and made-up demo data, for the demo and the Pester acceptance tests.
 # Written with .NET calls only, so it also runs in a bare PowerShell engine that has just the core cmdlets.
-# Import S3Migration first: the manifest loads the AWS SDK assemblies these functions use.
+# These functions use the AWS SDK's types directly. S3Migration keeps its own AWS SDK in a load context of its own
+# (it never puts one into the session), so this module loads one into the session: the copy built beside the module
+# (bin/deps/), unless the session already has an AWSSDK.S3 (AWS.Tools, for example), whose types then serve.
+$loaded = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {
+    $_.GetName().Name -eq 'AWSSDK.S3' -and [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_) -eq [System.Runtime.Loader.AssemblyLoadContext]::Default }
+if (-not $loaded) {
+    $deps = [System.IO.Path]::Combine($PSScriptRoot, '..', 'bin', 'deps')
+    foreach ($name in 'AWSSDK.Core', 'AWSSDK.S3') {
+        $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::GetFullPath([System.IO.Path]::Combine($deps, "$name.dll")))
+    }
+}
 
 function Start-LocalS3 {
     <#

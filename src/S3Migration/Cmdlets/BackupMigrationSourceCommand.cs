@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using Amazon.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Backup;
 using S3Migration.Reports;
@@ -70,7 +69,7 @@ namespace S3Migration.Cmdlets
                 TransitionAfterDays = TransitionAfterDays, ThrottleLimit = ThrottleLimit,
                 Workspace = ResolvePath(WorkspacePath),
             };
-            IAmazonS3? s3 = null;
+            S3Session? s3 = null;
             try
             {
                 BackupLocationRule.Check(options);

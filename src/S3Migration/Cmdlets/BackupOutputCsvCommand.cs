@@ -65,7 +65,7 @@ namespace S3Migration.Cmdlets
             {
                 Terminate(new MigrationException("BackupWriteFailed", MigrationErrorKind.WriteError, $"Writing the backup into '{folder}' failed: {ex.Message}", ex, folder));
             }
-            catch (Exception ex) when (!(ex is PipelineStoppedException) && Bucket != null && (ex is Amazon.Runtime.AmazonClientException || S3Errors.IsConnectionFailure(ex)))
+            catch (Exception ex) when (!(ex is PipelineStoppedException) && Bucket != null && (S3Session.IsSdkFailure(ex) || S3Errors.IsConnectionFailure(ex)))
             {
                 Terminate(BucketError(ex, Bucket));
             }

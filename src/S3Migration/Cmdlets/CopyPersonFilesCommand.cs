@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using Amazon.S3;
 using S3Migration.Model;
 using S3Migration.Phases.Copy;
 using S3Migration.Rules;
@@ -50,7 +49,7 @@ namespace S3Migration.Cmdlets
 
         private const int ProgressId = 2;
         private string _workspace = "";
-        private IAmazonS3? _s3;
+        private S3Session? _s3;
         private CopySession? _run;
 
         protected override void BeginProcessing()

@@ -73,13 +73,13 @@ namespace S3Migration.Cmdlets
             };
 
             InventoryScanner scanner;
-            Amazon.S3.IAmazonS3 s3;
+            S3Session s3;
             try
             {
                 // The workspace remembers which people CSV this migration serves (the cleanup and the restore check it).
                 if (options.WorkspacePath != null && options.CsvPath != null)
                     Workspace.MigrationState.CheckCsv(options.WorkspacePath, options.CsvPath);
-                s3 = S3ClientFactory.Create(Connection);
+                s3 = S3Session.Open(Connection);
                 scanner = new InventoryScanner(s3, options, where);
             }
             catch (MigrationException ex) { Terminate(ex); return; }

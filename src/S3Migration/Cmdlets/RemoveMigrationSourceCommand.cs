@@ -58,10 +58,10 @@ namespace S3Migration.Cmdlets
                 ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries, PermanentlyDeleteVersion = PermanentlyDeleteVersion, Only = _only,
                 DryRun = IsWhatIf(),
             };
-            Amazon.S3.IAmazonS3? s3 = null;
+            S3Session? s3 = null;
             try
             {
-                s3 = S3ClientFactory.Create(Connection);
+                s3 = S3Session.Open(Connection);
                 var action = SkipBackupCheck ? SourceRemoval.ActionWithoutBackup : SourceRemoval.ActionWithBackup;
                 var run = new RemovalRun();
                 foreach (var step in Each(ct => new SourceRemoval(s3, options).StepsAsync(workspace, run, ct)))

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
 using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.S3;
@@ -24,7 +22,11 @@ namespace S3Migration.Cmdlets
         public string? ProfileName { get; set; }
 
         [Parameter(ParameterSetName = CredentialSet, Mandatory = true)]
-        public AWSCredentials? Credential { get; set; }
+        /// <summary>
+        /// AWS credentials of any AWSSDK.Core: the module's SDK is isolated in its own load context, so the session's
+        /// AWSCredentials type (AWS.Tools') is not the module's; the engine reads it by shape (S3/CredentialObject.cs).
+        /// </summary>
+        public object? Credential { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -40,7 +42,7 @@ namespace S3Migration.Cmdlets
 
         /// <summary>A client for the connection parameters (MigrationException when they do not make one).</summary>
         /// <param name="sdkRetries">false for phases that retry (and count retries) themselves</param>
-        protected IAmazonS3 Connect(bool sdkRetries = true) => S3ClientFactory.Create(Connection, sdkRetries);
+        protected S3Session Connect(bool sdkRetries = true) => S3Session.Open(Connection, sdkRetries);
 
         /// <summary>An SDK or network failure on <paramref name="bucket"/> as the error that names the bucket and what to check.</summary>
         protected MigrationException BucketError(System.Exception ex, string bucket) => S3Errors.ForBucket(ex, bucket, Where);

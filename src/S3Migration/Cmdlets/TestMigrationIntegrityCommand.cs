@@ -169,10 +169,10 @@ namespace S3Migration.Cmdlets
             catch (MigrationException ex) { Terminate(ex); }
             catch (ArgumentException ex) { Terminate(new MigrationException("InvalidNamingParameter", MigrationErrorKind.InvalidArgument, ex.Message, ex)); }
 
-            Amazon.S3.IAmazonS3? s3 = null;
+            S3Session? s3 = null;
             try
             {
-                s3 = S3ClientFactory.Create(Connection);
+                s3 = S3Session.Open(Connection);
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
                 var (results, summary) = RunAsync(ct => checker.CheckAsync(expected, ct, _piped.Count > 0 ? journaled : null));

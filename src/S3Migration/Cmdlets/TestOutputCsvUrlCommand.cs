@@ -44,7 +44,7 @@ namespace S3Migration.Cmdlets
         protected override void EndProcessing()
         {
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            Amazon.S3.IAmazonS3? s3 = null;
+            S3Session? s3 = null;
             HttpClient? http = null;
             try
             {
@@ -52,7 +52,7 @@ namespace S3Migration.Cmdlets
                 var targets = UrlTargets.Of(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), RowIdColumn, UrlDelimiter, journal);
                 WriteVerbose($"Checking {targets.Count} URLs of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
                 if (targets.Count == 0) return;
-                s3 = S3ClientFactory.Create(Connection);
+                s3 = S3Session.Open(Connection);
                 http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
                 var checker = new UrlChecker(s3, http, new UrlCheckOptions { Download = Download, Unsigned = Unsigned, ThrottleLimit = ThrottleLimit });
                 var started = DateTime.UtcNow;

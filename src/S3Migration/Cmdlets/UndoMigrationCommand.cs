@@ -48,10 +48,10 @@ namespace S3Migration.Cmdlets
             var total = plan.Entries.Count;
             WriteVerbose($"Rolling back {total} copies: {plan.FromJournal} from the journal, {total - plan.FromJournal} more from {plan.PlanPath}.");
 
-            Amazon.S3.IAmazonS3? s3 = null;
+            S3Session? s3 = null;
             try
             {
-                s3 = S3ClientFactory.Create(Connection);
+                s3 = S3Session.Open(Connection);
                 AbortUploadsLeftOpen(s3, workspace);
                 var done = 0;
                 foreach (var step in Each(ct => new RollbackEngine(s3, MaxRetries).StepsAsync(plan.Entries, plan.Known, ct)))
@@ -73,9 +73,9 @@ namespace S3Migration.Cmdlets
             finally { s3?.Dispose(); }
         }
 
-        private Amazon.S3.IAmazonS3? CreateClient()
+        private S3Session? CreateClient()
         {
-            try { return S3ClientFactory.Create(Connection); }
+            try { return S3Session.Open(Connection); }
             catch (MigrationException ex) { Terminate(ex); return null; }
         }
 
@@ -83,7 +83,7 @@ namespace S3Migration.Cmdlets
         /// The multipart uploads a killed copy or backup left open (multipart_uploads.csv): part of what the migration
         /// wrote, so the undo aborts them too (asked once, like a deletion).
         /// </summary>
-        private void AbortUploadsLeftOpen(Amazon.S3.IAmazonS3 s3, string workspace)
+        private void AbortUploadsLeftOpen(S3Session s3, string workspace)
         {
             try
             {

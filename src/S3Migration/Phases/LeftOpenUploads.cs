@@ -25,6 +25,9 @@ namespace S3Migration.Phases
         /// started since the announcement. Each one settled is logged closed. Returns "s3://bucket/key (upload id)" of each
         /// upload aborted. With <paramref name="dryRun"/> nothing is aborted or written: it says what would be.
         /// </summary>
+        public static Task<List<string>> AbortAsync(S3Session s3, string workspace, bool dryRun, CancellationToken ct) =>
+            AbortAsync(s3.Client, workspace, dryRun, ct);
+
         public static async Task<List<string>> AbortAsync(IAmazonS3 s3, string workspace, bool dryRun, CancellationToken ct)
         {
             var aborted = new List<string>();

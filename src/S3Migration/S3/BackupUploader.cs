@@ -19,6 +19,9 @@ namespace S3Migration.S3
     public static class BackupUploader
     {
         /// <param name="prefix">the key prefix, normalized by the caller ("" or ending with '/')</param>
+        public static Task<List<string>> UploadAsync(S3Session s3, string bucket, string prefix, IEnumerable<string> files, CancellationToken ct) =>
+            UploadAsync(s3.Client, bucket, prefix, files, ct);
+
         public static async Task<List<string>> UploadAsync(IAmazonS3 s3, string bucket, string prefix, IEnumerable<string> files, CancellationToken ct)
         {
             var uploaded = new List<string>();
@@ -67,6 +70,9 @@ namespace S3Migration.S3
         /// (said in the returned note). An existing object of that key with other content is never overwritten.
         /// </summary>
         /// <returns>the HEAD of the uploaded object and a note on how it was verified</returns>
+        public static Task<(ObjectFacts Head, string Note)> UploadFileAsync(S3Session s3, string bucket, string key, string file, string storageClass,
+            string contentType, CancellationToken ct) => UploadFileAsync(s3.Client, bucket, key, file, storageClass, contentType, ct);
+
         public static async Task<(ObjectFacts Head, string Note)> UploadFileAsync(IAmazonS3 s3, string bucket, string key, string file, string storageClass,
             string contentType, CancellationToken ct, long singlePartLimit = SinglePartLimit, long partSize = UploadPartSize)
         {

@@ -13,7 +13,8 @@ namespace S3Migration.S3
         public string? Region { get; set; }
         public string? ProfileName { get; set; }
         public string? EndpointUrl { get; set; }
-        public AWSCredentials? Credential { get; set; }
+        /// <summary>AWS credentials of any AWSSDK.Core (see <see cref="CredentialObject"/>); null for -ProfileName or the default chain.</summary>
+        public object? Credential { get; set; }
     }
 
     public static class S3ClientFactory
@@ -44,7 +45,7 @@ namespace S3Migration.S3
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
             }
 
-            var credentials = options.Credential ?? ProfileCredentials(options.ProfileName);
+            var credentials = CredentialObject.ToCredentials(options.Credential) ?? ProfileCredentials(options.ProfileName);
             // Without credentials of its own the client asks the SDK's default chain, which then says by type when it finds none.
             if (credentials == null) config.IdentityResolverConfiguration = new DefaultCredentialChain(config.IdentityResolverConfiguration);
             try

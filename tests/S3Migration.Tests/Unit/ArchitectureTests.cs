@@ -54,14 +54,18 @@ public class ArchitectureTests
         Assert.True(wrong.Count == 0, "references against the layering:\n" + string.Join("\n", wrong));
     }
 
-    /// <summary>The folders below S3, Phases and Cmdlets never talk to S3: they do not know the SDK, by a using or by a qualified name.</summary>
+    /// <summary>
+    /// Only S3 and Phases know the SDK, by a using or by a qualified name. Not the folders below them, and not Cmdlets:
+    /// the cmdlets are compiled into S3Migration.dll, which PowerShell loads into its default context, where another
+    /// AWSSDK.Core (AWS.Tools') may be; they hold an S3Session (S3/S3Session.cs) instead of an IAmazonS3.
+    /// </summary>
     [Fact]
-    public void Only_S3_Phases_and_Cmdlets_know_the_AWS_SDK()
+    public void Only_S3_and_Phases_know_the_AWS_SDK()
     {
-        var sdk = new Regex(@"^\s*using\s+(\w+\s*=\s*)?Amazon\b|\bAmazon\.[A-Z]", RegexOptions.Multiline);
-        var found = Sources().Where(s => s.Folder is "Model" or "Rules" or "Workspace" or "PeopleCsv" or "Reports" && sdk.IsMatch(Code(s.Text)))
+        var sdk = new Regex(@"^\s*using\s+(\w+\s*=\s*)?(Amazon|CsvHelper)\b|\b(Amazon|CsvHelper)\.[A-Z]", RegexOptions.Multiline);
+        var found = Sources().Where(s => s.Folder is "Model" or "Rules" or "Workspace" or "PeopleCsv" or "Reports" or "Cmdlets" && Regex.IsMatch(Code(s.Text), s.Folder == "Cmdlets" ? sdk.ToString() : @"^\s*using\s+(\w+\s*=\s*)?Amazon\b|\bAmazon\.[A-Z]", RegexOptions.Multiline))
             .Select(s => s.Rel).ToList();
-        Assert.True(found.Count == 0, "the AWS SDK outside S3, Phases and Cmdlets: " + string.Join(", ", found));
+        Assert.True(found.Count == 0, "the AWS SDK outside S3 and Phases (or CsvHelper in Cmdlets): " + string.Join(", ", found));
     }
 
     [Fact]

@@ -31,6 +31,8 @@ namespace S3Migration.Phases.Backup
         private readonly S3Calls _calls;
         private readonly S3Lister _lister;
 
+        public SourceBackup(S3Session s3, string where, BackupOptions options, int maxRetries) : this(s3.Client, where, options, maxRetries) { }
+
         public SourceBackup(IAmazonS3 s3, string where, BackupOptions options, int maxRetries)
         {
             _s3 = s3; _o = options;

@@ -68,6 +68,9 @@ namespace S3Migration.Phases.Copy
 
         /// <summary>Connects the run to S3: aborts what an interrupted run left open, then gets ready to copy.</summary>
         /// <param name="where">the endpoint, for messages</param>
+        public Task StartAsync(S3Session s3, string where, CopySettings settings, int maxRetries, int throttleLimit, CancellationToken stop) =>
+            StartAsync(s3.Client, where, settings, maxRetries, throttleLimit, stop);
+
         public async Task StartAsync(IAmazonS3 s3, string where, CopySettings settings, int maxRetries, int throttleLimit, CancellationToken stop)
         {
             _stop = stop;

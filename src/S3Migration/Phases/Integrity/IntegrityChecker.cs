@@ -23,6 +23,8 @@ namespace S3Migration.Phases.Integrity
         private readonly ContentHasher _hasher;
         private readonly IntegrityOptions _o;
 
+        public IntegrityChecker(S3Session s3, string where, IntegrityOptions options) : this(s3.Client, where, options) { }
+
         public IntegrityChecker(IAmazonS3 s3, string where, IntegrityOptions options)
         {
             _s3 = s3; _o = options;

@@ -45,6 +45,8 @@ namespace S3Migration.Phases.Inventory
         private long _listed, _listedBytes;
 
         /// <summary>Validates the options before any request is sent; bad input throws a MigrationException.</summary>
+        public InventoryScanner(S3Session s3, InventoryOptions options, string where) : this(s3.Client, options, where) { }
+
         public InventoryScanner(IAmazonS3 s3, InventoryOptions options, string where)
         {
             _s3 = s3; _o = options; _where = where;

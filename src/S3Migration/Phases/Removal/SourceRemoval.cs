@@ -33,6 +33,8 @@ namespace S3Migration.Phases.Removal
         private readonly DeletionBatch _batch;
         private readonly DeletionListing _listing;
 
+        public SourceRemoval(S3Session s3, RemovalOptions options) : this(s3.Client, options) { }
+
         public SourceRemoval(IAmazonS3 s3, RemovalOptions options)
         {
             _o = options;

@@ -26,6 +26,8 @@ namespace S3Migration.Phases.Rollback
         private readonly ObjectDeletes _deletes;
 
         /// <param name="maxRetries">retries of a transient failure per request (Undo-Migration -MaxRetries)</param>
+        public RollbackEngine(S3Session s3, int maxRetries = 5) : this(s3.Client, maxRetries) { }
+
         public RollbackEngine(IAmazonS3 s3, int maxRetries = 5)
         {
             _s3 = s3;

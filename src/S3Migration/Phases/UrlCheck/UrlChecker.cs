@@ -72,6 +72,8 @@ namespace S3Migration.Phases.UrlCheck
         private readonly UrlCheckOptions _o;
         private int _done;
 
+        public UrlChecker(S3Session? s3, HttpClient? http, UrlCheckOptions options) : this(s3?.Client, http, options) { }
+
         public UrlChecker(IAmazonS3? s3, HttpClient? http, UrlCheckOptions options) { _s3 = s3; _http = http; _o = options; }
 
         public int Done => Volatile.Read(ref _done);
