@@ -23,12 +23,12 @@ namespace S3Migration.Workspace
         /// <summary>running, completed, cancelled or failed.</summary>
         public string State { get; private set; } = "running";
         /// <summary>
-        /// The files this run has to migrate: the workspace inventory's planned files when there is one (or the count of
-        /// an input array), never fewer than the items that arrived; null when nothing tells it before the input ends.
+        /// The files this run has to migrate: the workspace inventory's planned files when there is one, never fewer than
+        /// the items that arrived; null when nothing tells it before the input ends.
         /// A run that went through its whole input ("completed") had exactly the items that arrived.
         /// </summary>
         public long? TotalFilesToMigrate => State == "completed" ? _arrived : KnownTotal is long t ? Math.Max(t, _arrived) : (long?)null;
-        /// <summary>How many files the run has to migrate, from outside its input (the workspace's inventory, an input array); null when unknown.</summary>
+        /// <summary>How many files the run has to migrate, from outside its input (the workspace's inventory); null when unknown.</summary>
         public long? KnownTotal { get; set; }
         private long _arrived;
         public long FilesCopied { get; private set; }

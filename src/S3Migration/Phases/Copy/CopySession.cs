@@ -33,7 +33,6 @@ namespace S3Migration.Phases.Copy
         private CancellationToken _stop;
         private TimeSpan _lastProgress, _lastSummary;
         private bool _disposed;
-        private long? _inputCount;
         private DateTime _inventoryWritten;
 
         private CopySession(string workspace, MigrationJournal journal, string migrationId)
@@ -105,20 +104,12 @@ namespace S3Migration.Phases.Copy
             }
         }
 
-        /// <summary>The input arrived as a whole (an array bound to the cmdlet): its count is the run's total, whatever the inventory says.</summary>
-        public void ExpectItems(long count)
-        {
-            _inputCount = count;
-            _summary.KnownTotal = count;
-        }
-
         /// <summary>
         /// The run's total from the workspace's inventory (its planned files), read again when the inventory is rewritten:
         /// an inventory streamed into this copy completes only when its listing ends. Without one the total stays unknown.
         /// </summary>
         private void RefreshTotal()
         {
-            if (_inputCount != null) return;
             var path = Path.Combine(Workspace, InventoryChecksumsWriter.FileName);
             var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
             if (written == _inventoryWritten) return;
