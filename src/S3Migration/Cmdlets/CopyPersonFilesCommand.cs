@@ -48,6 +48,8 @@ namespace S3Migration.Cmdlets
         [Parameter, ValidateRange(0, 20)] public int MaxRetries { get; set; } = 5;
 
         private const int ProgressId = 2;
+        /// <summary>The progress bar's title; the workspace path stays out of it (it can be long, and it is in the verbose lines).</summary>
+        private const string Activity = "Copy-PersonFiles";
         private string _workspace = "";
         private S3Session? _s3;
         private CopySession? _run;
@@ -86,7 +88,7 @@ namespace S3Migration.Cmdlets
             RunUntil(_ => _run.TryDrainAsync(), Report);
             _run.Complete();
             WriteMessages();
-            ProgressDone(ProgressId, $"Copy-PersonFiles to {_workspace}");
+            ProgressDone(ProgressId, Activity);
             WriteVerbose(_run.DoneText());
         }
 
@@ -129,9 +131,11 @@ namespace S3Migration.Cmdlets
             var progress = _run.Tick();
             WriteMessages();
             if (progress is { } p)
-                // A new record each time: hosts may keep the records they were given.
-                WriteProgress(new ProgressRecord(ProgressId, $"Copy-PersonFiles to {_workspace}",
-                    $"{p.Done:N0} of {p.Total:N0} items so far ({p.Verified:N0} verified, {p.Failed:N0} failed), {Bytes(p.BytesVerified)}; {p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
+                // A new record each time: hosts may keep the records they were given. Without a known total (no inventory
+                // in the workspace, streamed input) it counts without a percentage rather than guess from the items so far.
+                WriteProgress(new ProgressRecord(ProgressId, Activity,
+                    (p.Total is long total ? $"{p.Done:N0} of {total:N0} items" : $"{p.Done:N0} copied")
+                    + $" ({p.Verified:N0} verified, {p.Failed:N0} failed), {Bytes(p.BytesVerified)}; {p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
                     { PercentComplete = p.PercentComplete, SecondsRemaining = p.SecondsRemaining });
         }
 

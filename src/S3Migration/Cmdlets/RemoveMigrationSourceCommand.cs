@@ -64,8 +64,11 @@ namespace S3Migration.Cmdlets
                 s3 = S3Session.Open(Connection);
                 var action = SkipBackupCheck ? SourceRemoval.ActionWithoutBackup : SourceRemoval.ActionWithBackup;
                 var run = new RemovalRun();
+                var warned = 0;
                 foreach (var step in Each(ct => new SourceRemoval(s3, options).StepsAsync(workspace, run, ct)))
                 {
+                    // Warnings as they come, before the sources they concern are confirmed (or previewed by -WhatIf).
+                    for (; warned < run.Warnings.Count; warned++) WriteWarning(run.Warnings[warned]);
                     if (step is ConfirmStep<RemovalResult> ask) ask.Confirmed = ShouldProcess(ask.Subject.SourcePath, action);
                     else if (step is ProgressStep p)
                         WriteProgress(new ProgressRecord(5, "Remove-MigrationSource", $"{p.Activity}: {p.Done} of {p.Total} sources, {Bytes(p.Bytes)}")
@@ -80,7 +83,7 @@ namespace S3Migration.Cmdlets
                         WriteError(new ErrorRecord(new InvalidOperationException($"{r.SourcePath}: {r.Notes}"), "SourceDeleteFailed", ErrorCategory.WriteError, r));
                     WriteObject(r);
                 }
-                foreach (var w in run.Warnings) WriteWarning(w);
+                for (; warned < run.Warnings.Count; warned++) WriteWarning(run.Warnings[warned]);
                 var s = run.Summary;
                 WriteVerbose($"Done: {s.ObjectsDeleted} deleted, {s.DeleteMarkers} delete markers, {s.ObjectsKept} kept, {s.ObjectsFailed} failed; " +
                              $"{Bytes(s.BytesReclaimed)} reclaimed ({s.BytesReclaimed} bytes), listing {(s.ListingVerified ? "confirmed every deletion" : "did NOT confirm every deletion")}." +

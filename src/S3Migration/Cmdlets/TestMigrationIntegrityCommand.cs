@@ -172,10 +172,13 @@ namespace S3Migration.Cmdlets
             S3Session? s3 = null;
             try
             {
-                s3 = S3Session.Open(Connection);
-                WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", $"Checking {expected.Count} copies"));
+                s3 = Connect();
                 var checker = new IntegrityChecker(s3, S3ClientFactory.Describe(Connection), options);
-                var (results, summary) = RunAsync(ct => checker.CheckAsync(expected, ct, _piped.Count > 0 ? journaled : null));
+                // A new record every half second, with counts: a long check must show that it moves.
+                var (results, summary) = RunReporting(checker.CheckAsync(expected, StopToken, _piped.Count > 0 ? journaled : null), TimeSpan.FromMilliseconds(500),
+                    () => Progress(3, "Test-MigrationIntegrity", checker.ToCheck == 0
+                        ? $"Listing the destination and source folders of {expected.Count:N0} copies"
+                        : $"{checker.Checked:N0} of {checker.ToCheck:N0} copies checked", checker.ToCheck == 0 ? null : 100 * checker.Checked / checker.ToCheck));
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 summary.ReportPath = IntegrityReports.Write(_workspace, reportPath, results, journaled ?? expected) ?? summary.ReportPath;

@@ -33,6 +33,8 @@ namespace S3Migration.Cmdlets
         [Parameter] public SwitchParameter Download { get; set; }
         [Parameter] public SwitchParameter Unsigned { get; set; }
         [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
+        /// <summary>Retries of a check after throttling, server errors or dropped connections (also in the middle of a body), as Copy-PersonFiles.</summary>
+        [Parameter] [ValidateRange(0, 20)] public int MaxRetries { get; set; } = 5;
 
         private string? _workspace;
 
@@ -52,9 +54,10 @@ namespace S3Migration.Cmdlets
                 var targets = UrlTargets.Of(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), RowIdColumn, UrlDelimiter, journal);
                 WriteVerbose($"Checking {targets.Count} URLs of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
                 if (targets.Count == 0) return;
-                s3 = S3Session.Open(Connection);
+                // The SDK's own retries off, as for the copy: every retry is the checker's policy, and counted.
+                s3 = Connect(sdkRetries: false);
                 http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-                var checker = new UrlChecker(s3, http, new UrlCheckOptions { Download = Download, Unsigned = Unsigned, ThrottleLimit = ThrottleLimit });
+                var checker = new UrlChecker(s3, http, new UrlCheckOptions { Download = Download, Unsigned = Unsigned, ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries });
                 var started = DateTime.UtcNow;
                 var results = RunReporting(checker.CheckAllAsync(targets, StopToken), TimeSpan.FromMilliseconds(250), () =>
                 {
@@ -63,6 +66,7 @@ namespace S3Migration.Cmdlets
                     WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", $"{done} of {targets.Count} URLs, {rate:0.0}/s") { PercentComplete = 100 * done / targets.Count });
                 });
                 WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", "Done") { RecordType = ProgressRecordType.Completed });
+                if (checker.Retries > 0) WriteVerbose($"{checker.Retries} retries after throttling, server errors or dropped connections.");
                 foreach (var r in results) WriteObject(r);
                 var failed = results.Where(r => r.Status != UrlCheckStatus.Ok).ToList();
                 if (failed.Count > 0)

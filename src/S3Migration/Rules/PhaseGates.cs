@@ -47,6 +47,17 @@ namespace S3Migration.Rules
         }
 
         /// <summary>
+        /// The warning of a -WhatIf inside the grace period (<see cref="WhyWaitForGracePeriod"/> said wait): the preview
+        /// shows what would be deleted once the period has passed, which a run without -WhatIf refuses until then.
+        /// </summary>
+        public static string GracePeriodPreview(IReadOnlyCollection<DateTime> copiedAt, int days)
+        {
+            var passes = copiedAt.Max(c => c.ToUniversalTime()).AddDays(days);
+            return $"The {days}-day grace period has not passed: it passes {passes:yyyy-MM-dd HH:mm:ss}Z. This -WhatIf shows what would be deleted once it has; " +
+                   "without -WhatIf, Remove-MigrationSource refuses until then (or with -Force, which skips only the grace period).";
+        }
+
+        /// <summary>
         /// May the cleanup delete this old-layout source? Only when it is unchanged since the copy, its destination is
         /// verified by the one rule, a verified backup of this content exists (unless -SkipBackupCheck), and the people
         /// CSV no longer names it (unless -SkipCsvCheck): a URL the application still serves must not answer 404.

@@ -99,6 +99,17 @@ namespace S3Migration.Workspace
             return (all, planned);
         }
 
+        /// <summary>
+        /// How many objects the workspace's inventory planned to copy (status Planned): the copy's total for its progress
+        /// and migration_summary.json. Null without a whole inventory, or one that cannot be read (the copy goes on without a total).
+        /// </summary>
+        public static long? PlannedCount(string workspace)
+        {
+            if (!Exists(workspace)) return null;
+            try { return Rows(workspace).LongCount(r => r.Status == nameof(MigrationItemStatus.Planned)); }
+            catch (Exception ex) when (ex is MigrationException || ex is IOException || ex is CsvHelperException || ex is UnauthorizedAccessException) { return null; }
+        }
+
         /// <summary>Whether the workspace holds a whole inventory: inventory_checksums.csv and inventory_report.json.</summary>
         public static bool Exists(string workspace) =>
             File.Exists(Path.Combine(workspace, FileName)) && File.Exists(Path.Combine(workspace, ReportFileName));

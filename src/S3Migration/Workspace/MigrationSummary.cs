@@ -22,7 +22,15 @@ namespace S3Migration.Workspace
         public DateTime? EndTime { get; private set; }
         /// <summary>running, completed, cancelled or failed.</summary>
         public string State { get; private set; } = "running";
-        public long TotalFilesToMigrate { get; private set; }
+        /// <summary>
+        /// The files this run has to migrate: the workspace inventory's planned files when there is one, never fewer than
+        /// the items that arrived; null when nothing tells it before the input ends.
+        /// A run that went through its whole input ("completed") had exactly the items that arrived.
+        /// </summary>
+        public long? TotalFilesToMigrate => State == "completed" ? _arrived : KnownTotal is long t ? Math.Max(t, _arrived) : (long?)null;
+        /// <summary>How many files the run has to migrate, from outside its input (the workspace's inventory); null when unknown.</summary>
+        public long? KnownTotal { get; set; }
+        private long _arrived;
         public long FilesCopied { get; private set; }
         public long FilesVerified { get; private set; }
         public long FilesFailed { get; private set; }
@@ -36,7 +44,7 @@ namespace S3Migration.Workspace
         public long Done => FilesVerified + FilesFailed + FilesConflict;
 
         /// <summary>An item to migrate arrived.</summary>
-        public void Planned() => TotalFilesToMigrate++;
+        public void Planned() => _arrived++;
 
         public void Add(MigrationResult r)
         {
@@ -69,7 +77,9 @@ namespace S3Migration.Workspace
             {
                 using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
                 w.WriteStartObject();
-                w.WriteNumber("total_files_to_migrate", TotalFilesToMigrate);
+                // Unknown totals are null, never the count of items received so far: files_remaining must be true.
+                var total = TotalFilesToMigrate;
+                if (total is long known) w.WriteNumber("total_files_to_migrate", known); else w.WriteNull("total_files_to_migrate");
                 w.WriteNumber("files_copied", FilesCopied);
                 w.WriteNumber("files_verified", FilesVerified);
                 w.WriteNumber("files_failed", FilesFailed);
@@ -79,7 +89,7 @@ namespace S3Migration.Workspace
                 w.WriteNumber("files_skipped", FilesSkipped);
                 w.WriteNumber("files_conflict", FilesConflict);
                 w.WriteNumber("files_not_planned", FilesNotPlanned);
-                w.WriteNumber("files_remaining", Math.Max(0, TotalFilesToMigrate - Done));
+                if (total is long all) w.WriteNumber("files_remaining", Math.Max(0, all - Done)); else w.WriteNull("files_remaining");
                 w.WriteNumber("bytes_copied", BytesCopied);
                 w.WriteNumber("bytes_verified", BytesVerified);
                 w.WriteNumber("requests", Requests);

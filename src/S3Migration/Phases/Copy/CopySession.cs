@@ -33,6 +33,7 @@ namespace S3Migration.Phases.Copy
         private CancellationToken _stop;
         private TimeSpan _lastProgress, _lastSummary;
         private bool _disposed;
+        private DateTime _inventoryWritten;
 
         private CopySession(string workspace, MigrationJournal journal, string migrationId)
         {
@@ -63,6 +64,7 @@ namespace S3Migration.Phases.Copy
             if (journal.TornBytes > 0)
                 session.Messages.Warning($"{MigrationJournal.FileName} ended with a row torn by an interrupted run ({journal.TornBytes} bytes); it was cut off. Objects it concerned are checked again.");
             session.Messages.Verbose($"Journal {journal.Path}: {journal.EarlierRows} rows from earlier runs, {journal.Verified.Count} objects verified.");
+            session.RefreshTotal();
             return session;
         }
 
@@ -103,6 +105,22 @@ namespace S3Migration.Phases.Copy
             {
                 Messages.Warning($"The multipart uploads an interrupted run left open ({MultipartUploadLog.FileName}) could not be aborted now ({ex.GetBaseException().Message}); the next run tries again.");
             }
+        }
+
+        /// <summary>
+        /// The run's total from the workspace's inventory (its planned files), read again when the inventory is rewritten:
+        /// an inventory streamed into this copy completes only when its listing ends. Without one the total stays unknown.
+        /// </summary>
+        private void RefreshTotal()
+        {
+            var path = Path.Combine(Workspace, InventoryChecksumsWriter.FileName);
+            var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
+            if (written == _inventoryWritten) return;
+            var planned = InventoryChecksumsWriter.PlannedCount(Workspace);
+            // Not yet readable (its report is written just after it): asked again at the next summary.
+            if (planned == null && written != default) return;
+            _inventoryWritten = written;
+            _summary.KnownTotal = planned;
         }
 
         /// <summary>The result of an item passed through without a copy (counted, not journaled).</summary>
@@ -167,6 +185,7 @@ namespace S3Migration.Phases.Copy
             if (_clock.Elapsed - _lastSummary > TimeSpan.FromSeconds(3))
             {
                 _lastSummary = _clock.Elapsed;
+                RefreshTotal();
                 WriteSummary();
             }
             if (_clock.Elapsed - _lastProgress < TimeSpan.FromMilliseconds(250)) return null;
@@ -234,6 +253,7 @@ namespace S3Migration.Phases.Copy
         {
             if (Finished) return;
             Finished = true;
+            RefreshTotal();
             _summary.Finish(state);
             WriteSummary();
             _journal.Dispose();

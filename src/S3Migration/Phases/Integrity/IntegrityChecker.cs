@@ -35,6 +35,11 @@ namespace S3Migration.Phases.Integrity
         }
 
         public long Requests => _calls.Requests + _lister.Requests;
+        /// <summary>How many copies the run checks one by one (known once the listings are read); 0 before.</summary>
+        public int ToCheck => Volatile.Read(ref _toCheck);
+        /// <summary>How many of them are checked so far: the progress of a long check, read from the pipeline thread.</summary>
+        public int Checked => Volatile.Read(ref _checked);
+        private int _toCheck, _checked;
 
         /// <param name="expected">the copies to check</param>
         /// <param name="known">
@@ -53,8 +58,13 @@ namespace S3Migration.Phases.Integrity
             var sources = _o.SkipSourceCheck && !_o.WatchOldLayout ? new Dictionary<S3Location, SourceObject>() : await listing.PersonFoldersAsync(expected, ct).ConfigureAwait(false);
 
             var checkedCopies = new IntegrityResult[migrated.Count];
+            Volatile.Write(ref _toCheck, migrated.Count);
             await Parallel.ForEachAsync(Enumerable.Range(0, migrated.Count), new ParallelOptions { MaxDegreeOfParallelism = _o.ThrottleLimit, CancellationToken = ct },
-                async (i, token) => checkedCopies[i] = await CheckOneAsync(migrated[i], destinations, sources, token).ConfigureAwait(false)).ConfigureAwait(false);
+                async (i, token) =>
+                {
+                    checkedCopies[i] = await CheckOneAsync(migrated[i], destinations, sources, token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _checked);
+                }).ConfigureAwait(false);
             var list = checkedCopies.ToList();
 
             foreach (var e in expected.Where(e => !e.Migrated))

@@ -83,7 +83,13 @@ namespace S3Migration.Phases.Removal
                 var (candidates, notEligible, already) = RemovalCandidates.Select(workspace, _o.Only, rows);
                 if (already > 0) run.Verbose.Add($"{already} sources were deleted by an earlier run ({DeletionJournal.FileName}) and are skipped.");
                 if (PhaseGates.WhyWaitForGracePeriod(candidates.Select(c => c.Timestamp).ToList(), _o.GracePeriodDays, _o.Force, _o.Now) is { } wait)
-                    throw new MigrationException("GracePeriodNotElapsed", MigrationErrorKind.InvalidArgument, wait, target: candidates.Max(c => c.Timestamp.ToUniversalTime()));
+                {
+                    // -WhatIf is how an operator asks what would be deleted: inside the grace period it previews, with a
+                    // warning; only a run that would delete refuses.
+                    if (!_o.DryRun)
+                        throw new MigrationException("GracePeriodNotElapsed", MigrationErrorKind.InvalidArgument, wait, target: candidates.Max(c => c.Timestamp.ToUniversalTime()));
+                    run.Warnings.Add(PhaseGates.GracePeriodPreview(candidates.Select(c => c.Timestamp).ToList(), _o.GracePeriodDays));
+                }
                 var manifest = RemovalInputs.LoadManifest(workspace, _o.SkipBackupCheck);
                 var csvPath = RemovalInputs.ResolveCsv(workspace, _o.CsvPath, _o.SkipCsvCheck, _o.DryRun);
                 // Opened before any check, so a second run on the same workspace stops here, not after its checks.

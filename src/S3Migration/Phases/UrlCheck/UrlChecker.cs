@@ -58,6 +58,8 @@ namespace S3Migration.Phases.UrlCheck
         /// <summary>GET the content and compare its MD5 with the journal's.</summary>
         public bool Download { get; set; }
         public int ThrottleLimit { get; set; } = 16;
+        /// <summary>Retries of a check after throttling, 5xx answers, timeouts or a connection reset (also in the middle of a body), as Copy-PersonFiles.</summary>
+        public int MaxRetries { get; set; } = 5;
     }
 
     /// <summary>
@@ -70,13 +72,21 @@ namespace S3Migration.Phases.UrlCheck
         private readonly IAmazonS3? _s3;
         private readonly HttpClient? _http;
         private readonly UrlCheckOptions _o;
+        private readonly RetryPolicy _retry;
         private int _done;
 
         public UrlChecker(S3Session? s3, HttpClient? http, UrlCheckOptions options) : this(s3?.Client, http, options) { }
 
-        public UrlChecker(IAmazonS3? s3, HttpClient? http, UrlCheckOptions options) { _s3 = s3; _http = http; _o = options; }
+        /// <param name="s3">a client without the SDK's own retries (S3ClientFactory sdkRetries: false): every retry is <see cref="RetryPolicy"/>'s, and counted</param>
+        public UrlChecker(IAmazonS3? s3, HttpClient? http, UrlCheckOptions options)
+        {
+            _s3 = s3; _http = http; _o = options;
+            _retry = new RetryPolicy(options.MaxRetries);
+        }
 
         public int Done => Volatile.Read(ref _done);
+        /// <summary>Retries made so far, by every check.</summary>
+        public int Retries => _retry.Retries;
 
         /// <summary>
         /// Checks every target, at most ThrottleLimit at a time; the results keep the targets' order. Every target is
@@ -98,10 +108,18 @@ namespace S3Migration.Phases.UrlCheck
             if (url == null) { r.Status = UrlCheckStatus.NotS3Url; r.Notes = "not an S3 URL"; return r; }
             try
             {
-                if (_o.Unsigned && url.Form != S3UrlForm.S3Uri) await UnsignedAsync(r, text, ct).ConfigureAwait(false);
-                else await SignedAsync(r, ct).ConfigureAwait(false);
+                // The copy's retry policy, around the whole check: a request, and with -Download its body and hash, so a
+                // connection reset in the middle of a body is tried again rather than reported as an Error.
+                await _retry.RunAsync(async () =>
+                {
+                    Reset(r);
+                    if (_o.Unsigned && url.Form != S3UrlForm.S3Uri) await UnsignedAsync(r, text, ct).ConfigureAwait(false);
+                    else await SignedAsync(r, ct).ConfigureAwait(false);
+                    return true;
+                }, new RetryCount(), ct).ConfigureAwait(false);
             }
             catch (AmazonS3Exception ex) { r.StatusCode = (int)ex.StatusCode; r.Notes = ex.ErrorCode ?? ex.StatusCode.ToString(); }
+            catch (HttpRequestException ex) when (ex.StatusCode is HttpStatusCode code) { r.StatusCode = (int)code; r.Notes = $"{(int)code} {code}, also after {_o.MaxRetries} retries"; }
             catch (Exception ex) when (S3Errors.IsConnectionFailure(ex) && !ct.IsCancellationRequested) { r.StatusCode = 0; r.Notes = "no answer: " + ex.GetBaseException().Message; }
             r.Status = r.StatusCode switch
             {
@@ -120,9 +138,10 @@ namespace S3Migration.Phases.UrlCheck
             if (_o.Download)
             {
                 using var get = await _s3!.GetObjectAsync(new GetObjectRequest { BucketName = r.Bucket, Key = r.Key }, ct).ConfigureAwait(false);
+                Whole(get.ETag);
                 r.StatusCode = (int)get.HttpStatusCode;
                 r.Size = get.ContentLength;
-                Compare(r, await Md5Async(get.ResponseStream, ct).ConfigureAwait(false));
+                Compare(r, await Md5Async(get.ResponseStream, get.ContentLength, ct).ConfigureAwait(false));
                 return;
             }
             var head = await _s3!.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = r.Bucket, Key = r.Key }, ct).ConfigureAwait(false);
@@ -136,9 +155,30 @@ namespace S3Migration.Phases.UrlCheck
             using var response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             r.StatusCode = (int)response.StatusCode;
             r.Size = response.Content.Headers.ContentLength;
+            // Throttling and 5xx answers are transient, as for a signed request (RetryPolicy.IsTransient): tried again.
+            if (r.StatusCode == 429 || r.StatusCode == 500 || r.StatusCode == 502 || r.StatusCode == 503 || r.StatusCode == 504)
+                throw new HttpRequestException($"{r.StatusCode} {response.StatusCode}", null, response.StatusCode);
             if (_o.Download && response.StatusCode == HttpStatusCode.OK)
+            {
+                Whole(response.Headers.ETag?.Tag);
                 using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-                    Compare(r, await Md5Async(body, ct).ConfigureAwait(false));
+                    Compare(r, await Md5Async(body, r.Size, ct).ConfigureAwait(false));
+            }
+        }
+
+        /// <summary>
+        /// Every S3 answer with an object's content carries its ETag; one without it was cut short on the way (a dropped
+        /// connection can read as an empty 200), and is tried again like any dropped connection, never hashed as content.
+        /// </summary>
+        private static void Whole(string? etag)
+        {
+            if (string.IsNullOrEmpty(etag)) throw new IOException("the answer carried no ETag: the connection was cut before the object's headers");
+        }
+
+        /// <summary>Forgets what a failed attempt found, before the next one.</summary>
+        private static void Reset(UrlCheckResult r)
+        {
+            r.StatusCode = 0; r.Size = null; r.ActualMd5 = ""; r.Md5Match = null; r.Notes = "";
         }
 
         private static void Compare(UrlCheckResult r, string actual)
@@ -148,7 +188,24 @@ namespace S3Migration.Phases.UrlCheck
             if (r.ExpectedMd5.Length == 0) r.Notes = "the journal records no MD5 for this file, so its content was not compared";
         }
 
-        private static async Task<string> Md5Async(Stream body, CancellationToken ct) =>
-            Hex.Lower(await MD5.HashDataAsync(body, ct).ConfigureAwait(false));
+        /// <summary>
+        /// The MD5 of a whole body. A body that ends before its Content-Length (a connection cut in the middle can read as
+        /// an early end, not an error) is an IOException, which the retry policy tries again, never a content Mismatch.
+        /// </summary>
+        private static async Task<string> Md5Async(Stream body, long? length, CancellationToken ct)
+        {
+            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(), ct).ConfigureAwait(false)) > 0)
+            {
+                md5.AppendData(buffer, 0, read);
+                total += read;
+            }
+            if (length is long expected && expected >= 0 && total != expected)
+                throw new IOException($"the body ended after {total} of {expected} bytes");
+            return Hex.Lower(md5.GetHashAndReset());
+        }
     }
 }
