@@ -18,7 +18,7 @@ namespace S3Migration.Cmdlets
     /// storage class, keys kept. The work is SourceBackup's; this class binds parameters, asks ShouldProcess, and
     /// writes results, errors and progress from the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsData.Backup, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Backup, "MigrationSource", HelpUri = HelpLinks.Backup, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(BackupResult))]
     public sealed class BackupMigrationSourceCommand : S3CmdletBase
     {

@@ -17,7 +17,7 @@ namespace S3Migration.Cmdlets
     /// -WorkspacePath it records the CSV as the people CSV the migration serves (migration_state.json), which the
     /// cleanup and the restore check.
     /// </summary>
-    [Cmdlet(VerbsData.Backup, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Backup, "OutputCsv", HelpUri = HelpLinks.PeopleCsv, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(CsvBackupInfo))]
     public sealed class BackupOutputCsvCommand : S3CmdletBase
     {

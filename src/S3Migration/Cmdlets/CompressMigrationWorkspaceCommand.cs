@@ -16,7 +16,7 @@ namespace S3Migration.Cmdlets
     /// written and uploaded goes into archive_record.json in the workspace. The rules live in WorkspaceArchive,
     /// ArchivedCsvBackups, ArchiveRecord and BackupUploader.
     /// </summary>
-    [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Compress, "MigrationWorkspace", HelpUri = HelpLinks.Closing, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(ArchiveResult))]
     public sealed class CompressMigrationWorkspaceCommand : S3CmdletBase
     {

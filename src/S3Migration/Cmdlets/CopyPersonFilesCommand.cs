@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     /// Copies run concurrently (up to -ThrottleLimit) in the copy session; results, journal rows, progress and errors are
     /// written from the pipeline thread only, as each copy completes.
     /// </summary>
-    [Cmdlet(VerbsCommon.Copy, "PersonFiles", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Copy, "PersonFiles", HelpUri = HelpLinks.Copy, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(MigrationResult))]
     public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
     {

@@ -14,7 +14,7 @@ using S3Migration.Workspace;
 namespace S3Migration.Cmdlets
 {
     /// <summary>Get-MigrationInventory: lists a bucket and plans every object's move; writes nothing to S3.</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationInventory", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Get, "MigrationInventory", HelpUri = HelpLinks.Inventory, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(MigrationItem))]
     public sealed class GetMigrationInventoryCommand : S3CmdletBase
     {

@@ -15,7 +15,7 @@ namespace S3Migration.Cmdlets
     /// longer names, after the grace period. The work is Phases/Removal's and the decisions Rules/PhaseGates'; this binds
     /// parameters, asks ShouldProcess per source, shows progress and writes the output, on the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Remove, "MigrationSource", HelpUri = HelpLinks.Removal, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RemovalResult))]
     public sealed class RemoveMigrationSourceCommand : S3CmdletBase
     {

@@ -17,7 +17,7 @@ namespace S3Migration.Cmdlets
     /// Test-MigrationIntegrity: is every migrated file where it should be, byte for byte? Takes Copy-PersonFiles'
     /// results from the pipeline, or reads the journal of -WorkspacePath (the daily and weekly checks). Reads only.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MigrationIntegrity", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationIntegrity", HelpUri = HelpLinks.Integrity, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(IntegrityResult), typeof(IntegritySummary))]
     public sealed class TestMigrationIntegrityCommand : S3CmdletBase
     {

@@ -16,7 +16,7 @@ namespace S3Migration.Cmdlets
     /// Test-OutputCsvUrl: checks every URL of the people CSV with a HEAD request (a GET and an MD5 comparison with
     /// -Download) and says which person each failure belongs to (plan phases 3 and 4). Reads only.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "OutputCsvUrl", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "OutputCsvUrl", HelpUri = HelpLinks.PeopleCsv, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(UrlCheckResult))]
     public sealed class TestOutputCsvUrlCommand : S3CmdletBase
     {

@@ -18,7 +18,7 @@ namespace S3Migration.Cmdlets
     /// before each deletion unless -Confirm:$false. The work is Phases/Rollback's and the decision Rules/PhaseGates';
     /// this binds parameters, asks ShouldProcess, shows progress and writes the output, on the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Undo, "Migration", HelpUri = HelpLinks.Integrity, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RollbackResult))]
     public sealed class UndoMigrationCommand : S3CmdletBase
     {
