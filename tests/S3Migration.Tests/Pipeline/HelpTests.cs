@@ -85,6 +85,23 @@ public class HelpTests
         Assert.All(cmdlets, c => Assert.True(text.Contains(c), $"about_S3Migration does not name {c}"));
     }
 
+    [Fact]
+    public void README_and_the_help_point_only_inside_the_repository_or_to_https()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var help = File.ReadAllText(Path.Combine(RepoPaths.Root, "en-US", "S3Migration.dll-Help.xml"));
+        // The module stands alone: nothing names a file beside the repository.
+        Assert.DoesNotContain("../", readme);
+        Assert.DoesNotContain("DESIGN.md", readme + help);
+        foreach (Match link in Regex.Matches(readme, @"\]\(([^)#\s]+)(#[^)]*)?\)"))
+        {
+            var target = link.Groups[1].Value;
+            if (target.StartsWith("https://")) continue;
+            Assert.True(File.Exists(Path.Combine(RepoPaths.Root, target)) || Directory.Exists(Path.Combine(RepoPaths.Root, target)),
+                $"README links to {target}, which is not in the repository");
+        }
+    }
+
     /// <summary>GitHub's anchor for a heading: lower case, punctuation other than '-' dropped, spaces to '-'.</summary>
     private static string GitHubAnchor(string heading) =>
         Regex.Replace(heading.ToLowerInvariant(), @"[^\p{L}\p{N}\- _]", "").Replace(' ', '-');
