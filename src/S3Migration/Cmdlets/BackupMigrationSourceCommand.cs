@@ -25,7 +25,7 @@ namespace S3Migration.Cmdlets
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("Bucket")]
         [ValidateNotNullOrEmpty]
-        public string SourceBucket { get; set; } = "";
+        [ValidateBucketName] public string SourceBucket { get; set; } = "";
 
         [Parameter]
         [Alias("Prefix")]
@@ -33,7 +33,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        public string BackupBucket { get; set; } = "";
+        [ValidateBucketName] public string BackupBucket { get; set; } = "";
 
         [Parameter]
         public string? BackupPrefix { get; set; }
@@ -49,7 +49,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateRange(1, 256)]

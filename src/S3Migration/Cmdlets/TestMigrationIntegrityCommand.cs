@@ -21,9 +21,9 @@ namespace S3Migration.Cmdlets
     [OutputType(typeof(IntegrityResult), typeof(IntegritySummary))]
     public sealed class TestMigrationIntegrityCommand : S3CmdletBase
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? SourceBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? TargetBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetKey { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
@@ -50,7 +50,7 @@ namespace S3Migration.Cmdlets
 
         /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         /// <summary>
         /// Write the verification report (CSV) to this new file instead of the workspace's
