@@ -38,6 +38,8 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
+            # Get-Help -Online goes to this project's README sections (src/S3Migration/Cmdlets/HelpLinks.cs).
+            ProjectUri   = 'https://github.com/s3migration/S3Migration'
             Tags         = @('S3', 'AWS', 'Migration', 'Storage', 'PSEdition_Core')
             ReleaseNotes = 'Inventory and plan, verified resumable copy, integrity check, rollback and certificate, and the people CSV: backup, atomic URL rewrite, restore and URL checks; the Glacier backup of the source, the safe removal of the old layout, the workspace archive and the final report.'
         }

@@ -17,14 +17,14 @@ namespace S3Migration.Cmdlets
     /// storage class, keys kept. The work is SourceBackup's; this class binds parameters, asks ShouldProcess, and
     /// writes results, errors and progress from the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsData.Backup, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Backup, "MigrationSource", HelpUri = HelpLinks.Backup, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(BackupResult))]
     public sealed class BackupMigrationSourceCommand : S3CmdletBase
     {
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("Bucket")]
         [ValidateNotNullOrEmpty]
-        public string SourceBucket { get; set; } = "";
+        [ValidateBucketName] public string SourceBucket { get; set; } = "";
 
         [Parameter]
         [Alias("Prefix")]
@@ -32,7 +32,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        public string BackupBucket { get; set; } = "";
+        [ValidateBucketName] public string BackupBucket { get; set; } = "";
 
         [Parameter]
         public string? BackupPrefix { get; set; }
@@ -48,7 +48,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateRange(1, 256)]

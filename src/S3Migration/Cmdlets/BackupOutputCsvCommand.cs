@@ -17,7 +17,7 @@ namespace S3Migration.Cmdlets
     /// -WorkspacePath it records the CSV as the people CSV the migration serves (migration_state.json), which the
     /// cleanup and the restore check.
     /// </summary>
-    [Cmdlet(VerbsData.Backup, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Backup, "OutputCsv", HelpUri = HelpLinks.PeopleCsv, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(CsvBackupInfo))]
     public sealed class BackupOutputCsvCommand : S3CmdletBase
     {
@@ -30,11 +30,11 @@ namespace S3Migration.Cmdlets
         [Parameter] [ValidateNotNullOrEmpty] public string? BackupFolder { get; set; }
 
         /// <summary>With -Bucket, the three files are uploaded under -Prefix and each upload is checked.</summary>
-        [Parameter] [ValidateNotNullOrEmpty] public string? Bucket { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] public string? Bucket { get; set; }
         [Parameter] public string Prefix { get; set; } = "backups/";
 
         /// <summary>The migration's workspace: the CSV is recorded there as the one the migration serves.</summary>
-        [Parameter] [ValidateNotNullOrEmpty] public string? WorkspacePath { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         protected override void EndProcessing()
         {

@@ -16,18 +16,18 @@ namespace S3Migration.Cmdlets
     /// written and uploaded goes into archive_record.json in the workspace. The rules live in WorkspaceArchive,
     /// ArchivedCsvBackups, ArchiveRecord and BackupUploader.
     /// </summary>
-    [Cmdlet(VerbsData.Compress, "MigrationWorkspace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsData.Compress, "MigrationWorkspace", HelpUri = HelpLinks.Closing, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(ArchiveResult))]
     public sealed class CompressMigrationWorkspaceCommand : S3CmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         /// <summary>The zip to write; archive/migration_workspace_YYYYMMDD_HHMMSS.zip in the workspace by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? DestinationPath { get; set; }
 
-        [Parameter] [ValidateNotNullOrEmpty] public string? UploadBucket { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] public string? UploadBucket { get; set; }
 
         /// <summary>The object key; migration-archives/&lt;file name&gt; by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? UploadKey { get; set; }

@@ -13,13 +13,13 @@ namespace S3Migration.Cmdlets
     /// Copies run concurrently (up to -ThrottleLimit) in the copy session; results, journal rows, progress and errors are
     /// written from the pipeline thread only, as each copy completes.
     /// </summary>
-    [Cmdlet(VerbsCommon.Copy, "PersonFiles", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Copy, "PersonFiles", HelpUri = HelpLinks.Copy, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(MigrationResult))]
     public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] public string SourceBucket { get; set; } = "";
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] [ValidateBucketName] public string SourceBucket { get; set; } = "";
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("key"), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? TargetBucket { get; set; }
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("target_key"), AllowEmptyString] public string TargetKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ETag { get; set; }
@@ -32,8 +32,8 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
         /// <summary>For inventory Conflicts: TargetDiffers may be replaced with -Force; SharedTarget never is.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ConflictKind { get; set; }
-        [Parameter(Mandatory = true), ValidateNotNullOrEmpty] public string WorkspacePath { get; set; } = "";
-        [Parameter, ValidateNotNullOrEmpty] public string? DestinationBucket { get; set; }
+        [Parameter(Mandatory = true), ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [Parameter, ValidateNotNullOrEmpty] [ValidateBucketName] public string? DestinationBucket { get; set; }
         [Parameter, ValidateSet("AES256", "aws:kms")] public string? ServerSideEncryption { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string? KmsKeyId { get; set; }
         [Parameter, ValidateSet("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")]

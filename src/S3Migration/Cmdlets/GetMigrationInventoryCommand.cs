@@ -14,14 +14,14 @@ using S3Migration.Workspace;
 namespace S3Migration.Cmdlets
 {
     /// <summary>Get-MigrationInventory: lists a bucket and plans every object's move; writes nothing to S3.</summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationInventory", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Get, "MigrationInventory", HelpUri = HelpLinks.Inventory, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(MigrationItem))]
     public sealed class GetMigrationInventoryCommand : S3CmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
-        public string Bucket { get; set; } = "";
+        [ValidateBucketName] public string Bucket { get; set; } = "";
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("KeyPrefix")]
@@ -37,7 +37,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string? DestinationBucket { get; set; }
+        [ValidateBucketName] public string? DestinationBucket { get; set; }
 
         [Parameter]
         public string? DestinationPrefix { get; set; }
@@ -58,7 +58,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         protected override void ProcessRecord()
         {

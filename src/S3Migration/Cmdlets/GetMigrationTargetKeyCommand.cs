@@ -9,7 +9,7 @@ namespace S3Migration.Cmdlets
     /// Get-MigrationTargetKey: the naming rule for the application's upload path. Given a row id, a name and a
     /// file name, it returns the file type and the target key, from the same code the inventory uses.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "MigrationTargetKey")]
+    [Cmdlet(VerbsCommon.Get, "MigrationTargetKey", HelpUri = HelpLinks.NamingRules)]
     [OutputType(typeof(MigrationTarget))]
     public sealed class GetMigrationTargetKeyCommand : MigrationCmdletBase
     {

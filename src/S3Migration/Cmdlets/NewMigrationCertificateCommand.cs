@@ -8,13 +8,13 @@ namespace S3Migration.Cmdlets
     /// New-MigrationCertificate: the migration certificate and summary document for sign-off (Markdown and HTML),
     /// generated from the workspace files, never typed by hand.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "MigrationCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "MigrationCertificate", HelpUri = HelpLinks.Integrity, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(MigrationCertificate))]
     public sealed class NewMigrationCertificateCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateNotNullOrEmpty]

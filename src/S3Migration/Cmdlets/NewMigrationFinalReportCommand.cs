@@ -11,13 +11,13 @@ namespace S3Migration.Cmdlets
     /// deletion figures, every leftover of the old layout, the verdict, and lessons learned from the journal (FinalReport,
     /// LessonsLearned). The verdict is PhaseGates.FinalReportVerdict's: never Closed while anything is unaccounted for.
     /// </summary>
-    [Cmdlet(VerbsCommon.New, "MigrationFinalReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsCommon.New, "MigrationFinalReport", HelpUri = HelpLinks.Closing, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(FinalReport))]
     public sealed class NewMigrationFinalReportCommand : MigrationCmdletBase
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         /// <summary>The report file; final_report.md in the workspace by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }

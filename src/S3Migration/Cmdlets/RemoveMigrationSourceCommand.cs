@@ -15,16 +15,16 @@ namespace S3Migration.Cmdlets
     /// longer names, after the grace period. The work is Phases/Removal's and the decisions Rules/PhaseGates'; this binds
     /// parameters, asks ShouldProcess per source, shows progress and writes the output, on the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "MigrationSource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Remove, "MigrationSource", HelpUri = HelpLinks.Removal, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RemovalResult))]
     public sealed class RemoveMigrationSourceCommand : S3CmdletBase
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         /// <summary>With SourceKey, from the pipeline (e.g. Test-MigrationIntegrity results): limits the run to these sources.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? SourceBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
 
         [Parameter] [ValidateRange(0, 3650)] public int GracePeriodDays { get; set; } = 30;

@@ -12,7 +12,7 @@ namespace S3Migration.Cmdlets
     /// takes the backup of the first Update-OutputCsv, the CSV as it was before any URL was rewritten. With a workspace
     /// it refuses, unless -Force, a backup whose URLs name objects the cleanup deleted (they would answer 404).
     /// </summary>
-    [Cmdlet(VerbsData.Restore, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
+    [Cmdlet(VerbsData.Restore, "OutputCsv", HelpUri = HelpLinks.PeopleCsv, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = WorkspaceSet)]
     [OutputType(typeof(CsvRestoreResult))]
     public sealed class RestoreOutputCsvCommand : MigrationCmdletBase
     {
@@ -23,7 +23,7 @@ namespace S3Migration.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = WorkspaceSet)]
         [Parameter(ParameterSetName = BackupSet)]
         [ValidateNotNullOrEmpty]
-        public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = BackupSet)]
         [Alias("CsvPath")]

@@ -8,7 +8,7 @@ namespace S3Migration.Cmdlets
     /// Test-MigrationArchive: proves an archive made by Compress-MigrationWorkspace, years later if need be: the zip
     /// against its .sha256 side file and every entry against SHA256SUMS. Reads only.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MigrationArchive")]
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationArchive", HelpUri = HelpLinks.Closing)]
     [OutputType(typeof(ArchiveVerification), typeof(ArchiveEntryCheck))]
     public sealed class TestMigrationArchiveCommand : MigrationCmdletBase
     {

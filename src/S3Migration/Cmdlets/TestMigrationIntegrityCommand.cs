@@ -17,13 +17,13 @@ namespace S3Migration.Cmdlets
     /// Test-MigrationIntegrity: is every migrated file where it should be, byte for byte? Takes Copy-PersonFiles'
     /// results from the pipeline, or reads the journal of -WorkspacePath (the daily and weekly checks). Reads only.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MigrationIntegrity", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "MigrationIntegrity", HelpUri = HelpLinks.Integrity, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(IntegrityResult), typeof(IntegritySummary))]
     public sealed class TestMigrationIntegrityCommand : S3CmdletBase
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? SourceBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("key", "old_s3_path")] public string? SourceKey { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? TargetBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("target_key", "new_s3_path")] public string? TargetKey { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_size")] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("md5_hash")] public string? Md5 { get; set; }
@@ -50,7 +50,7 @@ namespace S3Migration.Cmdlets
 
         /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         /// <summary>
         /// Write the verification report (CSV) to this new file instead of the workspace's

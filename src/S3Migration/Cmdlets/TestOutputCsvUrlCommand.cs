@@ -16,7 +16,7 @@ namespace S3Migration.Cmdlets
     /// Test-OutputCsvUrl: checks every URL of the people CSV with a HEAD request (a GET and an MD5 comparison with
     /// -Download) and says which person each failure belongs to (plan phases 3 and 4). Reads only.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "OutputCsvUrl", DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsDiagnostic.Test, "OutputCsvUrl", HelpUri = HelpLinks.PeopleCsv, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(UrlCheckResult))]
     public sealed class TestOutputCsvUrlCommand : S3CmdletBase
     {
@@ -26,7 +26,7 @@ namespace S3Migration.Cmdlets
         public string Path { get; set; } = "";
 
         /// <summary>The copy's workspace: its journal gives the MD5 that -Download compares, and the buckets of the migration.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] public string? WorkspacePath { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
         [Parameter] public Hashtable? UrlColumn { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? UrlDelimiter { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }

@@ -18,13 +18,13 @@ namespace S3Migration.Cmdlets
     /// before each deletion unless -Confirm:$false. The work is Phases/Rollback's and the decision Rules/PhaseGates';
     /// this binds parameters, asks ShouldProcess, shows progress and writes the output, on the pipeline thread.
     /// </summary>
-    [Cmdlet(VerbsCommon.Undo, "Migration", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
+    [Cmdlet(VerbsCommon.Undo, "Migration", HelpUri = HelpLinks.Integrity, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(RollbackResult))]
     public sealed class UndoMigrationCommand : S3CmdletBase
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
-        public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateRange(0, 20)]

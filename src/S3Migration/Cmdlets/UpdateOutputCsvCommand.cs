@@ -17,7 +17,7 @@ namespace S3Migration.Cmdlets
     /// card's pipeline (... | Test-MigrationIntegrity | Update-OutputCsv -Path c) it rewrites only what arrives verified;
     /// alone, from -WorkspacePath, every copy the journal verified.
     /// </summary>
-    [Cmdlet(VerbsData.Update, "OutputCsv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "OutputCsv", HelpUri = HelpLinks.PeopleCsv, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(CsvUrlChange), typeof(CsvUpdateComparison))]
     public sealed class UpdateOutputCsvCommand : MigrationCmdletBase
     {
@@ -32,7 +32,7 @@ namespace S3Migration.Cmdlets
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
 
         /// <summary>
         /// Objects from the pipeline, read by property name: SourceBucket, SourceKey, Status and WorkspacePath, as

@@ -155,11 +155,24 @@ namespace S3Migration.PeopleCsv
             return value;
         }
 
+        /// <summary>
+        /// The error for a people CSV path that is no file: a folder is named as one (CsvPathIsFolder), anything else
+        /// does not exist (CsvNotFound). <paramref name="more"/> follows as a sentence of its own.
+        /// </summary>
+        public static MigrationException NotAFile(string path, string parameter, string more = "")
+        {
+            var tail = more.Length > 0 ? " " + more : "";
+            return Directory.Exists(path)
+                ? new MigrationException("CsvPathIsFolder", MigrationErrorKind.InvalidArgument,
+                    $"The people CSV '{path}' is a folder, not a file. Check {parameter}: give the CSV file itself, such as '{System.IO.Path.Combine(path, "output.csv")}'.{tail}", target: path)
+                : new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{path}' does not exist. Check {parameter}.{tail}", target: path);
+        }
+
         /// <summary>The file's bytes, read while holding a shared lock, so a writer that locks the file is noticed.</summary>
         public static byte[] ReadLocked(string path)
         {
             if (!File.Exists(path))
-                throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{path}' does not exist. Check -Path.", target: path);
+                throw NotAFile(path, "-Path");
             try
             {
                 using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

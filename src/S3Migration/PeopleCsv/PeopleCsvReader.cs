@@ -24,7 +24,7 @@ namespace S3Migration.PeopleCsv
         {
             var column = string.IsNullOrWhiteSpace(rowIdColumn) ? DefaultRowIdColumn : rowIdColumn!;
             if (!File.Exists(path))
-                throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{path}' does not exist. Check -CsvPath.", target: path);
+                throw CsvText.NotAFile(path, "-CsvPath");
             var config = new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = true };
             var rows = new Dictionary<string, PersonRow>(StringComparer.Ordinal);
             try

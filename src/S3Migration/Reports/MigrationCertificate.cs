@@ -30,7 +30,8 @@ namespace S3Migration.Reports
         public string MarkdownPath { get; set; } = "";
         public string HtmlPath { get; set; } = "";
 
-        public override string ToString() => $"{FilesMigrated} files ({BytesMigrated} bytes) migrated; {FailuresUnresolved} failures and {ConflictsUnresolved} conflicts unresolved";
+        public override string ToString() =>
+            $"{Plural.Of(FilesMigrated, "file")} ({Plural.Of(BytesMigrated, "byte")}) migrated; {Plural.Of(FailuresUnresolved, "failure")} and {Plural.Of(ConflictsUnresolved, "conflict")} unresolved";
 
         /// <summary>Computes the figures and writes migration_certificate.md and .html into the workspace.</summary>
         public static MigrationCertificate Create(string workspace, string title)

@@ -37,7 +37,7 @@ namespace S3Migration.S3
                     "No AWS credentials were found. Pass -ProfileName or -Credential, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE).", ex, bucket);
             if (IsConnectionFailure(ex))
                 return new MigrationException("EndpointUnreachable", MigrationErrorKind.Connection,
-                    $"Could not reach {where}: {Innermost(ex).Message} Check -EndpointUrl, -Region and the network.", ex, bucket);
+                    $"Could not reach {where}: {Sentence(Innermost(ex).Message)}{HttpHint(ex, where)} Check -EndpointUrl, -Region and the network.", ex, bucket);
             return new MigrationException("S3Error", MigrationErrorKind.ResourceUnavailable,
                 $"Listing bucket '{bucket}' at {where} failed: {ex.Message}", ex, bucket);
         }
@@ -57,6 +57,32 @@ namespace S3Migration.S3
                     || e is System.Threading.Tasks.TaskCanceledException && !((System.Threading.Tasks.TaskCanceledException)e).CancellationToken.IsCancellationRequested)
                     return true;
             return false;
+        }
+
+        /// <summary>
+        /// An https endpoint whose TLS handshake failed is most often a plain-http server (moto, MinIO in a lab) on that
+        /// port: say so, with the URL to try.
+        /// </summary>
+        private static string HttpHint(Exception ex, string where)
+        {
+            if (!where.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || !IsTlsFailure(ex)) return "";
+            return $" The TLS handshake failed: is this an http endpoint? Then use -EndpointUrl {"http://" + where.Substring("https://".Length).TrimEnd('/')}.";
+        }
+
+        private static bool IsTlsFailure(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+                if (e is System.Security.Authentication.AuthenticationException
+                    || e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+                    return true;
+            return false;
+        }
+
+        /// <summary>A message as a sentence of its own: trimmed, ending in a full stop.</summary>
+        private static string Sentence(string message)
+        {
+            var m = message.Trim();
+            return m.Length == 0 || m.EndsWith(".") || m.EndsWith("!") || m.EndsWith("?") ? m : m + ".";
         }
 
         private static Exception Innermost(Exception ex)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 using S3Migration.Tests.Infrastructure;
 
 namespace S3Migration.Tests.Pipeline;
@@ -75,5 +76,25 @@ public class DemoTests
         }
         }
         finally { foreach (var ws in made) try { Directory.Delete(ws, true); } catch (IOException) { } }
+    }
+
+    [SkippableFact]
+    public void The_demo_prints_its_phases_in_order_and_says_the_open_report_is_expected()
+    {
+        Skip.If(PwshProcess.Locate(out var whyNot) == null, whyNot + ": the demo's printed output is read from a pwsh process");
+        using var dir = new TempDir();
+        using var pwsh = PwshProcess.Start("& ./examples/Demo.ps1 -WorkspacePath $env:DEMO_WS | Out-Null",
+            new Dictionary<string, string> { ["DEMO_WS"] = dir.Path });
+        Assert.True(pwsh.WaitForExit(TimeSpan.FromMinutes(5)), pwsh.Output);
+        var output = pwsh.Output;
+        Assert.True(pwsh.ExitCode == 0, output);
+        var phases = Regex.Matches(output, @"^== Phase (\d)", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+        Assert.Equal(new[] { 1, 1, 1, 2, 2, 3, 4, 5 }, phases);
+        // The tampering is deliberate, and the open report says so rather than leaving the reader alarmed.
+        var verdict = output.IndexOf("The migration is NOT closed", StringComparison.Ordinal);
+        Assert.True(verdict > 0, output);
+        var after = output[verdict..];
+        Assert.Contains("This is expected here: the demo seeded orphans", after);
+        Assert.Contains("tampered with 101_Ada_Lovelace/lecture.mp3's copy on purpose", after);
     }
 }

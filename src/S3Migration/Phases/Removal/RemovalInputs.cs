@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using S3Migration.Model;
+using S3Migration.PeopleCsv;
 using S3Migration.Workspace;
 
 namespace S3Migration.Phases.Removal
@@ -37,7 +38,7 @@ namespace S3Migration.Phases.Removal
                 var full = Path.GetFullPath(csvPath);
                 // A mistyped path is never recorded: the workspace would refuse the right one afterwards.
                 if (!File.Exists(full))
-                    throw new MigrationException("CsvNotFound", MigrationErrorKind.NotFound, $"The people CSV '{full}' does not exist. Check -CsvPath. Nothing was deleted or recorded.", target: full);
+                    throw CsvText.NotAFile(full, "-CsvPath", "Nothing was deleted or recorded.");
                 // -WhatIf writes nothing: the state is only asked (RecordCsv refuses another CSV before it writes).
                 if (!dryRun || MigrationState.Load(workspace).CsvPath != null) MigrationState.RecordCsv(workspace, full);
                 return full;

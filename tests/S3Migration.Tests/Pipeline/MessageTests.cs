@@ -1,0 +1,114 @@
+using System.Net;
+using S3Migration.Reports;
+using S3Migration.Tests.Infrastructure;
+
+namespace S3Migration.Tests.Pipeline;
+
+/// <summary>
+/// What a user reads when a command is given something wrong: each message says what is wrong in the user's own
+/// terms and what to give instead. All of these fail before any S3 request, or against loopback servers started here.
+/// </summary>
+public class MessageTests
+{
+    private static readonly Dictionary<string, object?> Anonymous = new() { ["cred"] = new Amazon.Runtime.BasicAWSCredentials("testing", "testing") };
+
+    private static string StoppingMessage(string script, Dictionary<string, object?>? variables = null)
+    {
+        var run = PowerShellHost.Run(script, variables ?? Anonymous);
+        var error = run.StoppingError;
+        Assert.NotNull(error);
+        return error!.Exception.Message;
+    }
+
+    [Fact]
+    public void An_unreachable_endpoint_says_why_in_a_sentence_of_its_own()
+    {
+        var port = MotoServer.FreePort(); // nothing listens there
+        var message = StoppingMessage($"Get-MigrationInventory -Bucket media -EndpointUrl http://127.0.0.1:{port} -Credential $cred");
+        Assert.StartsWith($"Could not reach http://127.0.0.1:{port}/: ", message);
+        // The reason ends with its own full stop before the advice, not "Connection refused Check -EndpointUrl".
+        Assert.Matches(@"[.!?] Check -EndpointUrl, -Region and the network\.$", message);
+        Assert.DoesNotContain("http endpoint?", message);   // a refused connection is no TLS failure
+    }
+
+    [Fact]
+    public void Https_against_an_http_port_asks_whether_it_is_an_http_endpoint()
+    {
+        var port = MotoServer.FreePort();
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            try { while (true) { var c = await listener.GetContextAsync(); c.Response.StatusCode = 200; c.Response.Close(); } }
+            catch (Exception) { } // stopped
+        });
+        var message = StoppingMessage($"Get-MigrationInventory -Bucket media -EndpointUrl https://127.0.0.1:{port} -Credential $cred");
+        Assert.Contains("is this an http endpoint? Then use -EndpointUrl http://127.0.0.1:" + port + ".", message);
+    }
+
+    [Theory]
+    [InlineData("Get-MigrationInventory -Bucket s3://media -EndpointUrl http://127.0.0.1:9 -Credential $cred", "Bucket", "such as media.")]
+    [InlineData("Get-MigrationInventory -Bucket S3://media/people/ -EndpointUrl http://127.0.0.1:9 -Credential $cred", "Bucket", "such as media, and the folder 'people/' with -Prefix")]
+    [InlineData("Backup-MigrationSource -SourceBucket media -BackupBucket s3://media-backup -WorkspacePath ./w -EndpointUrl http://127.0.0.1:9 -Credential $cred", "BackupBucket", "such as media-backup.")]
+    public void A_bucket_given_as_an_s3_url_is_refused_with_the_name_to_give(string script, string parameter, string suggestion)
+    {
+        var run = PowerShellHost.Run(script, Anonymous);
+        var error = run.StoppingError;
+        Assert.NotNull(error);
+        Assert.StartsWith("ParameterArgumentValidationError", error!.FullyQualifiedErrorId);
+        Assert.Contains($"parameter '{parameter}'", error.Exception.Message);
+        Assert.Contains("is an S3 URL, not a bucket name. Give the bucket name without s3://, " + suggestion, error.Exception.Message);
+    }
+
+    [Theory]
+    [InlineData("Get-MigrationInventory -Bucket media -CsvPath $p -EndpointUrl http://127.0.0.1:9 -Credential $cred", "-CsvPath")]
+    [InlineData("Backup-OutputCsv -Path $p", "-Path")]
+    public void A_people_CSV_path_that_is_a_folder_is_called_a_folder(string script, string parameter)
+    {
+        using var dir = new TempDir();
+        var folder = dir.File("output.csv");
+        Directory.CreateDirectory(folder);
+        var run = PowerShellHost.Run(script, new Dictionary<string, object?>(Anonymous) { ["p"] = folder });
+        Assert.StartsWith("CsvPathIsFolder", run.StoppingError?.FullyQualifiedErrorId);
+        var message = run.StoppingError!.Exception.Message;
+        Assert.Contains($"The people CSV '{folder}' is a folder, not a file. Check {parameter}", message);
+        Assert.DoesNotContain("does not exist", message);
+    }
+
+    [Fact]
+    public void A_people_CSV_that_is_missing_still_does_not_exist()
+    {
+        using var dir = new TempDir();
+        var run = PowerShellHost.Run("Backup-OutputCsv -Path $p", new Dictionary<string, object?> { ["p"] = dir.File("nope.csv") });
+        Assert.StartsWith("CsvNotFound", run.StoppingError?.FullyQualifiedErrorId);
+        Assert.Contains("does not exist. Check -Path.", run.StoppingError!.Exception.Message);
+    }
+
+    [Theory]
+    [InlineData("[pscustomobject]@{ SourceBucket = 'media'; SourceKey = '1_A/a.mp3'; TargetKey = 'audio/1_A_a.mp3' } | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred")]
+    [InlineData("Get-MigrationInventory -Bucket media -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred")]
+    [InlineData("Test-MigrationIntegrity -WorkspacePath $ws")]
+    [InlineData("Undo-Migration -WorkspacePath $ws -WhatIf")]
+    public void A_workspace_path_that_is_a_file_is_called_a_file(string script)
+    {
+        using var dir = new TempDir();
+        var file = dir.File("migration");
+        File.WriteAllText(file, "not a folder");
+        var run = PowerShellHost.Run(script, new Dictionary<string, object?>(Anonymous) { ["ws"] = file });
+        Assert.NotNull(run.StoppingError);
+        var message = run.StoppingError!.Exception.Message;
+        Assert.Contains($"'{file}' is a file, not a folder. -WorkspacePath is the migration's workspace folder", message);
+        Assert.DoesNotContain("another copy", message);
+        Assert.Equal("not a folder", File.ReadAllText(file));   // and it is left as it was
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1, "1 file (100 bytes) migrated; 1 failure and 1 conflict unresolved")]
+    [InlineData(2, 0, 2, "2 files (100 bytes) migrated; 0 failures and 2 conflicts unresolved")]
+    public void The_certificate_counts_in_the_singular_for_one(int files, int failures, int conflicts, string expected)
+    {
+        var certificate = new MigrationCertificate { FilesMigrated = files, BytesMigrated = 100, FailuresUnresolved = failures, ConflictsUnresolved = conflicts };
+        Assert.Equal(expected, certificate.ToString());
+    }
+}
