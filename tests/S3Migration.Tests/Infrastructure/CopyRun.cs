@@ -1,3 +1,5 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -12,6 +14,36 @@ public sealed class CopyRun
         var all = new Dictionary<string, object?> { ["endpoint"] = moto.EndpointUrl };
         foreach (var (n, v) in vars) all[n] = v;
         return PowerShellHost.Run(script, all);
+    }
+
+    /// <summary>
+    /// Pipes <paramref name="items"/> into Copy-PersonFiles in a runspace of its own and stops it as Ctrl+C does once
+    /// the workspace's journal holds <paramref name="rows"/> rows (or after a minute); asserts that it was stopped.
+    /// </summary>
+    public static void StopOnceJournaled(object items, string workspace, string endpoint, int throttleLimit, int rows)
+    {
+        var journal = Path.Combine(workspace, MigrationJournal.FileName);
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript("Import-Module $args[0]; $args[1] | Copy-PersonFiles -WorkspacePath $args[2] -EndpointUrl $args[3] -ThrottleLimit $args[4]")
+          .AddArgument(RepoPaths.Manifest).AddArgument(items).AddArgument(workspace).AddArgument(endpoint).AddArgument(throttleLimit);
+        var handle = ps.BeginInvoke();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (JournalRows(journal) < rows && !handle.IsCompleted && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        ps.Stop();
+        Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
+    }
+
+    /// <summary>The complete rows of a journal a run is still writing (0 before it exists).</summary>
+    public static int JournalRows(string journal)
+    {
+        if (!File.Exists(journal)) return 0;
+        using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var n = 0;
+        JournalReader.Read(s, _ => n++);
+        return n;
     }
 
     public static List<JournalRow> Journal(string workspace) => JournalReader.ReadFile(Path.Combine(workspace, MigrationJournal.FileName));

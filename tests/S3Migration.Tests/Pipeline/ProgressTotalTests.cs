@@ -79,21 +79,8 @@ public class ProgressTotalTests
         var inventory = PowerShellHost.Run("Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws",
             new Dictionary<string, object?> { ["bucket"] = b.Name, ["endpoint"] = _moto.EndpointUrl, ["ws"] = dir.Path });
         var items = inventory.Objects<MigrationItem>().ToList();
-        var journal = Path.Combine(dir.Path, MigrationJournal.FileName);
         using (var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 30))
-        using (var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2()))
-        {
-            runspace.Open();
-            using var ps = PowerShell.Create();
-            ps.Runspace = runspace;
-            ps.AddScript("Import-Module $args[0]; $args[1] | Copy-PersonFiles -WorkspacePath $args[2] -EndpointUrl $args[3] -ThrottleLimit 1")
-              .AddArgument(RepoPaths.Manifest).AddArgument(items).AddArgument(dir.Path).AddArgument(proxy.EndpointUrl);
-            var handle = ps.BeginInvoke();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Rows(journal) < 5 && !handle.IsCompleted && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            ps.Stop();
-            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
-        }
+            CopyRun.StopOnceJournaled(items, dir.Path, proxy.EndpointUrl, 1, 5);
         var summary = CopyRun.Summary(dir.Path);
         Assert.Equal("cancelled", summary.GetProperty("state").GetString());
         var verified = CopyRun.Journal(dir.Path).Count;
@@ -123,12 +110,4 @@ public class ProgressTotalTests
         Assert.All(run.Progress, p => Assert.DoesNotContain(dir.Path, p.Activity));
     }
 
-    private static int Rows(string journal)
-    {
-        if (!File.Exists(journal)) return 0;
-        using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var n = 0;
-        JournalReader.Read(s, _ => n++);
-        return n;
-    }
 }

@@ -65,23 +65,10 @@ public class CopyResilienceTests
         var items = PowerShellHost.Run("Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint", new Dictionary<string, object?> { ["bucket"] = b.Name, ["endpoint"] = _moto.EndpointUrl })
             .Objects<MigrationItem>().ToList();
         Assert.Equal(200, items.Count);
-        var journal = Path.Combine(dir.Path, MigrationJournal.FileName);
 
         // First run, slowed by the proxy, stopped (Ctrl+C) once some copies are journaled.
         using (var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 15))
-        using (var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2()))
-        {
-            runspace.Open();
-            using var ps = PowerShell.Create();
-            ps.Runspace = runspace;
-            ps.AddScript("Import-Module $args[0]; $args[1] | Copy-PersonFiles -WorkspacePath $args[2] -EndpointUrl $args[3] -ThrottleLimit 4")
-              .AddArgument(RepoPaths.Manifest).AddArgument(items).AddArgument(dir.Path).AddArgument(proxy.EndpointUrl);
-            var handle = ps.BeginInvoke();
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (RowCount(journal) < 40 && !handle.IsCompleted && DateTime.UtcNow < deadline) Thread.Sleep(20);
-            ps.Stop();
-            Assert.Equal(PSInvocationState.Stopped, ps.InvocationStateInfo.State);
-        }
+            CopyRun.StopOnceJournaled(items, dir.Path, proxy.EndpointUrl, 4, 40);
         var firstRows = CopyRun.Journal(dir.Path);
         Assert.InRange(firstRows.Count, 40, 199);
         Assert.Equal("cancelled", CopyRun.Summary(dir.Path).GetProperty("state").GetString());
@@ -165,12 +152,4 @@ public class CopyResilienceTests
 
     private static string ExpectedCopyKey(string path) => S3Migration.Model.ExpectedCopy.SplitPath(path).Key;
 
-    private static int RowCount(string journal)
-    {
-        if (!File.Exists(journal)) return 0;
-        using var s = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var n = 0;
-        JournalReader.Read(s, _ => n++);
-        return n;
-    }
 }
