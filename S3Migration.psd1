@@ -32,6 +32,8 @@
         'New-MigrationFinalReport'
         'Backup-MigrationSource'
         'Remove-MigrationSource'
+        'Set-MigrationDefault'
+        'Get-MigrationDefault'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
