@@ -50,7 +50,7 @@ namespace S3Migration.Cmdlets
                     EndpointUrl = Value("EndpointUrl"), Region = Value("Region"), ProfileName = Value("ProfileName"),
                     Credential = fakeBoundParameters?["Credential"] is { } c ? (c is PSObject p ? p.BaseObject : c) : null,
                 };
-                return Completions.Of(CompletionLists.BucketNames(connection, wordToComplete, CompletionLists.BucketListPatience));
+                return Completions.Of(MigrationCmdletBase.WaitAtTheEdge(CompletionLists.BucketNamesAsync(connection, wordToComplete, CompletionLists.BucketListPatience)));
             }
             catch (Exception) { return Array.Empty<CompletionResult>(); }
         }

@@ -32,16 +32,22 @@ namespace S3Migration.S3
         /// <summary>
         /// The buckets the connection may list (ListBuckets), within <paramref name="patience"/>: no credentials, no
         /// network, a slow credential lookup (an instance-metadata probe off EC2) or a refusal all give an empty list.
-        /// The listing left running past the patience ends on its own; its outcome is dropped.
+        /// A listing still running when the patience ends is cancelled and its outcome dropped. Never throws.
         /// </summary>
-        public static IReadOnlyList<string> BucketNames(S3ConnectionOptions connection, string prefix, TimeSpan patience)
+        public static async Task<IReadOnlyList<string>> BucketNamesAsync(S3ConnectionOptions connection, string prefix, TimeSpan patience)
         {
+            var stop = new CancellationTokenSource();
+            // Task.Run: making the client may look for credentials synchronously, which must not hold the caller past its patience.
+            var listing = Task.Run(() => ListBuckets(connection, stop.Token));
+            _ = listing.ContinueWith(t => { _ = t.Exception; stop.Dispose(); }, TaskScheduler.Default);
             try
             {
-                using var stop = new CancellationTokenSource(patience);
-                var listing = Task.Run(() => ListBuckets(connection, stop.Token));
-                if (!listing.Wait(patience)) { Observe(listing); return Array.Empty<string>(); }
-                return Matching(listing.Result, prefix);
+                if (await Task.WhenAny(listing, Task.Delay(patience)).ConfigureAwait(false) != listing)
+                {
+                    stop.Cancel();
+                    return Array.Empty<string>();
+                }
+                return Matching(await listing.ConfigureAwait(false), prefix);
             }
             catch (Exception) { return Array.Empty<string>(); }   // a completer says nothing rather than fail the prompt
         }
@@ -60,8 +66,6 @@ namespace S3Migration.S3
             while (!string.IsNullOrEmpty(token));
             return names;
         }
-
-        private static void Observe(Task task) => task.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
 
         private static IReadOnlyList<string> SafeList(Func<IEnumerable<string>> list)
         {
