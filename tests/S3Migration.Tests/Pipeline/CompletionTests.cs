@@ -74,6 +74,10 @@ public class CompletionTests
         Assert.Equal(new[] { second }, Complete($"Backup-MigrationSource -EndpointUrl {_moto.EndpointUrl} -SourceBucket {first} -BackupBucket {stem}-b"));
         // The session's default endpoint serves when the line has none.
         Assert.Equal(expected, Complete($"Copy-PersonFiles -DestinationBucket {stem}", $"Set-MigrationDefault -EndpointUrl {_moto.EndpointUrl}"));
+        // And so does a default set by hand, by a wildcard key, as PowerShell itself would apply it.
+        Assert.Equal(expected, Complete($"Test-MigrationIntegrity -SourceBucket {stem}", $"$PSDefaultParameterValues['*:EndpointUrl'] = '{_moto.EndpointUrl}'"));
+        // A connection that cannot be made (a profile that does not exist) offers nothing, and says nothing.
+        Assert.Empty(Complete($"Get-MigrationInventory -EndpointUrl {_moto.EndpointUrl} -ProfileName no-such-profile -Bucket {stem}"));
     }
 
     [Fact]
