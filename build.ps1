@@ -18,8 +18,9 @@ Tasks:
   Demo     Build, then run examples/Demo.ps1 (passing -EndpointUrl when given, e.g. a local moto or MinIO).
   Clean    Remove bin/, out/ and the bin/ and obj/ folders of the projects under src/ and tests/.
 
-CI does not use this script: pwsh is not installed on the CI machine, so CI calls dotnet build and
-dotnet test directly. This script is for developers and operators who have pwsh 7.6+.
+CI (.ci/run) does not call this script: it installs pwsh and Pester under .tools/ and runs dotnet test directly, the
+command README gives; that run packages the module with this script's Package task (Pipeline/ModuleInstallTests).
+This script is for developers and operators who have pwsh 7.6+.
 
 The integration and acceptance tests need python3 with moto (pip install 'moto[server]'); set
 S3MIGRATION_PYTHON to use another python.
