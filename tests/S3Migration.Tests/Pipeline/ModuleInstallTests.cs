@@ -26,6 +26,10 @@ public class ModuleInstallTests
         Publish-PSResource -Path $package -Repository S3MigrationLocal
         Install-PSResource -Name S3Migration -Repository S3MigrationLocal -Scope CurrentUser -TrustRepository
         "INSTALLED " + (Get-InstalledPSResource -Name S3Migration).InstalledLocation
+        # The other by-name form, for a machine that cannot reach the repository: saved to a folder, then copied there.
+        $null = New-Item -ItemType Directory -Path $env:S3MIG_SAVED
+        Save-PSResource -Name S3Migration -Repository S3MigrationLocal -Path $env:S3MIG_SAVED -TrustRepository
+        "SAVED " + (Test-ModuleManifest -Path ([System.IO.Path]::Combine($env:S3MIG_SAVED, 'S3Migration', '0.2.0', 'S3Migration.psd1'))).Version
         """;
 
     private const string UseByName = """
@@ -64,11 +68,12 @@ public class ModuleInstallTests
         // repository list in the working folder (the checkout): create them.
         foreach (var folder in new[] { "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME" }) Directory.CreateDirectory(user[folder]);
 
-        using (var publish = PwshProcess.Start(Publish, new Dictionary<string, string>(user) { ["S3MIG_OUT"] = dir.File("out"), ["S3MIG_REPO"] = dir.File("repo") }))
+        using (var publish = PwshProcess.Start(Publish, new Dictionary<string, string>(user) { ["S3MIG_OUT"] = dir.File("out"), ["S3MIG_REPO"] = dir.File("repo"), ["S3MIG_SAVED"] = dir.File("saved") }))
         {
             Assert.True(publish.WaitForExit(TimeSpan.FromMinutes(3)), "publishing did not end:\n" + publish.Output);
             _out.WriteLine(publish.Output);
             Assert.True(publish.ExitCode == 0, $"exit code {publish.ExitCode}:\n{publish.Output}");
+            Assert.Contains("SAVED 0.2.0", publish.Output);
         }
         Assert.Single(Directory.GetFiles(dir.File("repo"), "S3Migration.0.2.0.nupkg"));
         var installed = Directory.GetDirectories(user["HOME"], "S3Migration", SearchOption.AllDirectories).Single();
