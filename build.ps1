@@ -11,14 +11,16 @@ Tasks:
            pipeline tests. That suite also runs the Pester acceptance tests in Pester/ when pwsh and Pester 5
            are on PATH, so Test does not run Pester a second time. With -PesterOnly, Test runs only the
            Pester acceptance tests (tag Acceptance) instead of dotnet test.
-  Package  Build, then lay out out/S3Migration/<ModuleVersion>/ with S3Migration.psd1, bin/ (without .pdb
-           files) and the help culture folders (en-US/) when present, check it with Test-ModuleManifest and
-           print its path, ready for Publish-Module -Path.
+  Package  Build, then lay out out/S3Migration/<ModuleVersion>/ with S3Migration.psd1, LICENSE, bin/ (without
+           .pdb files), scripts/ (the 30-day watch: its nested module and scheduled-task scripts) and the help
+           culture folders (en-US/), check it with Test-ModuleManifest and print its path, ready for
+           Publish-PSResource -Path (PSResourceGet, which ships with PowerShell 7.4 and later).
   Demo     Build, then run examples/Demo.ps1 (passing -EndpointUrl when given, e.g. a local moto or MinIO).
   Clean    Remove bin/, out/ and the bin/ and obj/ folders of the projects under src/ and tests/.
 
-CI does not use this script: pwsh is not installed on the CI machine, so CI calls dotnet build and
-dotnet test directly. This script is for developers and operators who have pwsh 7.6+.
+CI (.ci/run) does not call this script: it installs pwsh and Pester under .tools/ and runs dotnet test directly, the
+command README gives; that run packages the module with this script's Package task (Pipeline/ModuleInstallTests).
+This script is for developers and operators who have pwsh 7.6+.
 
 The integration and acceptance tests need python3 with moto (pip install 'moto[server]'); set
 S3MIGRATION_PYTHON to use another python.
@@ -31,6 +33,12 @@ The dotnet build configuration, Release by default.
 
 .PARAMETER EndpointUrl
 For Demo: the S3-compatible endpoint to run the demo against, such as http://127.0.0.1:5000.
+
+.PARAMETER OutputPath
+For Package: the folder to lay the package out in, out/ by default; the module lands in <OutputPath>/S3Migration/<ModuleVersion>/.
+
+.PARAMETER NoBuild
+For Package: package what bin/ holds now, without building first (the tests do this after their own build).
 
 .PARAMETER PesterOnly
 For Test: run only the Pester acceptance tests (Pester 5, tag Acceptance), not dotnet test.
@@ -45,7 +53,7 @@ Builds, then runs Invoke-Pester on Pester/ with tag Acceptance; exits 1 when a t
 
 .EXAMPLE
 ./build.ps1 -Task Package
-Writes out/S3Migration/<ModuleVersion>/ and prints its path.
+Writes out/S3Migration/<ModuleVersion>/ and prints its path; README, Installing, shows Publish-PSResource and Install-PSResource.
 #>
 [CmdletBinding()]
 param(
@@ -56,12 +64,19 @@ param(
 
     [string]$EndpointUrl,
 
+    [string]$OutputPath,
+
+    [switch]$NoBuild,
+
     [switch]$PesterOnly
 )
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
+if (($OutputPath -or $NoBuild) -and $Task -ne 'Package') {
+    throw '-OutputPath and -NoBuild go with -Task Package: ./build.ps1 -Task Package -OutputPath ./out'
+}
 if ($PesterOnly -and $Task -ne 'Test') {
     throw '-PesterOnly goes with -Task Test: ./build.ps1 -Task Test -PesterOnly'
 }
@@ -127,12 +142,13 @@ function Invoke-Test {
 }
 
 function Invoke-Package {
-    Invoke-Build
+    if (-not $NoBuild) { Invoke-Build }
     $manifest = Import-PowerShellDataFile -LiteralPath $ManifestPath
     $version = [string]$manifest['ModuleVersion']
     if (-not $version) { throw "$ManifestPath has no ModuleVersion." }
 
-    $packageRoot = Join-Path $PSScriptRoot "out/$ModuleName"
+    $outRoot = if ($OutputPath) { [System.IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath) } else { Join-Path $PSScriptRoot 'out' }
+    $packageRoot = Join-Path $outRoot $ModuleName
     $destination = Join-Path $packageRoot $version
     if (Test-Path -LiteralPath $destination) {
         Remove-Item -LiteralPath $destination -Recurse -Force
@@ -140,6 +156,10 @@ function Invoke-Package {
     $null = New-Item -ItemType Directory -Path $destination -Force
 
     Copy-Item -LiteralPath $ManifestPath -Destination $destination
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'LICENSE') -Destination $destination
+    # The watch (NestedModules) and its scheduled-task scripts: they import the manifest one folder up, so they run the
+    # installed module they ship in.
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'scripts') -Destination $destination -Recurse
     $bin = Join-Path $PSScriptRoot 'bin'
     if (-not (Test-Path -LiteralPath (Join-Path $bin "$ModuleName.dll") -PathType Leaf)) {
         throw "$bin/$ModuleName.dll is missing after the build."
@@ -173,7 +193,7 @@ function Invoke-Package {
     $info = Test-ModuleManifest -Path $packagedManifest
     Write-Host "Packaged $($info.Name) $($info.Version) in:" -ForegroundColor Green
     Write-Output (Get-Item -LiteralPath $destination).FullName
-    Write-Host "Publish it with: Publish-Module -Path '$destination' -NuGetApiKey <key>"
+    Write-Host "Publish it with: Publish-PSResource -Path '$destination' -Repository <repository> [-ApiKey <key>]"
 }
 
 function Invoke-Demo {

@@ -22,7 +22,7 @@ Describe 'The design card pipeline' -Tag 'Acceptance' {
         $endpoint = $session.Endpoint
         $s3 = $session.S3
         $connection = @{ EndpointUrl = $endpoint; Region = 'us-east-1' }
-        $daily = Join-Path $PSScriptRoot '../examples/Invoke-DailyIntegrityCheck.ps1'
+        $daily = Join-Path $PSScriptRoot '../scripts/Invoke-DailyIntegrityCheck.ps1'
     }
 
     AfterAll {

@@ -19,7 +19,7 @@ Describe 'One migration, one truth: the plan end to end' -Tag 'Acceptance' {
         $endpoint = $session.Endpoint
         $s3 = $session.S3
         $connection = @{ EndpointUrl = $endpoint; Region = 'us-east-1' }
-        $daily = Join-Path $PSScriptRoot '../examples/Invoke-DailyIntegrityCheck.ps1'
+        $daily = Join-Path $PSScriptRoot '../scripts/Invoke-DailyIntegrityCheck.ps1'
 
         $bucket = 'onetruth-acceptance'
         $backupBucket = 'onetruth-acceptance-backup'

@@ -18,7 +18,7 @@ namespace S3Migration.Reports
     /// </summary>
     public static class ClosureFactsReader
     {
-        /// <summary>The folder of the watch's dated reports (examples/MigrationWatch.psm1), inside the workspace.</summary>
+        /// <summary>The folder of the watch's dated reports (Invoke-MigrationWatch, scripts/S3Migration.Watch.psm1), inside the workspace.</summary>
         public const string WatchReportFolder = "reports";
         /// <summary>Dated integrity reports end so: daily_20250301_061500_verification.csv.</summary>
         public const string WatchReportSuffix = "_verification.csv";

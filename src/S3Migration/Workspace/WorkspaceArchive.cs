@@ -52,27 +52,6 @@ namespace S3Migration.Workspace
         }
 
         /// <summary>
-        /// Refuses a workspace with a held lock file (migration_log.lock of a running copy, or any other *.lock in it):
-        /// archiving a journal while it is written gives a torn copy. A lock file left by a crash is not held, so it opens.
-        /// </summary>
-        public static void EnsureNotInUse(string workspace)
-        {
-            foreach (var lockFile in Directory.EnumerateFiles(workspace, "*.lock", SearchOption.TopDirectoryOnly))
-            {
-                try
-                {
-                    using (new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
-                }
-                catch (FileNotFoundException) { /* released meanwhile: the writer finished */ }
-                catch (IOException ex)
-                {
-                    throw new MigrationException("WorkspaceInUse", MigrationErrorKind.ResourceUnavailable,
-                        $"'{lockFile}' is held: a copy (or another cmdlet) is still writing into '{workspace}'. Archiving it now would give a torn copy; run Compress-MigrationWorkspace when it has finished.", ex, workspace);
-                }
-            }
-        }
-
-        /// <summary>
         /// Writes the archive (via .partial and rename) and its .sha256 side file; never overwrites an archive.
         /// <paramref name="csvBackupPaths"/>: more CSV backups (files or folders) than <see cref="ArchivedCsvBackups.Find"/> finds.
         /// </summary>
@@ -85,7 +64,7 @@ namespace S3Migration.Workspace
             if (File.Exists(destination))
                 throw new MigrationException("ArchiveExists", MigrationErrorKind.WriteError,
                     $"'{destination}' already exists; an archive is never overwritten. Pass another -DestinationPath or move the old archive away.", target: destination);
-            EnsureNotInUse(workspace);
+            WorkspaceInUse.Ensure(workspace, "Archiving it now would give a torn copy; run Compress-MigrationWorkspace when it has finished.");
 
             // Every entry once: workspace files by their relative path, CSV backups under csv_backups/ (a name that two
             // folders share gets a numbered subfolder), and ORIGINS.txt saying where each backup was archived from.

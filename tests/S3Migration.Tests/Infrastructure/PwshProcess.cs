@@ -17,10 +17,10 @@ public sealed class PwshProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly string _scriptFile;
+    private readonly string? _scriptFile;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private PwshProcess(Process process, string scriptFile)
+    private PwshProcess(Process process, string? scriptFile)
     {
         _process = process;
         _scriptFile = scriptFile;
@@ -55,9 +55,21 @@ public sealed class PwshProcess : IDisposable
     /// <summary>Starts <paramref name="script"/> in a new pwsh (-NoProfile -NonInteractive), with extra environment variables.</summary>
     public static PwshProcess Start(string script, IDictionary<string, string>? env = null)
     {
-        var how = Locate(out var whyNot) ?? throw new InvalidOperationException(whyNot);
         var file = Path.Combine(Path.GetTempPath(), "s3mig-pwsh-" + Guid.NewGuid().ToString("N")[..10] + ".ps1");
         File.WriteAllText(file, script, new UTF8Encoding(true));
+        return StartFile(file, Array.Empty<string>(), env, ownsFile: true);
+    }
+
+    /// <summary>
+    /// Runs an existing script as a scheduler would: pwsh -NoProfile -NonInteractive -File <paramref name="scriptPath"/>
+    /// followed by <paramref name="arguments"/> as separate command-line words, so its exit code is pwsh's.
+    /// </summary>
+    public static PwshProcess StartFile(string scriptPath, IEnumerable<string> arguments, IDictionary<string, string>? env = null) =>
+        StartFile(scriptPath, arguments, env, ownsFile: false);
+
+    private static PwshProcess StartFile(string file, IEnumerable<string> arguments, IDictionary<string, string>? env, bool ownsFile)
+    {
+        var how = Locate(out var whyNot) ?? throw new InvalidOperationException(whyNot);
         var start = new ProcessStartInfo(how.File)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
@@ -65,9 +77,10 @@ public sealed class PwshProcess : IDisposable
         };
         foreach (var a in how.Prefix) start.ArgumentList.Add(a);
         foreach (var a in new[] { "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-File", file }) start.ArgumentList.Add(a);
+        foreach (var a in arguments) start.ArgumentList.Add(a);
         foreach (var (name, value) in env ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var p = new PwshProcess(process, file);
+        var p = new PwshProcess(process, ownsFile ? file : null);
         process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (p._output) p._output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (p._output) p._output.AppendLine(e.Data); };
         process.Exited += (_, _) => p._exited.TrySetResult();
@@ -108,7 +121,7 @@ public sealed class PwshProcess : IDisposable
     {
         if (!_process.HasExited) KillHard();
         _process.Dispose();
-        try { File.Delete(_scriptFile); } catch (IOException) { }
+        if (_scriptFile != null) try { File.Delete(_scriptFile); } catch (IOException) { }
     }
 
     private static (string, string[]) Launch(string path) =>

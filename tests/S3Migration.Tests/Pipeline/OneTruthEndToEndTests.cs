@@ -18,7 +18,7 @@ public class OneTruthEndToEndTests
     private readonly IAmazonS3 _s3;
     public OneTruthEndToEndTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
 
-    private static readonly string Daily = Path.Combine(RepoPaths.Root, "examples", "Invoke-DailyIntegrityCheck.ps1");
+    private static readonly string Daily = Path.Combine(RepoPaths.Root, "scripts", "Invoke-DailyIntegrityCheck.ps1");
 
     private static readonly Dictionary<string, string> Files = new()
     {

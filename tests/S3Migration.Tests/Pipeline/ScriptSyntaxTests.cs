@@ -10,7 +10,7 @@ namespace S3Migration.Tests.Pipeline;
 public class ScriptSyntaxTests
 {
     public static IEnumerable<object[]> Scripts() =>
-        new[] { "Pester", "examples", "." }
+        new[] { "Pester", "examples", "scripts", "." }
             .SelectMany(d => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, d), "*.ps*1", d == "." ? SearchOption.TopDirectoryOnly : SearchOption.AllDirectories))
             .Where(f => f.EndsWith(".ps1") || f.EndsWith(".psm1") || f.EndsWith(".psd1"))
             .Select(f => new object[] { Path.GetRelativePath(RepoPaths.Root, f) });

@@ -347,7 +347,7 @@ public class IntegrityTests
     {
         using var dir = new TempDir();
         var b = Migrated("daily", dir.Path, filesEach: 1);
-        var script = Path.Combine(RepoPaths.Root, "examples", "Invoke-DailyIntegrityCheck.ps1");
+        var script = Path.Combine(RepoPaths.Root, "scripts", "Invoke-DailyIntegrityCheck.ps1");
         var ok = CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint | Out-Null; $LASTEXITCODE".Replace(" | Out-Null", ""), ("script", script), ("ws", dir.Path));
         Assert.Equal(0, (int)ok.Output.Last().BaseObject);
         _s3.DeleteObjectAsync(b.Name, "audio/1_P1_f0.mp3").GetAwaiter().GetResult();

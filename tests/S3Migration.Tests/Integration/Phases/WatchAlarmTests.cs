@@ -13,7 +13,7 @@ public class WatchAlarmTests
 {
     private readonly MotoServer _moto;
     private readonly IAmazonS3 _s3;
-    private static readonly string Daily = Path.Combine(RepoPaths.Root, "examples", "Invoke-DailyIntegrityCheck.ps1");
+    private static readonly string Daily = Path.Combine(RepoPaths.Root, "scripts", "Invoke-DailyIntegrityCheck.ps1");
     public WatchAlarmTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
 
     /// <summary>Two people with an audio, a document and a file of an unmapped type each, and their CSV.</summary>

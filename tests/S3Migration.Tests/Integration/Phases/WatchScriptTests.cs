@@ -29,7 +29,7 @@ public class WatchScriptTests
         Assert.Null(setup.Terminating);
         Assert.Empty(setup.Errors);
 
-        var script = Path.Combine(RepoPaths.Root, "examples", "Invoke-WeeklyIntegrityCheck.ps1");
+        var script = Path.Combine(RepoPaths.Root, "scripts", "Invoke-WeeklyIntegrityCheck.ps1");
         int Weekly() => (int)CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -CsvPath $csv -EndpointUrl $endpoint; $LASTEXITCODE",
             ("script", script), ("ws", ws), ("csv", csv)).Output.Last().BaseObject;
         string LatestReport() => File.ReadAllText(Directory.GetFiles(Path.Combine(ws, "reports"), "weekly_*.txt").OrderBy(File.GetLastWriteTimeUtc).Last());
@@ -72,7 +72,7 @@ public class WatchScriptTests
         Assert.Contains("Verified,", System.Text.Encoding.UTF8.GetString(phase2));
 
         _s3.DeleteObjectAsync(b.Name, "documents/1_Ann_b.pdf").GetAwaiter().GetResult();
-        var script = Path.Combine(RepoPaths.Root, "examples", "Invoke-DailyIntegrityCheck.ps1");
+        var script = Path.Combine(RepoPaths.Root, "scripts", "Invoke-DailyIntegrityCheck.ps1");
         int Daily() => (int)CopyRun.Pipe(_moto, "& $script -WorkspacePath $ws -EndpointUrl $endpoint; $LASTEXITCODE", ("script", script), ("ws", ws)).Output.Last().BaseObject;
         Assert.Equal(1, Daily());
         Assert.Equal(1, Daily());   // the same second, or the next: a second report, not a replaced one
