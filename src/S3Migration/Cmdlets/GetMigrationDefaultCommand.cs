@@ -14,11 +14,11 @@ namespace S3Migration.Cmdlets
     public sealed class GetMigrationDefaultCommand : MigrationCmdletBase
     {
         protected override void EndProcessing() =>
-            WriteObject(Read(MigrationDefaults.Session(SessionState)), enumerateCollection: true);
+            WriteObject(Read(MigrationDefaults.Session(SessionState), MigrationDefaults.Commands(MyInvocation.MyCommand.Module)), enumerateCollection: true);
 
-        internal static IReadOnlyList<MigrationDefault> Read(IDictionary defaults) =>
+        internal static IReadOnlyList<MigrationDefault> Read(IDictionary defaults, IReadOnlyList<(string Command, string[] Parameters)> commands) =>
             MigrationDefaults.Parameters
-                .SelectMany(parameter => MigrationDefaults.Keys(parameter)
+                .SelectMany(parameter => MigrationDefaults.Keys(commands, parameter)
                     .Where(defaults.Contains)
                     .Select(key => (Command: key.Substring(0, key.IndexOf(':')), Value: Completions.Text(defaults[key])))
                     .Where(k => k.Value != null)

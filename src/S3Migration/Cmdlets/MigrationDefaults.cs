@@ -9,7 +9,7 @@ namespace S3Migration.Cmdlets
 {
     /// <summary>
     /// The session defaults of Set-MigrationDefault: keys 'Copy-PersonFiles:EndpointUrl' (and so on) in the global
-    /// $PSDefaultParameterValues, one per cmdlet of this module that takes the parameter. Named keys rather than
+    /// $PSDefaultParameterValues, one per command of this module that takes the parameter. Named keys rather than
     /// '*:EndpointUrl', so that AWS.Tools' cmdlets (which take -EndpointUrl, -Region and -ProfileName too) and every
     /// other module are left alone, and -Clear removes exactly what was set.
     /// </summary>
@@ -20,18 +20,36 @@ namespace S3Migration.Cmdlets
         /// <summary>The parameters Set-MigrationDefault sets, in the order Get-MigrationDefault lists them.</summary>
         public static readonly string[] Parameters = { "EndpointUrl", "Region", "ProfileName", "WorkspacePath" };
 
-        /// <summary>Each cmdlet of this assembly (the manifest exports them all) with the parameters it takes.</summary>
-        public static IReadOnlyList<(string Command, string[] Parameters)> Commands { get; } = typeof(MigrationDefaults).Assembly.GetTypes()
+        /// <summary>
+        /// Each command the module exports (its cmdlets, and functions such as Invoke-MigrationWatch) with the parameters
+        /// it takes, the defaults' own cmdlets left out; the cmdlets of this assembly when the module is not known.
+        /// </summary>
+        public static IReadOnlyList<(string Command, string[] Parameters)> Commands(PSModuleInfo? module)
+        {
+            var commands = module != null
+                ? module.ExportedCommands.Values.Select(c => (c.Name, Parameters: Safe(() => c.Parameters.Keys.ToArray())))
+                : AssemblyCmdlets;
+            return commands.Where(c => !c.Item1.EndsWith("-MigrationDefault", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(c => c.Item1, StringComparer.Ordinal).ToList();
+        }
+
+        private static IEnumerable<(string, string[])> AssemblyCmdlets => typeof(MigrationDefaults).Assembly.GetTypes()
             .Where(t => typeof(Cmdlet).IsAssignableFrom(t) && !t.IsAbstract)
             .Select(t => (Attr: t.GetCustomAttribute<CmdletAttribute>(), Type: t))
-            .Where(c => c.Attr != null && c.Attr.NounName != "MigrationDefault")
+            .Where(c => c.Attr != null)
             .Select(c => (c.Attr!.VerbName + "-" + c.Attr.NounName,
-                c.Type.GetProperties().Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()).Select(p => p.Name).ToArray()))
-            .OrderBy(c => c.Item1, StringComparer.Ordinal).ToList();
+                c.Type.GetProperties().Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()).Select(p => p.Name).ToArray()));
 
-        /// <summary>The keys of <paramref name="parameter"/>: 'Command:Parameter' for each module cmdlet that takes it.</summary>
-        public static IEnumerable<string> Keys(string parameter) =>
-            Commands.Where(c => c.Parameters.Contains(parameter, StringComparer.OrdinalIgnoreCase)).Select(c => c.Command + ":" + parameter);
+        /// <summary>A function whose parameters cannot be read (a broken nested module) simply gets no default.</summary>
+        private static string[] Safe(Func<string[]> parameters)
+        {
+            try { return parameters(); }
+            catch (Exception ex) when (ex is not PipelineStoppedException) { return Array.Empty<string>(); }
+        }
+
+        /// <summary>The keys of <paramref name="parameter"/>: 'Command:Parameter' for each of the module's commands that takes it.</summary>
+        public static IEnumerable<string> Keys(IEnumerable<(string Command, string[] Parameters)> commands, string parameter) =>
+            commands.Where(c => c.Parameters.Contains(parameter, StringComparer.OrdinalIgnoreCase)).Select(c => c.Command + ":" + parameter);
 
         /// <summary>The session's global $PSDefaultParameterValues, created (as PowerShell creates it) when missing or not a dictionary.</summary>
         public static IDictionary Session(SessionState state)

@@ -45,9 +45,10 @@ namespace S3Migration.Cmdlets
         protected override void EndProcessing()
         {
             var defaults = MigrationDefaults.Session(SessionState);
+            var commands = MigrationDefaults.Commands(MyInvocation.MyCommand.Module);
             if (Clear)
             {
-                foreach (var key in MigrationDefaults.Parameters.SelectMany(MigrationDefaults.Keys)) defaults.Remove(key);
+                foreach (var key in MigrationDefaults.Parameters.SelectMany(p => MigrationDefaults.Keys(commands, p))) defaults.Remove(key);
                 return;
             }
             var given = new Dictionary<string, string?>
@@ -64,8 +65,8 @@ namespace S3Migration.Cmdlets
                 return;
             }
             foreach (var (parameter, value) in given)
-                foreach (var key in MigrationDefaults.Keys(parameter)) defaults[key] = value;
-            if (PassThru) WriteObject(GetMigrationDefaultCommand.Read(defaults), enumerateCollection: true);
+                foreach (var key in MigrationDefaults.Keys(commands, parameter)) defaults[key] = value;
+            if (PassThru) WriteObject(GetMigrationDefaultCommand.Read(defaults, commands), enumerateCollection: true);
         }
     }
 }

@@ -68,6 +68,7 @@ public class SessionDefaultsTests
         Assert.Contains("Get-MigrationInventory:Region", keys);
         Assert.Contains("Undo-Migration:WorkspacePath", keys);
         Assert.Contains("New-MigrationCertificate:WorkspacePath", keys);
+        Assert.Contains("Invoke-MigrationWatch:EndpointUrl", keys);   // the module's functions too, not only its cmdlets
         // No key for a cmdlet without the parameter (it would not bind), none for the defaults' own cmdlets, no wildcard.
         Assert.DoesNotContain("Get-MigrationTargetKey:EndpointUrl", keys);
         Assert.DoesNotContain("New-MigrationCertificate:EndpointUrl", keys);
