@@ -35,6 +35,8 @@
         'New-MigrationFinalReport'
         'Backup-MigrationSource'
         'Remove-MigrationSource'
+        'Set-MigrationDefault'
+        'Get-MigrationDefault'
     )
     FunctionsToExport    = @('Invoke-MigrationWatch')
     VariablesToExport    = @()

@@ -45,11 +45,12 @@ function Invoke-MigrationWatch {
     [OutputType('S3Migration.WatchResult')]
     param(
         [Parameter(Mandatory)] [ValidateSet('Daily', 'Weekly')] [string] $Kind,
-        [Parameter(Mandatory)] [string] $WorkspacePath,
+        # The completers are the module's own (S3Migration.dll, loaded with the module before this function is first used).
+        [Parameter(Mandatory)] [ArgumentCompleter([S3Migration.Cmdlets.WorkspaceFolderCompleter])] [string] $WorkspacePath,
         [string] $ReportFolder,
         [string] $EndpointUrl,
-        [string] $Region,
-        [string] $ProfileName,
+        [ArgumentCompleter([S3Migration.Cmdlets.RegionCompleter])] [string] $Region,
+        [ArgumentCompleter([S3Migration.Cmdlets.ProfileNameCompleter])] [string] $ProfileName,
         [string] $CsvPath,
         # The map the migration was planned with (Get-MigrationInventory -FileTypeMap), if it was not the default.
         [hashtable] $FileTypeMap,

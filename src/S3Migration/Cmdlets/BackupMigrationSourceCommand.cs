@@ -24,7 +24,7 @@ namespace S3Migration.Cmdlets
         [Parameter(Mandatory = true, Position = 0)]
         [Alias("Bucket")]
         [ValidateNotNullOrEmpty]
-        [ValidateBucketName] public string SourceBucket { get; set; } = "";
+        [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string SourceBucket { get; set; } = "";
 
         [Parameter]
         [Alias("Prefix")]
@@ -32,7 +32,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        [ValidateBucketName] public string BackupBucket { get; set; } = "";
+        [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string BackupBucket { get; set; } = "";
 
         [Parameter]
         public string? BackupPrefix { get; set; }
@@ -48,7 +48,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateRange(1, 256)]

@@ -30,11 +30,11 @@ namespace S3Migration.Cmdlets
         [Parameter] [ValidateNotNullOrEmpty] public string? BackupFolder { get; set; }
 
         /// <summary>With -Bucket, the three files are uploaded under -Prefix and each upload is checked.</summary>
-        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] public string? Bucket { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? Bucket { get; set; }
         [Parameter] public string Prefix { get; set; } = "backups/";
 
         /// <summary>The migration's workspace: the CSV is recorded there as the one the migration serves.</summary>
-        [Parameter] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
 
         protected override void EndProcessing()
         {

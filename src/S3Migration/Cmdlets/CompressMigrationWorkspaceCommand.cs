@@ -22,12 +22,12 @@ namespace S3Migration.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         /// <summary>The zip to write; archive/migration_workspace_YYYYMMDD_HHMMSS.zip in the workspace by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? DestinationPath { get; set; }
 
-        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] public string? UploadBucket { get; set; }
+        [Parameter] [ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? UploadBucket { get; set; }
 
         /// <summary>The object key; migration-archives/&lt;file name&gt; by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? UploadKey { get; set; }

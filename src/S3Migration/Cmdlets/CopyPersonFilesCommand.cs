@@ -17,14 +17,14 @@ namespace S3Migration.Cmdlets
     [OutputType(typeof(MigrationResult))]
     public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] [ValidateBucketName] public string SourceBucket { get; set; } = "";
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string SourceBucket { get; set; } = "";
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("key"), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? TargetBucket { get; set; }
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("target_key"), AllowEmptyString] public string TargetKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ETag { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] public string? FileType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] [ArgumentCompleter(typeof(FileTypeCompleter))] public string? FileType { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("row_id")] public string? RowId { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("person_name")] public string? PersonName { get; set; }
         /// <summary>The inventory's status; only Planned items (or items without a status) are copied.</summary>
@@ -32,8 +32,8 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
         /// <summary>For inventory Conflicts: TargetDiffers may be replaced with -Force; SharedTarget never is.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ConflictKind { get; set; }
-        [Parameter(Mandatory = true), ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
-        [Parameter, ValidateNotNullOrEmpty] [ValidateBucketName] public string? DestinationBucket { get; set; }
+        [Parameter(Mandatory = true), ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
+        [Parameter, ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? DestinationBucket { get; set; }
         [Parameter, ValidateSet("AES256", "aws:kms")] public string? ServerSideEncryption { get; set; }
         [Parameter, ValidateNotNullOrEmpty] public string? KmsKeyId { get; set; }
         [Parameter, ValidateSet("STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY")]

@@ -21,7 +21,7 @@ namespace S3Migration.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("BucketName")]
         [ValidateNotNullOrEmpty]
-        [ValidateBucketName] public string Bucket { get; set; } = "";
+        [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string Bucket { get; set; } = "";
 
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("KeyPrefix")]
@@ -37,7 +37,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidateBucketName] public string? DestinationBucket { get; set; }
+        [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? DestinationBucket { get; set; }
 
         [Parameter]
         public string? DestinationPrefix { get; set; }
@@ -58,7 +58,7 @@ namespace S3Migration.Cmdlets
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
 
         protected override void ProcessRecord()
         {

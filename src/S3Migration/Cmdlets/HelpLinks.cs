@@ -9,6 +9,7 @@ namespace S3Migration.Cmdlets
         public const string Project = "https://github.com/s3migration/S3Migration";
         private const string Readme = Project + "#";
 
+        public const string Defaults = Readme + "session-defaults-set-migrationdefault-get-migrationdefault";
         public const string Inventory = Readme + "get-migrationinventory";
         public const string NamingRules = Readme + "naming-rules";
         public const string Copy = Readme + "copy-personfiles";

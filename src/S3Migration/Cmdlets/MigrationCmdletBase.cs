@@ -31,6 +31,12 @@ namespace S3Migration.Cmdlets
         protected void RunAsync(Func<CancellationToken, Task> work) => work(StopToken).GetAwaiter().GetResult();
 
         /// <summary>
+        /// The wait of the module's other synchronous edge, the argument completers (ArgumentCompleters.cs), which
+        /// PowerShell calls at the prompt: the work they wait for bounds its own time and does not throw.
+        /// </summary>
+        internal static T WaitAtTheEdge<T>(Task<T> work) => work.GetAwaiter().GetResult();
+
+        /// <summary>
         /// Takes an async phase's items (results, progress steps) one at a time on the pipeline thread, so the cmdlet may
         /// call ShouldProcess, WriteProgress and WriteObject for each. When the items end, fail or are abandoned (Ctrl+C,
         /// a terminating error, Select-Object -First), the phase's finally blocks run before this returns or throws.

@@ -14,7 +14,7 @@ namespace S3Migration.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateNotNullOrEmpty]

@@ -17,7 +17,7 @@ namespace S3Migration.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         /// <summary>The report file; final_report.md in the workspace by default.</summary>
         [Parameter] [ValidateNotNullOrEmpty] public string? Path { get; set; }

@@ -21,10 +21,10 @@ namespace S3Migration.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         /// <summary>With SourceKey, from the pipeline (e.g. Test-MigrationIntegrity results): limits the run to these sources.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? SourceBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? SourceKey { get; set; }
 
         [Parameter] [ValidateRange(0, 3650)] public int GracePeriodDays { get; set; } = 30;

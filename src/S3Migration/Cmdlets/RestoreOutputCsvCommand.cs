@@ -23,7 +23,7 @@ namespace S3Migration.Cmdlets
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = WorkspaceSet)]
         [Parameter(ParameterSetName = BackupSet)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = BackupSet)]
         [Alias("CsvPath")]

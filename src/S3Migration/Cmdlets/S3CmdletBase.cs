@@ -15,10 +15,12 @@ namespace S3Migration.Cmdlets
         protected const string CredentialSet = "Credential";
 
         [Parameter]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public string? Region { get; set; }
 
         [Parameter(ParameterSetName = ProfileSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string? ProfileName { get; set; }
 
         [Parameter(ParameterSetName = CredentialSet, Mandatory = true)]

@@ -21,9 +21,9 @@ namespace S3Migration.Cmdlets
     [OutputType(typeof(IntegrityResult), typeof(IntegritySummary))]
     public sealed class TestMigrationIntegrityCommand : S3CmdletBase
     {
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? SourceBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? SourceBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("key", "old_s3_path")] public string? SourceKey { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] public string? TargetBucket { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? TargetBucket { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("target_key", "new_s3_path")] public string? TargetKey { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_size")] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("md5_hash")] public string? Md5 { get; set; }
@@ -36,7 +36,7 @@ namespace S3Migration.Cmdlets
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("tag_count")] public int? TagCount { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("row_id")] public string? RowId { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("person_name")] public string? PersonName { get; set; }
-        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] public string? FileType { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("file_type")] [ArgumentCompleter(typeof(FileTypeCompleter))] public string? FileType { get; set; }
         /// <summary>The copy's status: Verified and Skipped are migrated; Failed and Conflict are not; NotPlanned is ignored.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true), Alias("result")] public string? Status { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Notes { get; set; }
@@ -50,7 +50,7 @@ namespace S3Migration.Cmdlets
 
         /// <summary>The workspace: its journal when nothing is piped in, its inventory for completeness, and where the reports go.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
 
         /// <summary>
         /// Write the verification report (CSV) to this new file instead of the workspace's

@@ -26,7 +26,7 @@ namespace S3Migration.Cmdlets
         public string Path { get; set; } = "";
 
         /// <summary>The copy's workspace: its journal gives the MD5 that -Download compares, and the buckets of the migration.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateNotNullOrEmpty] [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
         [Parameter] public Hashtable? UrlColumn { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? UrlDelimiter { get; set; }
         [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }

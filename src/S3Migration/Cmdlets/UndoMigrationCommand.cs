@@ -24,7 +24,7 @@ namespace S3Migration.Cmdlets
     {
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string WorkspacePath { get; set; } = "";
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string WorkspacePath { get; set; } = "";
 
         [Parameter]
         [ValidateRange(0, 20)]

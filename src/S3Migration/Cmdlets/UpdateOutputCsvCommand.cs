@@ -32,7 +32,7 @@ namespace S3Migration.Cmdlets
         /// </summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] public string? WorkspacePath { get; set; }
+        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))] public string? WorkspacePath { get; set; }
 
         /// <summary>
         /// Objects from the pipeline, read by property name: SourceBucket, SourceKey, Status and WorkspacePath, as

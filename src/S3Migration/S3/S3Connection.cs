@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
@@ -29,11 +30,12 @@ namespace S3Migration.S3
         {
             var config = new AmazonS3Config();
             if (!sdkRetries) config.MaxErrorRetry = 0;
-            if (!string.IsNullOrWhiteSpace(options.EndpointUrl))
+            var endpoint = Endpoint(options);
+            if (!string.IsNullOrWhiteSpace(endpoint))
             {
-                if (!Uri.TryCreate(options.EndpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
                     throw new MigrationException("InvalidEndpointUrl", MigrationErrorKind.InvalidArgument,
-                        $"-EndpointUrl '{Redact.Url(options.EndpointUrl!)}' is not an absolute http or https URL, such as http://127.0.0.1:9000.");
+                        $"{EndpointSource(options)} '{Redact.Url(endpoint!)}' is not an absolute http or https URL, such as http://127.0.0.1:9000.");
                 config.ServiceURL = uri.GetLeftPart(UriPartial.Path);
                 config.ForcePathStyle = true;
                 config.AuthenticationRegion = string.IsNullOrWhiteSpace(options.Region) ? "us-east-1" : options.Region;
@@ -68,9 +70,31 @@ namespace S3Migration.S3
                 $"No AWS profile named '{profileName}' in the shared credentials/config files or the SDK store. Check -ProfileName, or create it with 'aws configure --profile {profileName}'.");
         }
 
+        /// <summary>
+        /// The S3-compatible endpoint: -EndpointUrl, else AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL (the SDK's and the AWS
+        /// CLI's order; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns the variables off). The SDK would read the variables
+        /// itself, but with virtual-hosted addressing (media.localhost fails to resolve) and messages that name only the
+        /// region; taken here they get what -EndpointUrl gets: path-style addressing and the endpoint in every message.
+        /// </summary>
+        public static string? Endpoint(S3ConnectionOptions options)
+        {
+            if (!string.IsNullOrWhiteSpace(options.EndpointUrl)) return options.EndpointUrl;
+            if (string.Equals(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true", StringComparison.OrdinalIgnoreCase)) return null;
+            foreach (var name in EndpointVariables)
+                if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value && !string.IsNullOrWhiteSpace(value)) return value.Trim();
+            return null;
+        }
+
+        private static readonly string[] EndpointVariables = { "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL" };
+
+        /// <summary>Where the endpoint came from, for the message that refuses it.</summary>
+        private static string EndpointSource(S3ConnectionOptions options) =>
+            !string.IsNullOrWhiteSpace(options.EndpointUrl) ? "-EndpointUrl"
+            : EndpointVariables.First(n => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(n)));
+
         /// <summary>Where requests go, for messages (never with user info or query).</summary>
         public static string Describe(S3ConnectionOptions options) =>
-            !string.IsNullOrWhiteSpace(options.EndpointUrl) ? Redact.Url(options.EndpointUrl!)
+            Endpoint(options) is { } endpoint ? Redact.Url(endpoint)
             : !string.IsNullOrWhiteSpace(options.Region) ? $"S3 in {options.Region}" : "S3 (region from the environment)";
     }
 }

@@ -19,7 +19,8 @@ public class HelpTests
             function Key($names) { $a = [string[]]@($names | Where-Object { $_ -notin $common }); [Array]::Sort($a, [StringComparer]::Ordinal); $a -join ' -' }
             foreach ($c in (Get-Command -Module S3Migration)) {
                 $h = Get-Help $c.Name -Full
-                $documented = @($h.parameters.parameter | ForEach-Object { $_.name } | Where-Object { $_ -notin $common })
+                # Where-Object { $_ }: a cmdlet without parameters (Get-MigrationDefault) has no parameter names, and piping nothing sends one $null.
+                $documented = @($h.parameters.parameter | ForEach-Object { $_.name } | Where-Object { $_ -and $_ -notin $common })
                 $takes = @($c.Parameters.Keys | Where-Object { $_ -notin $common })
                 foreach ($p in $documented) { if ($p -notin $takes) { "$($c.Name): the help documents -$p, which the cmdlet does not take" } }
                 foreach ($p in $takes) { if ($p -notin $documented) { "$($c.Name): -$p is not in the help's parameters" } }

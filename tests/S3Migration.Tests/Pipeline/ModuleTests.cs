@@ -7,7 +7,7 @@ namespace S3Migration.Tests.Pipeline;
 [Collection(S3Collection.Name)]
 public class ModuleTests
 {
-    private static readonly string[] Cmdlets = { "Backup-MigrationSource", "Backup-OutputCsv", "Compress-MigrationWorkspace", "Copy-PersonFiles", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "New-MigrationFinalReport", "Remove-MigrationSource", "Restore-OutputCsv", "Test-MigrationArchive", "Test-MigrationIntegrity", "Test-OutputCsvUrl", "Undo-Migration", "Update-OutputCsv" };
+    private static readonly string[] Cmdlets = { "Backup-MigrationSource", "Backup-OutputCsv", "Compress-MigrationWorkspace", "Copy-PersonFiles", "Get-MigrationDefault", "Get-MigrationInventory", "Get-MigrationTargetKey", "New-MigrationCertificate", "New-MigrationFinalReport", "Remove-MigrationSource", "Restore-OutputCsv", "Set-MigrationDefault", "Test-MigrationArchive", "Test-MigrationIntegrity", "Test-OutputCsvUrl", "Undo-Migration", "Update-OutputCsv" };
 
     private static readonly string[] Functions = { "Invoke-MigrationWatch" };
     /// <summary>Every command the module exports: its cmdlets and its one function.</summary>
@@ -62,6 +62,8 @@ public class ModuleTests
     [InlineData("New-MigrationFinalReport")]
     [InlineData("Remove-MigrationSource")]
     [InlineData("Backup-MigrationSource")]
+    [InlineData("Set-MigrationDefault")]
+    [InlineData("Get-MigrationDefault")]
     public void Every_cmdlet_has_full_help(string name)
     {
         var run = PowerShellHost.Run("""
