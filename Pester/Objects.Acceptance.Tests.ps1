@@ -1,8 +1,8 @@
 <#
     Acceptance tests for objects that script well and default views that identify the row, in a real pwsh (Import-Csv,
     ConvertTo-Json and Out-String are Microsoft.PowerShell.Utility's, which the hosted engine of the xUnit tests lacks):
-    - ConvertTo-Json of each output type: no Item1/Item2, a duration as a number (DurationMs), enum names with
-      -EnumsAsStrings (README, "Objects in scripts");
+    - ConvertTo-Json of each output type: no Item1/Item2, a duration as a number (DurationMs), enum names without
+      -EnumsAsStrings (README, "Objects in scripts"); ConvertTo-Csv / Export-Csv give names too;
     - the workspace's own CSV files bind back into the cmdlets (Import-Csv migration_log.csv | Test-MigrationIntegrity,
       Import-Csv inventory_checksums.csv | Copy-PersonFiles);
     - each table view, at 80 and 120 columns, shows the row's whole key.
@@ -70,13 +70,13 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
             $r.DurationMs | Should -Be ([long][math]::Floor($r.Duration.TotalMilliseconds))
         }
 
-        It 'gives every enum property by name with -EnumsAsStrings (the documented way; without it pwsh writes numbers)' {
+        It 'gives every enum property by name with a plain ConvertTo-Json (no -EnumsAsStrings)' {
             $checked = 0
             foreach ($name in $outputs.Keys) {
                 foreach ($o in @($outputs[$name])) {
                     $enums = @($o.psobject.Properties | Where-Object { $null -ne $_.Value -and $_.Value.GetType().IsEnum })
                     if ($enums.Count -eq 0) { continue }
-                    $json = $o | ConvertTo-Json -Depth 3 -EnumsAsStrings | ConvertFrom-Json
+                    $json = $o | ConvertTo-Json -Depth 3 | ConvertFrom-Json
                     foreach ($p in $enums) {
                         $json.($p.Name) | Should -BeExactly $p.Value.ToString() -Because "$name.$($p.Name)"
                         $checked++
@@ -84,9 +84,22 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
                 }
             }
             $checked | Should -BeGreaterThan 0
-            $r = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
-            $r.Status | Should -BeExactly 'Verified'
-            $r.Origin | Should -BeExactly 'Copied'
+            $text = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json
+            $text | Should -Match '"Status": "Verified"'
+            $text | Should -Match '"Origin": "Copied"'
+            $failed = [S3Migration.Model.MigrationResult]::new()
+            $failed.Status = 'Failed'; $failed.Reason = 'SourceArchived'
+            $failed | ConvertTo-Json -Compress | Should -Match '"Status":"Failed".*"Reason":"SourceArchived"'
+        }
+
+        It 'gives enum names in ConvertTo-Csv and Export-Csv' {
+            $row = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1
+            $csvRow = $row | ConvertTo-Csv | ConvertFrom-Csv
+            $csvRow.Status | Should -BeExactly 'Verified'
+            $csvRow.Origin | Should -BeExactly 'Copied'
+            $file = Join-Path $TestDrive 'results.csv'
+            $checks | Export-Csv -LiteralPath $file
+            @(Import-Csv -LiteralPath $file | Where-Object Status -eq 'Verified').Count | Should -Be @($checks | Where-Object Status -eq 'Verified').Count
         }
 
         It 'keeps the status an enum for scripts' {
