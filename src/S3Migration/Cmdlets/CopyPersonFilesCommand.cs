@@ -134,7 +134,7 @@ namespace S3Migration.Cmdlets
                 // A new record each time: hosts may keep the records they were given. Without a known total (no inventory
                 // in the workspace, streamed input) it counts without a percentage rather than guess from the items so far.
                 WriteProgress(new ProgressRecord(ProgressId, Activity,
-                    (p.Total is long total ? $"{p.Done:N0} of {total:N0} items" : $"{p.Done:N0} copied")
+                    (p.Total is long total ? $"{p.Done:N0} of {Plural.Grouped(total, "item")}" : $"{p.Done:N0} copied")
                     + $" ({p.Verified:N0} verified, {p.Failed:N0} failed), {Bytes(p.BytesVerified)}; {p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
                     { PercentComplete = p.PercentComplete, SecondsRemaining = p.SecondsRemaining });
         }

@@ -112,3 +112,45 @@ public class MessageTests
         Assert.Equal(expected, certificate.ToString());
     }
 }
+
+/// <summary>
+/// Counts read as English for one: a migration of ONE file, copied twice (the second run finds it in the journal) and
+/// checked, with -Verbose, says "1 row", "1 object", "1 copy", never "1 rows", "1 objects", "1 copies".
+/// </summary>
+[Collection(S3Collection.Name)]
+public class SingularMessageTests
+{
+    private readonly MotoServer _moto;
+    private readonly Amazon.S3.IAmazonS3 _s3;
+    public SingularMessageTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
+
+    private static readonly System.Text.RegularExpressions.Regex OneWithPlural =
+        new(@"(?<![\d,.])1 (S3 |list )?(files|objects|rows|conflicts|failures|requests|retries|items|copies|URLs|persons|bytes)\b");
+
+    [Fact]
+    public void A_copy_of_one_file_says_its_counts_in_the_singular()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("one"));
+        b.Put("7_Ada/talk.mp3", "one file only");
+        var lines = new List<string>();
+        for (var pass = 0; pass < 2; pass++)   // the second run reads the first one's journal row
+        {
+            var run = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws -Verbose | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -Verbose",
+                ("bucket", b.Name), ("ws", dir.Path));
+            Assert.Null(run.Terminating);
+            Assert.Single(run.Objects<MigrationResult>(), r => r.Status is MigrationResultStatus.Verified or MigrationResultStatus.Skipped);
+            lines.AddRange(run.Verbose);
+            lines.AddRange(run.Progress.Select(p => p.StatusDescription));
+        }
+        var check = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $endpoint -Verbose -ReportPath $report",
+            ("ws", dir.Path), ("report", dir.File("check.csv")));
+        Assert.Null(check.Terminating);
+        lines.AddRange(check.Verbose);
+        lines.AddRange(check.Progress.Select(p => p.StatusDescription));
+        Assert.Contains(lines, l => l.Contains("1 row from earlier runs, 1 object verified"));
+        Assert.Contains(lines, l => l.StartsWith("Checking 1 copy recorded in "));
+        var plural = lines.Where(l => OneWithPlural.IsMatch(l)).ToList();
+        Assert.True(plural.Count == 0, "a count of one with a plural noun: " + string.Join(" | ", plural));
+    }
+}
