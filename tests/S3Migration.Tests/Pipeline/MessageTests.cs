@@ -103,6 +103,45 @@ public class MessageTests
         Assert.Equal("not a folder", File.ReadAllText(file));   // and it is left as it was
     }
 
+    [Fact]
+    public void Copy_PersonFiles_without_any_item_says_how_to_give_them()
+    {
+        using var dir = new TempDir();
+        var message = StoppingMessage("Copy-PersonFiles -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred",
+            new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path });
+        Assert.StartsWith("Nothing to copy: pipe in the items of Get-MigrationInventory, give them to -InputObject", message);
+    }
+
+    [Fact]
+    public void Copy_PersonFiles_refuses_an_array_and_a_pipeline_at_once()
+    {
+        using var dir = new TempDir();
+        var message = StoppingMessage("$rows | Copy-PersonFiles -InputObject $rows -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred",
+            new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path, ["rows"] = new[] { new { SourceBucket = "media", SourceKey = "1_A/a.mp3", TargetKey = "audio/1_A_a.mp3" } } });
+        Assert.Equal("Give the items to -InputObject or pipe them in, not both.", message);
+    }
+
+    [Fact]
+    public void An_InputObject_element_without_a_bucket_or_with_an_s3_url_is_an_error_of_its_own()
+    {
+        using var dir = new TempDir();
+        // Neither element reaches S3 (the endpoint is closed): each is refused while it is bound, and the run goes on.
+        var run = PowerShellHost.Run("""
+            $rows = @(
+                [pscustomobject]@{ key = '1_A/a.mp3'; target_key = 'audio/1_A_a.mp3' },
+                [pscustomobject]@{ SourceBucket = 's3://media'; key = '1_A/b.mp3'; target_key = 'audio/1_A_b.mp3' })
+            Copy-PersonFiles -InputObject $rows -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred
+            """, new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path });
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Output);
+        Assert.Equal(2, run.Errors.Count);
+        Assert.StartsWith("InputWithoutSourceBucket", run.Errors[0].FullyQualifiedErrorId);
+        Assert.StartsWith("An input item has no SourceBucket", run.Errors[0].Exception.Message);
+        Assert.StartsWith("InputObjectInvalid", run.Errors[1].FullyQualifiedErrorId);
+        Assert.Contains("parameter 'SourceBucket'", run.Errors[1].Exception.Message);
+        Assert.Contains("such as media.", run.Errors[1].Exception.Message);
+    }
+
     [Theory]
     [InlineData(1, 1, 1, "1 file (100 bytes) migrated; 1 failure and 1 conflict unresolved")]
     [InlineData(2, 0, 2, "2 files (100 bytes) migrated; 0 failures and 2 conflicts unresolved")]

@@ -34,6 +34,7 @@ namespace S3Migration.Phases.Copy
         private TimeSpan _lastProgress, _lastSummary;
         private bool _disposed;
         private DateTime _inventoryWritten;
+        private long? _inputTotal;
 
         private CopySession(string workspace, MigrationJournal journal, string migrationId)
         {
@@ -113,6 +114,7 @@ namespace S3Migration.Phases.Copy
         /// </summary>
         private void RefreshTotal()
         {
+            if (_inputTotal != null) return;
             var path = Path.Combine(Workspace, InventoryChecksumsWriter.FileName);
             var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
             if (written == _inventoryWritten) return;
@@ -121,6 +123,16 @@ namespace S3Migration.Phases.Copy
             if (planned == null && written != default) return;
             _inventoryWritten = written;
             _summary.KnownTotal = planned;
+        }
+
+        /// <summary>
+        /// The run's total when its input arrived whole (an array given to -InputObject), counted before the first copy. It
+        /// is exact, so it wins over the workspace inventory's planned files, which a filtered array would not match.
+        /// </summary>
+        public void ExpectInput(long count)
+        {
+            _inputTotal = count;
+            _summary.KnownTotal = count;
         }
 
         /// <summary>The result of an item passed through without a copy (counted, not journaled).</summary>
