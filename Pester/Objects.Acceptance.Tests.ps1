@@ -126,6 +126,15 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
             $failed | ConvertTo-Json -Compress | Should -Match '"Status":"Failed".*"Reason":"SourceArchived"'
         }
 
+        It 'reads the enum attribute with PowerShell''s own Newtonsoft.Json, from the default load context' {
+            $attribute = [S3Migration.Model.MigrationResultStatus].GetCustomAttributes($false) | Where-Object { $_.GetType().Name -eq 'JsonConverterAttribute' }
+            $attribute | Should -Not -BeNullOrEmpty
+            $newtonsoft = $attribute.GetType().Assembly
+            $newtonsoft | Should -Be ([Newtonsoft.Json.JsonConvert].Assembly)
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($newtonsoft).Name | Should -Be 'Default'
+            Split-Path $newtonsoft.Location -Parent | Should -Be (Split-Path ([psobject].Assembly.Location) -Parent)
+        }
+
         It 'gives enum names in ConvertTo-Csv and Export-Csv' {
             $row = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1
             $csvRow = $row | ConvertTo-Csv | ConvertFrom-Csv
