@@ -1,8 +1,8 @@
 <#
     Acceptance tests for objects that script well and default views that identify the row, in a real pwsh (Import-Csv,
     ConvertTo-Json and Out-String are Microsoft.PowerShell.Utility's, which the hosted engine of the xUnit tests lacks):
-    - ConvertTo-Json of each output type: no Item1/Item2, a duration as a number (DurationMs), enum names with
-      -EnumsAsStrings (README, "Objects in scripts");
+    - ConvertTo-Json of each output type (every OutputType a cmdlet declares, each phase run once for it): no Item1/Item2, a duration as a number (DurationMs), enum names without
+      -EnumsAsStrings (README, "Objects in scripts"); ConvertTo-Csv / Export-Csv give names too;
     - the workspace's own CSV files bind back into the cmdlets (Import-Csv migration_log.csv | Test-MigrationIntegrity,
       Import-Csv inventory_checksums.csv | Copy-PersonFiles);
     - each table view, at 80 and 120 columns, shows the row's whole key.
@@ -33,9 +33,34 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
             Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUpdateComparison] }
         $target = Get-MigrationTargetKey -RowId 103 -Name 'Grace Hopper' -FileName 'keynote.srt'
 
+        # Every other phase, on a bucket and workspace of its own (the contexts below copy again in $ws): the objects of
+        # the backups, the CSV update and its check, the rollback, the cleanup, the final report and the archive.
+        $phases = @{ Bucket = 'objects-acceptance-phases'; Backup = 'objects-acceptance-backup' }
+        $phasesCsv = Join-Path $TestDrive 'phases/output.csv'
+        $null = Initialize-DemoBucket -Client $s3 -Bucket $phases.Bucket -CsvPath $phasesCsv
+        $null = $s3.PutBucketAsync($phases.Backup).GetAwaiter().GetResult()
+        $pws = Join-Path $TestDrive 'phases-ws'
+        $csvBackup = Backup-OutputCsv -Path $phasesCsv -WorkspacePath $pws
+        $backups = @(Backup-MigrationSource -SourceBucket $phases.Bucket -BackupBucket $phases.Backup -WorkspacePath $pws @connection)
+        $phaseItems = @(Get-MigrationInventory -Bucket $phases.Bucket -CsvPath $phasesCsv -WorkspacePath $pws @connection)
+        $null = Copy-PersonFiles -InputObject $phaseItems -WorkspacePath $pws @connection -ErrorAction SilentlyContinue
+        $changes = @(Update-OutputCsv -Path $phasesCsv -WorkspacePath $pws -WarningAction SilentlyContinue | Where-Object { $_ -is [S3Migration.PeopleCsv.CsvUrlChange] })
+        $urlChecks = @(Test-OutputCsvUrl -Path $phasesCsv @connection -WarningAction SilentlyContinue)
+        $rollback = @(Undo-Migration -WorkspacePath $pws @connection -WhatIf -WarningAction SilentlyContinue)
+        $restore = Restore-OutputCsv -WorkspacePath $pws -Confirm:$false -WarningAction SilentlyContinue
+        # The CSV names the old layout again, so the cleanup (-Force: inside the grace period) keeps every source.
+        $removals = @(Remove-MigrationSource -WorkspacePath $pws @connection -Force -Confirm:$false -WarningAction SilentlyContinue)
+        $finalReport = New-MigrationFinalReport -WorkspacePath $pws -WarningAction SilentlyContinue
+        $archive = Compress-MigrationWorkspace -WorkspacePath $pws -DestinationPath (Join-Path $TestDrive 'phases.zip') -WarningAction SilentlyContinue
+        $archiveCheck = Test-MigrationArchive -Path $archive.Path
+        $archiveEntries = @(Test-MigrationArchive -Path $archive.Path -Detailed)
+
         $outputs = [ordered]@{
             MigrationItem = $items; MigrationResult = $results; IntegrityResult = $checks; IntegritySummary = @($summary)
             MigrationCertificate = @($certificate); CsvUpdateComparison = @($comparison); MigrationTarget = @($target)
+            CsvBackupInfo = @($csvBackup); BackupResult = $backups; CsvUrlChange = $changes; UrlCheckResult = $urlChecks
+            RollbackResult = $rollback; CsvRestoreResult = @($restore); RemovalResult = $removals; FinalReport = @($finalReport)
+            ArchiveResult = @($archive); ArchiveVerification = @($archiveCheck); ArchiveEntryCheck = $archiveEntries
         }
     }
 
@@ -45,7 +70,16 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
 
     Context 'ConvertTo-Json' {
         It 'has every output type to test' {
-            foreach ($name in $outputs.Keys) { @($outputs[$name]).Count | Should -BeGreaterThan 0 -Because $name }
+            foreach ($name in $outputs.Keys) {
+                @($outputs[$name]).Count | Should -BeGreaterThan 0 -Because $name
+                @($outputs[$name])[0].GetType().Name | Should -Be $name
+            }
+        }
+
+        It 'tests every output type that a cmdlet of the module declares' {
+            $declared = @(Get-Command -Module S3Migration | ForEach-Object { $_.OutputType } | ForEach-Object { ($_.Name -split '\.')[-1] } | Sort-Object -Unique)
+            $declared.Count | Should -BeGreaterThan 10
+            foreach ($type in $declared) { $outputs.Keys | Should -Contain $type -Because "a cmdlet outputs $type" }
         }
 
         It 'writes no tuple (Item1, Item2) for any output type' {
@@ -70,13 +104,13 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
             $r.DurationMs | Should -Be ([long][math]::Floor($r.Duration.TotalMilliseconds))
         }
 
-        It 'gives every enum property by name with -EnumsAsStrings (the documented way; without it pwsh writes numbers)' {
+        It 'gives every enum property by name with a plain ConvertTo-Json (no -EnumsAsStrings)' {
             $checked = 0
             foreach ($name in $outputs.Keys) {
                 foreach ($o in @($outputs[$name])) {
                     $enums = @($o.psobject.Properties | Where-Object { $null -ne $_.Value -and $_.Value.GetType().IsEnum })
                     if ($enums.Count -eq 0) { continue }
-                    $json = $o | ConvertTo-Json -Depth 3 -EnumsAsStrings | ConvertFrom-Json
+                    $json = $o | ConvertTo-Json -Depth 3 | ConvertFrom-Json
                     foreach ($p in $enums) {
                         $json.($p.Name) | Should -BeExactly $p.Value.ToString() -Because "$name.$($p.Name)"
                         $checked++
@@ -84,9 +118,31 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
                 }
             }
             $checked | Should -BeGreaterThan 0
-            $r = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
-            $r.Status | Should -BeExactly 'Verified'
-            $r.Origin | Should -BeExactly 'Copied'
+            $text = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1 | ConvertTo-Json
+            $text | Should -Match '"Status": "Verified"'
+            $text | Should -Match '"Origin": "Copied"'
+            $failed = [S3Migration.Model.MigrationResult]::new()
+            $failed.Status = 'Failed'; $failed.Reason = 'SourceArchived'
+            $failed | ConvertTo-Json -Compress | Should -Match '"Status":"Failed".*"Reason":"SourceArchived"'
+        }
+
+        It 'reads the enum attribute with PowerShell''s own Newtonsoft.Json, from the default load context' {
+            $attribute = [S3Migration.Model.MigrationResultStatus].GetCustomAttributes($false) | Where-Object { $_.GetType().Name -eq 'JsonConverterAttribute' }
+            $attribute | Should -Not -BeNullOrEmpty
+            $newtonsoft = $attribute.GetType().Assembly
+            $newtonsoft | Should -Be ([Newtonsoft.Json.JsonConvert].Assembly)
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($newtonsoft).Name | Should -Be 'Default'
+            Split-Path $newtonsoft.Location -Parent | Should -Be (Split-Path ([psobject].Assembly.Location) -Parent)
+        }
+
+        It 'gives enum names in ConvertTo-Csv and Export-Csv' {
+            $row = $results | Where-Object Status -eq 'Verified' | Select-Object -First 1
+            $csvRow = $row | ConvertTo-Csv | ConvertFrom-Csv
+            $csvRow.Status | Should -BeExactly 'Verified'
+            $csvRow.Origin | Should -BeExactly 'Copied'
+            $file = Join-Path $TestDrive 'results.csv'
+            $checks | Export-Csv -LiteralPath $file
+            @(Import-Csv -LiteralPath $file | Where-Object Status -eq 'Verified').Count | Should -Be @($checks | Where-Object Status -eq 'Verified').Count
         }
 
         It 'keeps the status an enum for scripts' {

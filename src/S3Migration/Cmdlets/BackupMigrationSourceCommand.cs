@@ -121,13 +121,13 @@ namespace S3Migration.Cmdlets
                     WriteWarning($"{SourceBackup.JournalFileName} ended with a row torn by an interrupted run ({outcome.TornJournalBytes} bytes); it was cut off and those objects were checked again.");
                 foreach (var late in outcome.LateFailures) WriteBackupError(late);
                 WriteVerbose($"Backup {(outcome.Complete ? "complete" : "INCOMPLETE")}: {outcome.Verified} of {outcome.SourceObjects} source objects verified in the backup, "
-                             + $"{outcome.Failed} not; {outcome.BackedUpObjects} objects and {outcome.BackedUpBytes:N0} of {outcome.SourceBytes:N0} bytes listed there; "
-                             + $"{outcome.Requests} S3 requests, {outcome.Retries} retries. Manifest: {BackupManifest.PathIn(options.Workspace)}, restore guide: {RestoreGuide.PathIn(options.Workspace)}");
+                             + $"{outcome.Failed} not; {Plural.Of(outcome.BackedUpObjects, "object")} and {outcome.BackedUpBytes:N0} of {outcome.SourceBytes:N0} bytes listed there; "
+                             + $"{Plural.Of(outcome.Requests, "S3 request")}, {Plural.Of(outcome.Retries, "retry", "retries")}. Manifest: {BackupManifest.PathIn(options.Workspace)}, restore guide: {RestoreGuide.PathIn(options.Workspace)}");
                 if (outcome.NotTransitioned > 0)
                     WriteWarning($"The lifecycle rule '{outcome.LifecycleRuleId}' will not move every backup to {StorageClass}: {outcome.NotTransitionedReason}. "
                                  + $"{BackupSummary.FileName} records it; the backups are in {outcome.StorageClassNow} now.");
                 if (!outcome.Complete)
-                    WriteWarning($"The backup of {options.SourceUrl} is incomplete: {outcome.Failed} of {outcome.SourceObjects} objects have no verified backup (see {BackupManifest.FileName}). Remove-MigrationSource keeps their sources.");
+                    WriteWarning($"The backup of {options.SourceUrl} is incomplete: {outcome.Failed} of {Plural.Of(outcome.SourceObjects, "object")} have no verified backup (see {BackupManifest.FileName}). Remove-MigrationSource keeps their sources.");
             }
             catch (MigrationException ex) { Terminate(ex); }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { /* Ctrl+C: the journal holds what finished */ }
@@ -155,7 +155,7 @@ namespace S3Migration.Cmdlets
             _lastProgress = DateTime.UtcNow;
             var p = run.Progress;
             WriteProgress(new ProgressRecord(ProgressId, $"Backup-MigrationSource to {options.BackupUrl}",
-                $"{p.Done:N0} of {p.Total:N0} objects ({p.Verified:N0} copied, {p.Skipped:N0} already there, {p.Failed:N0} failed), {Bytes(p.Bytes)}; "
+                $"{p.Done:N0} of {Plural.Grouped(p.Total, "object")} ({p.Verified:N0} copied, {p.Skipped:N0} already there, {p.Failed:N0} failed), {Bytes(p.Bytes)}; "
                 + $"{p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
             {
                 PercentComplete = p.PercentComplete,

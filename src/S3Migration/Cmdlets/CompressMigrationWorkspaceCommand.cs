@@ -64,7 +64,7 @@ namespace S3Migration.Cmdlets
             {
                 result = WorkspaceArchive.Create(workspace, destination, extra);
                 ArchiveRecord.Write(workspace, result);
-                WriteVerbose($"Archived {result.FileCount} files ({result.CsvBackups} of them CSV backups under {WorkspaceArchive.CsvBackupFolder}/, {Bytes(result.ContentBytes)}) of '{workspace}' into '{result.Path}' ({Bytes(result.Size)}, sha256 {result.Sha256}); recorded in '{result.RecordPath}'.");
+                WriteVerbose($"Archived {Plural.Of(result.FileCount, "file")} ({result.CsvBackups} of them CSV backups under {WorkspaceArchive.CsvBackupFolder}/, {Bytes(result.ContentBytes)}) of '{workspace}' into '{result.Path}' ({Bytes(result.Size)}, sha256 {result.Sha256}); recorded in '{result.RecordPath}'.");
             }
             catch (MigrationException ex) { Terminate(ex); return; }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using S3Migration.Model;
 using S3Migration.Phases.Copy;
@@ -17,10 +19,18 @@ namespace S3Migration.Cmdlets
     [OutputType(typeof(MigrationResult))]
     public sealed class CopyPersonFilesCommand : S3CmdletBase, IDisposable
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string SourceBucket { get; set; } = "";
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("key"), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
+        /// <summary>
+        /// The items to copy as one array (Get-MigrationInventory's objects, Import-Csv rows), bound element by element
+        /// as piped objects are. Unlike a piped array, whose length the cmdlet never sees, an array given here is counted
+        /// first: its progress has a total and a time left even without an inventory in the workspace.
+        /// </summary>
+        [Parameter] public PSObject[]? InputObject { get; set; }
+        // SourceBucket, SourceKey and TargetKey are required of every item, but not Mandatory: -InputObject supplies them
+        // instead (ProcessRecord says what an item lacks).
+        [Parameter(ValueFromPipelineByPropertyName = true), ValidateNotNullOrEmpty] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string SourceBucket { get; set; } = "";
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("key"), ValidateNotNullOrEmpty] public string SourceKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] [ValidateBucketName] [ArgumentCompleter(typeof(BucketNameCompleter))] public string? TargetBucket { get; set; }
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true), Alias("target_key"), AllowEmptyString] public string TargetKey { get; set; } = "";
+        [Parameter(ValueFromPipelineByPropertyName = true), Alias("target_key"), AllowEmptyString] public string TargetKey { get; set; } = "";
         [Parameter(ValueFromPipelineByPropertyName = true)] public long? Size { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? ETag { get; set; }
         [Parameter(ValueFromPipelineByPropertyName = true)] public string? Md5 { get; set; }
@@ -53,6 +63,8 @@ namespace S3Migration.Cmdlets
         private string _workspace = "";
         private S3Session? _s3;
         private CopySession? _run;
+        /// <summary>How many items an -InputObject array brought to copy; null for piped input, whose length is unseen.</summary>
+        private long? _expected;
 
         protected override void BeginProcessing()
         {
@@ -60,17 +72,66 @@ namespace S3Migration.Cmdlets
                 WriteVerbose("-ServerSideEncryption aws:kms without -KmsKeyId uses the account's AWS managed key (aws/s3).");
             if (KmsKeyId != null && ServerSideEncryption != "aws:kms")
                 TerminateInvalidArgument(new ArgumentException("-KmsKeyId goes with -ServerSideEncryption aws:kms."), "KmsKeyWithoutKms", KmsKeyId);
+            if (MyInvocation.ExpectingInput && MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+                TerminateInvalidArgument(new ArgumentException("Give the items to -InputObject or pipe them in, not both."), "InputObjectAndPipeline", null);
             _workspace = ResolvePath(WorkspacePath);
         }
 
         protected override void ProcessRecord()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) { ProcessArray(InputObject ?? Array.Empty<PSObject>()); return; }
+            if (!MyInvocation.ExpectingInput && string.IsNullOrEmpty(SourceKey))
+                TerminateInvalidArgument(new ArgumentException("Nothing to copy: pipe in the items of Get-MigrationInventory, give them to -InputObject, or give -SourceBucket, -SourceKey and -TargetKey."), "NothingToCopy", null);
+            if (Lacking() is { } lacking) { WriteLacking(lacking, null); return; }
+            Process(Bound());
+        }
+
+        /// <summary>
+        /// An -InputObject array: each element bound as a piped object would be, then counted, so the run's progress counts
+        /// against the items it will copy (the inventory's passed-through ones are not counted, as the inventory's total
+        /// does not count them), then each one copied or passed through in order.
+        /// </summary>
+        private void ProcessArray(PSObject[] elements)
+        {
+            var binder = new ByPropertyNameBinder(this);
+            var requests = new List<(CopyItem Item, string? NotCopied)>(elements.Length);
+            foreach (var element in elements)
+            {
+                if (element == null) continue;
+                try { binder.Bind(element); }
+                catch (Exception ex) when (ex is PSInvalidCastException || ex is ValidationMetadataException)
+                {
+                    WriteError(new ErrorRecord(ex, "InputObjectInvalid", ErrorCategory.InvalidArgument, element));
+                    continue;
+                }
+                if (Lacking() is { } lacking) { WriteLacking(lacking, element); continue; }
+                requests.Add(Bound());
+            }
+            _expected = requests.Count(r => r.NotCopied == null);
+            foreach (var r in requests) Process(r);
+        }
+
+        /// <summary>The item the bound parameters describe, and why it is not copied (null: it is).</summary>
+        private (CopyItem Item, string? NotCopied) Bound()
         {
             var item = new CopyItem
             {
                 RowId = RowId ?? "", PersonName = PersonName ?? "", FileType = FileType ?? "", SourceBucket = SourceBucket, SourceKey = SourceKey, TargetKey = TargetKey,
                 TargetBucket = !string.IsNullOrEmpty(TargetBucket) ? TargetBucket! : DestinationBucket ?? SourceBucket, Size = Size, ETag = ETag ?? "", Md5 = Md5 ?? "",
             };
-            var notCopied = CopyEligibility.WhyNotCopied(item, Status, Notes, ConflictKind, Force, TargetBucket, DestinationBucket);
+            return (item, CopyEligibility.WhyNotCopied(item, Status, Notes, ConflictKind, Force, TargetBucket, DestinationBucket));
+        }
+
+        private string? Lacking() =>
+            string.IsNullOrEmpty(SourceBucket) ? "SourceBucket" : string.IsNullOrEmpty(SourceKey) ? "SourceKey (or key)" : null;
+
+        private void WriteLacking(string what, object? element) =>
+            WriteError(new ErrorRecord(new ArgumentException($"An input item has no {what}: give the items of Get-MigrationInventory, or rows with SourceBucket, SourceKey and TargetKey (-SourceBucket names the bucket of rows that have none)."),
+                "InputWithout" + what.Split(' ')[0], ErrorCategory.InvalidArgument, element));
+
+        private void Process((CopyItem Item, string? NotCopied) request)
+        {
+            var (item, notCopied) = request;
             if (notCopied != null)
             {
                 if (ShouldProcess(item.Source().ToString(), "Pass through without copying (" + notCopied + ")")) WriteObject(Start().PassThrough(item, notCopied));
@@ -103,6 +164,7 @@ namespace S3Migration.Cmdlets
                 TerminateUnavailable(ex, "JournalUnavailable", $"The journal in '{_workspace}' could not be opened: {ex.Message} Is another copy running on this workspace?", _workspace);
             }
             catch (InvalidDataException ex) { TerminateJournalMalformed(ex, _workspace); }
+            if (_expected is long expected) _run!.ExpectInput(expected);
             WriteMessages();
             try { _s3 = Connect(sdkRetries: false); }
             catch (MigrationException ex) { Terminate(ex); }
@@ -134,7 +196,7 @@ namespace S3Migration.Cmdlets
                 // A new record each time: hosts may keep the records they were given. Without a known total (no inventory
                 // in the workspace, streamed input) it counts without a percentage rather than guess from the items so far.
                 WriteProgress(new ProgressRecord(ProgressId, Activity,
-                    (p.Total is long total ? $"{p.Done:N0} of {total:N0} items" : $"{p.Done:N0} copied")
+                    (p.Total is long total ? $"{p.Done:N0} of {Plural.Grouped(total, "item")}" : $"{p.Done:N0} copied")
                     + $" ({p.Verified:N0} verified, {p.Failed:N0} failed), {Bytes(p.BytesVerified)}; {p.ObjectsPerSecond:N1} objects/s, {Bytes(p.BytesPerSecond)}/s")
                     { PercentComplete = p.PercentComplete, SecondsRemaining = p.SecondsRemaining });
         }

@@ -103,7 +103,7 @@ namespace S3Migration.Cmdlets
                         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
                         // A new record each time: hosts may keep the records they were given.
                         WriteProgress(new ProgressRecord(1, activity,
-                            $"{scanner.ObjectsListed:N0} objects listed, {Bytes(scanner.BytesListed)}; {scanner.ObjectsListed / seconds:N0} objects/s"
+                            $"{Plural.Grouped(scanner.ObjectsListed, "object")} listed, {Bytes(scanner.BytesListed)}; {scanner.ObjectsListed / seconds:N0} objects/s"
                             + (ComputeMd5 ? $"; {Bytes(scanner.BytesHashed)} hashed at {Bytes(scanner.BytesHashed / seconds)}/s" : "")));
                     }
                 }
@@ -124,7 +124,7 @@ namespace S3Migration.Cmdlets
                 try { Workspace.MigrationState.RecordCsv(options.WorkspacePath, options.CsvPath); }
                 catch (MigrationException ex) { Terminate(ex); }
             }
-            WriteVerbose($"Inventory done: {emitted:N0} objects, {Bytes(scanner.BytesListed)}, {scanner.ListRequests} list requests, {clock.Elapsed.TotalSeconds:0.0}s."
+            WriteVerbose($"Inventory done: {Plural.Grouped(emitted, "object")}, {Bytes(scanner.BytesListed)}, {Plural.Of(scanner.ListRequests, "list request")}, {clock.Elapsed.TotalSeconds:0.0}s."
                 + (options.WorkspacePath != null ? $" Wrote {InventoryChecksumsWriter.FileName} and {InventoryReport.FileName} to '{options.WorkspacePath}'." : ""));
         }
     }

@@ -25,7 +25,7 @@ namespace S3Migration.Cmdlets
             try
             {
                 var v = WorkspaceArchive.Verify(path);
-                WriteVerbose($"{v.Path}: sha256 {v.Sha256}, {v.FilesVerified} of {v.FileCount} entries verified. {v.Notes}");
+                WriteVerbose($"{v.Path}: sha256 {v.Sha256}, {v.FilesVerified} of {Plural.Of(v.FileCount, "entry", "entries")} verified. {v.Notes}");
                 if (Detailed) WriteObject(v.Entries, true);
                 else WriteObject(v);
             }

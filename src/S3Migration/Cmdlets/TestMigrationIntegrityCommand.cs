@@ -136,10 +136,10 @@ namespace S3Migration.Cmdlets
             if (_piped.Count == 0)
             {
                 expected = journaled!;
-                WriteVerbose($"Checking the {expected.Count} copies recorded in {journal}.");
+                WriteVerbose($"Checking {Plural.Of(expected.Count, "copy", "copies")} recorded in {journal}.");
             }
             else if (journaled != null)
-                WriteVerbose($"Checking the {_piped.Count} copies piped in; {journal} records {journaled.Count} copies of the whole migration.");
+                WriteVerbose($"Checking {Plural.Of(_piped.Count, "copy", "copies")} piped in; {journal} records {Plural.Of(journaled.Count, "copy", "copies")} of the whole migration.");
 
             string? reportPath = null;
             if (ReportPath != null)
@@ -160,7 +160,7 @@ namespace S3Migration.Cmdlets
                     var (all, planned) = InventoryChecksumsWriter.ReadKeys(_workspace);
                     options.Inventoried = all;
                     options.Planned = planned;
-                    if (planned != null) WriteVerbose($"The inventory in the workspace planned {planned.Count} objects; each must have a verified destination.");
+                    if (planned != null) WriteVerbose($"The inventory in the workspace planned {Plural.Of(planned.Count, "object")}; each must have a verified destination.");
                     options.Excluded = Workspace.ExcludedByChoice.Read(_workspace);
                     if (options.Excluded.Count > 0) WriteVerbose($"{options.Excluded.Count} of them were left out of the copy by choice ({Workspace.ExcludedByChoice.FileName}).");
                     options.People = PeopleOfWorkspace(_workspace);
@@ -177,8 +177,8 @@ namespace S3Migration.Cmdlets
                 // A new record every half second, with counts: a long check must show that it moves.
                 var (results, summary) = RunReporting(checker.CheckAsync(expected, StopToken, _piped.Count > 0 ? journaled : null), TimeSpan.FromMilliseconds(500),
                     () => Progress(3, "Test-MigrationIntegrity", checker.ToCheck == 0
-                        ? $"Listing the destination and source folders of {expected.Count:N0} copies"
-                        : $"{checker.Checked:N0} of {checker.ToCheck:N0} copies checked", checker.ToCheck == 0 ? null : 100 * checker.Checked / checker.ToCheck));
+                        ? $"Listing the destination and source folders of {Plural.Grouped(expected.Count, "copy", "copies")}"
+                        : $"{checker.Checked:N0} of {Plural.Grouped(checker.ToCheck, "copy", "copies")} checked", checker.ToCheck == 0 ? null : 100 * checker.Checked / checker.ToCheck));
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 summary.ReportPath = IntegrityReports.Write(_workspace, reportPath, results, journaled ?? expected) ?? summary.ReportPath;

@@ -52,7 +52,7 @@ namespace S3Migration.Cmdlets
             {
                 var journal = _workspace != null ? CopyJournal.LastWordPerSource(_workspace) : new List<ExpectedCopy>();
                 var targets = UrlTargets.Of(CsvText.Parse(CsvText.ReadLocked(path), path), CsvUpdateOptions.ColumnsWith(UrlColumn), RowIdColumn, UrlDelimiter, journal);
-                WriteVerbose($"Checking {targets.Count} URLs of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
+                WriteVerbose($"Checking {Plural.Of(targets.Count, "URL")} of '{path}' with {(Unsigned ? "unsigned" : "signed")} {(Download ? "GET" : "HEAD")} requests, {ThrottleLimit} at a time.");
                 if (targets.Count == 0) return;
                 // The SDK's own retries off, as for the copy: every retry is the checker's policy, and counted.
                 s3 = Connect(sdkRetries: false);
@@ -63,14 +63,14 @@ namespace S3Migration.Cmdlets
                 {
                     var done = checker.Done;
                     var rate = done / Math.Max(0.001, (DateTime.UtcNow - started).TotalSeconds);
-                    WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", $"{done} of {targets.Count} URLs, {rate:0.0}/s") { PercentComplete = 100 * done / targets.Count });
+                    WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", $"{done} of {Plural.Of(targets.Count, "URL")}, {rate:0.0}/s") { PercentComplete = 100 * done / targets.Count });
                 });
                 WriteProgress(new ProgressRecord(6, "Test-OutputCsvUrl", "Done") { RecordType = ProgressRecordType.Completed });
-                if (checker.Retries > 0) WriteVerbose($"{checker.Retries} retries after throttling, server errors or dropped connections.");
+                if (checker.Retries > 0) WriteVerbose($"{Plural.Of(checker.Retries, "retry", "retries")} after throttling, server errors or dropped connections.");
                 foreach (var r in results) WriteObject(r);
                 var failed = results.Where(r => r.Status != UrlCheckStatus.Ok).ToList();
                 if (failed.Count > 0)
-                    WriteWarning($"{failed.Count} of {results.Length} URLs failed; people affected: " +
+                    WriteWarning($"{failed.Count} of {Plural.Of(results.Length, "URL")} failed; people affected: " +
                                  string.Join("; ", failed.GroupBy(r => (r.RowId, r.PersonName)).Take(20).Select(g => $"{g.Key.RowId} {g.Key.PersonName} ({string.Join(", ", g.Select(r => $"{r.Column} {r.Status}"))})")));
             }
             catch (MigrationException ex) { Terminate(ex); }

@@ -46,7 +46,7 @@ namespace S3Migration.Cmdlets
             try { plan.EnsureSomethingToUndo(workspace); }
             catch (MigrationException ex) { Terminate(ex); return; }
             var total = plan.Entries.Count;
-            WriteVerbose($"Rolling back {total} copies: {plan.FromJournal} from the journal, {total - plan.FromJournal} more from {plan.PlanPath}.");
+            WriteVerbose($"Rolling back {Plural.Of(total, "copy", "copies")}: {plan.FromJournal} from the journal, {total - plan.FromJournal} more from {plan.PlanPath}.");
 
             S3Session? s3 = null;
             try

@@ -161,7 +161,7 @@ namespace S3Migration.Cmdlets
                 WriteWarning($"{p} arrived {(_arrived[p].Length > 0 ? _arrived[p] : "without a Status")}: its URL is left as it is, although the journal records its copy as verified. " +
                              "Update-OutputCsv rewrites only what arrives verified; see the integrity check's reason.");
             if (held.Count > 20) WriteWarning($"{held.Count - 20} more objects arrived not verified; their URLs are left as they are too.");
-            WriteVerbose($"{_arrived.Count} objects came through the pipeline, {only.Count} of them verified; only their URLs are rewritten.");
+            WriteVerbose($"{Plural.Of(_arrived.Count, "object")} came through the pipeline, {only.Count} of them verified; only their URLs are rewritten.");
             return only;
         }
 

@@ -2,6 +2,7 @@ using System;
 
 namespace S3Migration.Model
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum BackupResultStatus { Verified, Skipped, Failed }
 
     /// <summary>What Backup-MigrationSource did with one source object.</summary>

@@ -33,6 +33,7 @@ namespace S3Migration.Model
     }
 
     /// <summary>Where the source of a migrated copy is now, as Undo-Migration found it.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum SourceNow
     {
         /// <summary>A HEAD found it.</summary>

@@ -81,6 +81,7 @@ namespace S3Migration.Model
     }
 
     /// <summary>Where a leftover stands: it blocks Closed unless the operator chose it or accepted it.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum LeftoverStanding { Blocking, ExcludedByChoice, AcceptedByOperator }
 
     /// <summary>An object of the old layout that is not both migrated-and-verified and deleted, or an integrity alarm.</summary>

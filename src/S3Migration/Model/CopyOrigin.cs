@@ -4,6 +4,7 @@ namespace S3Migration.Model
     /// How a verified destination came to be. Undo-Migration, the integrity check and the reports decide by this value
     /// (journaled in its own column), not by the wording of a note: only what the migration itself created may be undone.
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum CopyOrigin
     {
         /// <summary>Not a verified destination (failed, conflict, not planned), or a journal row written before the column existed.</summary>

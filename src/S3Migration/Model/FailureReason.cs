@@ -5,6 +5,7 @@ namespace S3Migration.Model
     /// reports, the error ids and the lessons learned group failures by this value and never by reading the Notes
     /// (which are for people and may be reworded).
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum FailureReason
     {
         None,

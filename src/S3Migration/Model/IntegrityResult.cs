@@ -9,6 +9,7 @@ namespace S3Migration.Model
     /// recorded in the workspace; not an alarm, and not counted Missing. NewUpload: a new object in a destination type
     /// folder whose key follows the naming rule (the application's normal upload); information, not an alarm.
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum IntegrityStatus { Verified, Missing, Mismatch, SourceChanged, Unexpected, Excluded, NewUpload }
 
     public static class IntegrityStatusRule

@@ -2,12 +2,14 @@ using System;
 
 namespace S3Migration.Model
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum MigrationItemStatus { Planned, Orphan, Conflict, Skipped }
 
     /// <summary>
     /// Why an item is a Conflict: its target already holds different content (Copy-PersonFiles -Force may replace
     /// it), or other sources would land on the same key (never copied: rename one of them).
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum ConflictKind { None, TargetDiffers, SharedTarget }
 
     /// <summary>
@@ -17,9 +19,11 @@ namespace S3Migration.Model
     /// of an inventory_checksums.csv written before the reason was recorded. The Notes say the same in words, for people;
     /// code reads this, never the Notes.
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum OrphanReason { None, FolderMarker, RootFile, EmptyFolderName, NotAPersonFolder, NoCsvRow }
 
     /// <summary>Where an item's MD5 came from: nowhere yet, its ETag, or hashing its content.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum Md5Source { None, ETag, Computed }
 
     /// <summary>One source object and what the migration will do with it (a planned copy, with what the listing saw). Written by Get-MigrationInventory.</summary>

@@ -2,6 +2,7 @@ using System;
 
 namespace S3Migration.Model
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum MigrationResultStatus { Verified, Skipped, Failed, Conflict, NotPlanned }
 
     /// <summary>What Copy-PersonFiles did with one item. Properties bind by name into Test-MigrationIntegrity.</summary>

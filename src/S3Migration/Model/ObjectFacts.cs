@@ -38,6 +38,7 @@ namespace S3Migration.Model
             (StorageClasses.IsArchived(StorageClass) && RestoreInProgress != false) || ArchiveStatus.Length > 0 && RestoreInProgress != false;
     }
 
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum Verdict { Verified, Mismatch, Unproven }
 
     public sealed class VerificationOutcome

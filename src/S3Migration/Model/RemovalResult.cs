@@ -7,6 +7,7 @@ namespace S3Migration.Model
     /// version kept as a noncurrent version (recoverable, still billed). Kept: a check failed, nothing was deleted.
     /// Failed: the delete was sent and S3 refused it, or the listing afterwards still shows the object.
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum RemovalStatus { Deleted, DeleteMarker, Kept, Failed }
 
     /// <summary>

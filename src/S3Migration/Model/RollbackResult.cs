@@ -1,5 +1,6 @@
 namespace S3Migration.Model
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum RollbackStatus { Deleted, Kept, AlreadyGone, WhatIf, Failed }
 
     /// <summary>What Undo-Migration did with one copy: the plan's addresses, the size the copy verified, and why.</summary>

@@ -16,6 +16,6 @@ namespace S3Migration.Model
     {
         public int Files { get; set; }
         public long Bytes { get; set; }
-        public override string ToString() => $"{Files} files, {Bytes} bytes";
+        public override string ToString() => $"{Plural.Of(Files, "file")}, {Plural.Of(Bytes, "byte")}";
     }
 }

@@ -8,6 +8,7 @@ using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum CsvRestoreStatus { Restored, AlreadyRestored }
 
     /// <summary>What Restore-OutputCsv did.</summary>

@@ -7,6 +7,7 @@ using S3Migration.Workspace;
 
 namespace S3Migration.PeopleCsv
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum CsvChangeAction
     {
         /// <summary>An old-layout URL replaced by the new layout's URL of the same file.</summary>

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 namespace S3Migration.PeopleCsv
 {
     /// <summary>The ways a people CSV may spell the location of an object.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum S3UrlForm
     {
         /// <summary>s3://bucket/key</summary>

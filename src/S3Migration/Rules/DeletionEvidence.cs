@@ -6,6 +6,7 @@ using S3Migration.Model;
 namespace S3Migration.Rules
 {
     /// <summary>Where a source a deletion was announced for stands in a listing of its folder.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum ListedAs { Present, Gone, HiddenByDeleteMarker }
 
     /// <summary>

@@ -36,6 +36,7 @@ namespace S3Migration.S3
     }
 
     /// <summary>What a DeleteObject conditional on the ETag came to.</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum ConditionalDelete { Deleted, ChangedSinceCheck, AlreadyGone }
 
     /// <summary>

@@ -30,7 +30,7 @@ namespace S3Migration.Workspace
         /// <summary>The workspace file that records where this archive was written and uploaded (archive_record.json).</summary>
         public string RecordPath { get; set; } = "";
 
-        public override string ToString() => $"{Path} ({FileCount} files, {Size} bytes, sha256 {Sha256}) {Status}";
+        public override string ToString() => $"{Path} ({Plural.Of(FileCount, "file")}, {Plural.Of(Size, "byte")}, sha256 {Sha256}) {Status}";
     }
 
     /// <summary>One entry of an archive checked against SHA256SUMS.</summary>
@@ -58,6 +58,6 @@ namespace S3Migration.Workspace
         public string Notes { get; set; } = "";
         public List<ArchiveEntryCheck> Entries { get; } = new List<ArchiveEntryCheck>();
 
-        public override string ToString() => $"{Path}: {Status} ({FilesVerified} of {FileCount} files verified)";
+        public override string ToString() => $"{Path}: {Status} ({FilesVerified} of {Plural.Of(FileCount, "file")} verified)";
     }
 }

@@ -103,6 +103,45 @@ public class MessageTests
         Assert.Equal("not a folder", File.ReadAllText(file));   // and it is left as it was
     }
 
+    [Fact]
+    public void Copy_PersonFiles_without_any_item_says_how_to_give_them()
+    {
+        using var dir = new TempDir();
+        var message = StoppingMessage("Copy-PersonFiles -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred",
+            new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path });
+        Assert.StartsWith("Nothing to copy: pipe in the items of Get-MigrationInventory, give them to -InputObject", message);
+    }
+
+    [Fact]
+    public void Copy_PersonFiles_refuses_an_array_and_a_pipeline_at_once()
+    {
+        using var dir = new TempDir();
+        var message = StoppingMessage("$rows | Copy-PersonFiles -InputObject $rows -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred",
+            new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path, ["rows"] = new[] { new { SourceBucket = "media", SourceKey = "1_A/a.mp3", TargetKey = "audio/1_A_a.mp3" } } });
+        Assert.Equal("Give the items to -InputObject or pipe them in, not both.", message);
+    }
+
+    [Fact]
+    public void An_InputObject_element_without_a_bucket_or_with_an_s3_url_is_an_error_of_its_own()
+    {
+        using var dir = new TempDir();
+        // Neither element reaches S3 (the endpoint is closed): each is refused while it is bound, and the run goes on.
+        var run = PowerShellHost.Run("""
+            $rows = @(
+                [pscustomobject]@{ key = '1_A/a.mp3'; target_key = 'audio/1_A_a.mp3' },
+                [pscustomobject]@{ SourceBucket = 's3://media'; key = '1_A/b.mp3'; target_key = 'audio/1_A_b.mp3' })
+            Copy-PersonFiles -InputObject $rows -WorkspacePath $ws -EndpointUrl http://127.0.0.1:9 -Credential $cred
+            """, new Dictionary<string, object?>(Anonymous) { ["ws"] = dir.Path });
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Output);
+        Assert.Equal(2, run.Errors.Count);
+        Assert.StartsWith("InputWithoutSourceBucket", run.Errors[0].FullyQualifiedErrorId);
+        Assert.StartsWith("An input item has no SourceBucket", run.Errors[0].Exception.Message);
+        Assert.StartsWith("InputObjectInvalid", run.Errors[1].FullyQualifiedErrorId);
+        Assert.Contains("parameter 'SourceBucket'", run.Errors[1].Exception.Message);
+        Assert.Contains("such as media.", run.Errors[1].Exception.Message);
+    }
+
     [Theory]
     [InlineData(1, 1, 1, "1 file (100 bytes) migrated; 1 failure and 1 conflict unresolved")]
     [InlineData(2, 0, 2, "2 files (100 bytes) migrated; 0 failures and 2 conflicts unresolved")]
@@ -110,5 +149,47 @@ public class MessageTests
     {
         var certificate = new MigrationCertificate { FilesMigrated = files, BytesMigrated = 100, FailuresUnresolved = failures, ConflictsUnresolved = conflicts };
         Assert.Equal(expected, certificate.ToString());
+    }
+}
+
+/// <summary>
+/// Counts read as English for one: a migration of ONE file, copied twice (the second run finds it in the journal) and
+/// checked, with -Verbose, says "1 row", "1 object", "1 copy", never "1 rows", "1 objects", "1 copies".
+/// </summary>
+[Collection(S3Collection.Name)]
+public class SingularMessageTests
+{
+    private readonly MotoServer _moto;
+    private readonly Amazon.S3.IAmazonS3 _s3;
+    public SingularMessageTests(MotoServer moto) { _moto = moto; _s3 = moto.CreateClient(); }
+
+    private static readonly System.Text.RegularExpressions.Regex OneWithPlural =
+        new(@"(?<![\d,.])1 (S3 |list )?(files|objects|rows|conflicts|failures|requests|retries|items|copies|URLs|persons|bytes)\b");
+
+    [Fact]
+    public void A_copy_of_one_file_says_its_counts_in_the_singular()
+    {
+        using var dir = new TempDir();
+        var b = new TestBucket(_s3, TestBucket.UniqueName("one"));
+        b.Put("7_Ada/talk.mp3", "one file only");
+        var lines = new List<string>();
+        for (var pass = 0; pass < 2; pass++)   // the second run reads the first one's journal row
+        {
+            var run = CopyRun.Pipe(_moto, "Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws -Verbose | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint -Verbose",
+                ("bucket", b.Name), ("ws", dir.Path));
+            Assert.Null(run.Terminating);
+            Assert.Single(run.Objects<MigrationResult>(), r => r.Status is MigrationResultStatus.Verified or MigrationResultStatus.Skipped);
+            lines.AddRange(run.Verbose);
+            lines.AddRange(run.Progress.Select(p => p.StatusDescription));
+        }
+        var check = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $endpoint -Verbose -ReportPath $report",
+            ("ws", dir.Path), ("report", dir.File("check.csv")));
+        Assert.Null(check.Terminating);
+        lines.AddRange(check.Verbose);
+        lines.AddRange(check.Progress.Select(p => p.StatusDescription));
+        Assert.Contains(lines, l => l.Contains("1 row from earlier runs, 1 object verified"));
+        Assert.Contains(lines, l => l.StartsWith("Checking 1 copy recorded in "));
+        var plural = lines.Where(l => OneWithPlural.IsMatch(l)).ToList();
+        Assert.True(plural.Count == 0, "a count of one with a plural noun: " + string.Join(" | ", plural));
     }
 }

@@ -8,7 +8,7 @@ namespace S3Migration.Tests.Pipeline;
 
 /// <summary>
 /// Progress with a real total, in the engine against a known input count: Copy-PersonFiles counts against the
-/// workspace inventory's planned files (or says only how many it copied), its summary's files_remaining is true after a
+/// workspace inventory's planned files, or the items of an -InputObject array (or says only how many it copied), its summary's files_remaining is true after a
 /// Ctrl+C, and Test-MigrationIntegrity counts the copies it has checked. No workspace path in the activity text.
 /// </summary>
 [Collection(S3Collection.Name)]
@@ -69,6 +69,65 @@ public class ProgressTotalTests
         Assert.All(bars, p => Assert.Equal((-1, -1), (p.PercentComplete, p.SecondsRemaining)));
         // At the end of the whole input the run knows it had 60.
         Assert.Equal(0, CopyRun.Summary(dir.Path).GetProperty("files_remaining").GetInt32());
+    }
+
+    [Fact]
+    public void Copy_progress_of_an_InputObject_array_counts_its_items_without_an_inventory()
+    {
+        using var dir = new TempDir();
+        var b = Seed("array");
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 5);
+        // No -WorkspacePath on the inventory: the workspace has no inventory, only the array tells the total.
+        var run = CopyRun.Pipe(_moto, """
+            $items = Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint
+            Copy-PersonFiles -InputObject $items -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 2
+            """, ("bucket", b.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        Assert.Null(run.Terminating);
+        Assert.Equal(Planned, run.Objects<MigrationResult>().Count(r => r.Status == MigrationResultStatus.Verified));
+        Assert.Single(run.Objects<MigrationResult>(), r => r.Status == MigrationResultStatus.NotPlanned); // the orphan, not counted
+        var bars = Bars(run, "Copy-PersonFiles");
+        Assert.NotEmpty(bars);
+        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {Planned} items \(", p.StatusDescription));
+        Assert.All(bars, p => Assert.InRange(p.PercentComplete, 0, 100));
+        Assert.Contains(bars, p => p.PercentComplete < 100 && p.SecondsRemaining > 0);
+        var summary = CopyRun.Summary(dir.Path);
+        Assert.Equal((Planned, 0), (summary.GetProperty("total_files_to_migrate").GetInt32(), summary.GetProperty("files_remaining").GetInt32()));
+    }
+
+    [Fact]
+    public void A_filtered_InputObject_array_is_the_total_even_beside_the_workspace_inventory()
+    {
+        using var dir = new TempDir();
+        var b = Seed("filtered");
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 5);
+        var run = CopyRun.Pipe(_moto, """
+            $items = Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws
+            Copy-PersonFiles -InputObject @($items | Where-Object PersonName -eq 'P1') -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 2
+            """, ("bucket", b.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        Assert.Null(run.Terminating);
+        Assert.Equal(FilesEach, run.Objects<MigrationResult>().Count(r => r.Status == MigrationResultStatus.Verified));
+        var bars = Bars(run, "Copy-PersonFiles");
+        Assert.NotEmpty(bars);
+        // 20 items given, not the inventory's 60 planned files: the bar reaches 100 % when the array is done.
+        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {FilesEach} items \(", p.StatusDescription));
+        Assert.Contains(bars, p => p.PercentComplete is > 0 and < 100);
+    }
+
+    [Fact]
+    public void Integrity_progress_of_piped_results_counts_against_what_was_piped()
+    {
+        using var dir = new TempDir();
+        var b = Seed("pipedcheck");
+        using var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 20);
+        var run = CopyRun.Pipe(_moto, """
+            $results = Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint -WorkspacePath $ws | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $endpoint
+            $results | Where-Object PersonName -eq 'P2' | Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 2 -ReportPath $report
+            """, ("bucket", b.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl), ("report", dir.File("p2.csv")));
+        Assert.Null(run.Terminating);
+        var counted = Bars(run, "Test-MigrationIntegrity").Select(p => Regex.Match(p.StatusDescription, @"^(\d+) of (\d+) copies checked$")).Where(m => m.Success).ToList();
+        Assert.NotEmpty(counted);
+        Assert.All(counted, m => Assert.Equal(FilesEach.ToString(), m.Groups[2].Value));
+        Assert.Equal(FilesEach.ToString(), counted[^1].Groups[1].Value);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using S3Migration.Model;
 namespace S3Migration.Phases.Copy
 {
     /// <summary>What became of a copy this run wrote but could not verify (it must never look like a migrated file).</summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum UnverifiedCopy
     {
         /// <summary>None was left: the copy verified, none was written, or the destination was no longer this run's copy.</summary>

@@ -34,6 +34,7 @@ namespace S3Migration.Phases.Copy
         private TimeSpan _lastProgress, _lastSummary;
         private bool _disposed;
         private DateTime _inventoryWritten;
+        private long? _inputTotal;
 
         private CopySession(string workspace, MigrationJournal journal, string migrationId)
         {
@@ -63,7 +64,7 @@ namespace S3Migration.Phases.Copy
             catch { journal.Dispose(); throw; }
             if (journal.TornBytes > 0)
                 session.Messages.Warning($"{MigrationJournal.FileName} ended with a row torn by an interrupted run ({journal.TornBytes} bytes); it was cut off. Objects it concerned are checked again.");
-            session.Messages.Verbose($"Journal {journal.Path}: {journal.EarlierRows} rows from earlier runs, {journal.Verified.Count} objects verified.");
+            session.Messages.Verbose($"Journal {journal.Path}: {Plural.Of(journal.EarlierRows, "row")} from earlier runs, {Plural.Of(journal.Verified.Count, "object")} verified.");
             session.RefreshTotal();
             return session;
         }
@@ -113,6 +114,7 @@ namespace S3Migration.Phases.Copy
         /// </summary>
         private void RefreshTotal()
         {
+            if (_inputTotal != null) return;
             var path = Path.Combine(Workspace, InventoryChecksumsWriter.FileName);
             var written = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : default;
             if (written == _inventoryWritten) return;
@@ -121,6 +123,16 @@ namespace S3Migration.Phases.Copy
             if (planned == null && written != default) return;
             _inventoryWritten = written;
             _summary.KnownTotal = planned;
+        }
+
+        /// <summary>
+        /// The run's total when its input arrived whole (an array given to -InputObject), counted before the first copy. It
+        /// is exact, so it wins over the workspace inventory's planned files, which a filtered array would not match.
+        /// </summary>
+        public void ExpectInput(long count)
+        {
+            _inputTotal = count;
+            _summary.KnownTotal = count;
         }
 
         /// <summary>The result of an item passed through without a copy (counted, not journaled).</summary>
@@ -206,8 +218,8 @@ namespace S3Migration.Phases.Copy
         }
 
         public string DoneText() =>
-            $"Done: {_summary.FilesVerified} verified ({_summary.FilesSkipped} already there), {_summary.FilesFailed} failed, {_summary.FilesConflict} conflicts, "
-            + $"{_summary.FilesNotPlanned} not planned; {_summary.Requests} S3 requests, {_summary.Retries} retries, {_clock.Elapsed.TotalSeconds:0.0}s. Journal: {_journal.Path}";
+            $"Done: {_summary.FilesVerified} verified ({_summary.FilesSkipped} already there), {_summary.FilesFailed} failed, {Plural.Of(_summary.FilesConflict, "conflict")}, "
+            + $"{_summary.FilesNotPlanned} not planned; {Plural.Of(_summary.Requests, "S3 request")}, {Plural.Of(_summary.Retries, "retry", "retries")}, {_clock.Elapsed.TotalSeconds:0.0}s. Journal: {_journal.Path}";
 
         /// <summary>
         /// At the end of a run that was not stopped (the journal still locked by this run): what the workspace's inventory
@@ -223,7 +235,7 @@ namespace S3Migration.Phases.Copy
                     Messages.Verbose($"The workspace has no inventory ({InventoryChecksumsWriter.FileName}), so files filtered out before Copy-PersonFiles cannot be recorded as " +
                                      "left out by choice; run Get-MigrationInventory with this -WorkspacePath for that.");
                 else if (excluded.Count > 0)
-                    Messages.Verbose($"{excluded.Count} files the inventory planned never reached Copy-PersonFiles (filtered out); {ExcludedByChoice.FileName} records them as left out by choice.");
+                    Messages.Verbose($"{Plural.Of(excluded.Count, "file")} the inventory planned never reached Copy-PersonFiles (filtered out); {ExcludedByChoice.FileName} records them as left out by choice.");
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {

@@ -47,7 +47,7 @@ namespace S3Migration.Phases.Copy
             {
                 var p = _persons[name];
                 _persons.Remove(name);
-                if (name.Length > 0) lines.Add($"Person {name} done: {p.Verified} verified, {p.Failed} failed, {p.Conflicts} conflicts.");
+                if (name.Length > 0) lines.Add($"Person {name} done: {p.Verified} verified, {p.Failed} failed, {Plural.Of(p.Conflicts, "conflict")}.");
             }
             return lines;
         }

@@ -104,7 +104,7 @@ namespace S3Migration.Phases.Inventory
             foreach (var folder in Targets.Types.Folders)
                 await foreach (var o in _lister.ListObjectsAsync(run.DestinationBucket, Targets.DestinationPrefix + folder + "/", ct).ConfigureAwait(false))
                     existing.Add(o.Key, o.Size, o.ETag);
-            if (existing.Count > 0) Log.Add($"The destination type folders already hold {existing.Count} objects.");
+            if (existing.Count > 0) Log.Add($"The destination type folders already hold {Plural.Of(existing.Count, "object")}.");
 
             string? workspace = _o.WorkspacePath != null ? AtomicFile.EnsureFolder(_o.WorkspacePath) : null;
             var planner = new MigrationPlanner(new PlanSettings

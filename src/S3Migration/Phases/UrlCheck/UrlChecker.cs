@@ -15,6 +15,7 @@ using S3Migration.S3;
 
 namespace S3Migration.Phases.UrlCheck
 {
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum UrlCheckStatus
     {
         /// <summary>200, and with -Download the content's MD5 is the journal's.</summary>
