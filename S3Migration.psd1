@@ -50,8 +50,10 @@
             ReleaseNotes = @'
 0.2.0: the engine and the AWS SDK load in the module's own load context, so the module imports beside AWS.Tools
 (any AWSSDK.Core); -Credential is read by shape. The 30-day watch is a command of the module (Invoke-MigrationWatch)
-with its scheduled-task scripts shipped in scripts/. Argument completers, progress against a real total, named
-objects that convert to JSON, help that matches the commands. Output type names follow the source layout
+with its scheduled-task scripts shipped in scripts/. Set-MigrationDefault and Get-MigrationDefault (session defaults
+for -EndpointUrl, -Region, -ProfileName); AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL honoured as -EndpointUrl. Argument
+completers, progress against a real total (Copy-PersonFiles -InputObject), objects whose enums convert to JSON as
+names, help that matches the commands. Output type names follow the source layout
 (S3Migration.Model.*): see README, Upgrading from 0.1.
 0.1.0: inventory and plan, verified resumable copy, integrity check, rollback and certificate; the people CSV
 (backup, atomic URL rewrite, restore, URL checks); the Glacier backup of the source, the safe removal of the old

@@ -18,7 +18,7 @@ namespace S3Migration.Cmdlets
         private const string Variable = "global:PSDefaultParameterValues";
 
         /// <summary>The parameters Set-MigrationDefault sets, in the order Get-MigrationDefault lists them.</summary>
-        public static readonly string[] Parameters = { "EndpointUrl", "Region", "ProfileName", "WorkspacePath" };
+        public static readonly string[] Parameters = { "EndpointUrl", "Region", "ProfileName" };
 
         /// <summary>
         /// Each command the module exports (its cmdlets, and functions such as Invoke-MigrationWatch) with the parameters

@@ -5,10 +5,11 @@ using System.Management.Automation;
 namespace S3Migration.Cmdlets
 {
     /// <summary>
-    /// Set-MigrationDefault, in the manner of AWS.Tools' Set-DefaultAWSRegion: -EndpointUrl, -Region, -ProfileName and
-    /// -WorkspacePath for every cmdlet of this module for the rest of the session, through the global
-    /// $PSDefaultParameterValues (MigrationDefaults.cs), so an explicit parameter still wins and AWS.Tools' cmdlets are
-    /// untouched. -Clear removes the module's keys only.
+    /// Set-MigrationDefault, in the manner of AWS.Tools' Set-DefaultAWSRegion: -EndpointUrl, -Region and -ProfileName
+    /// for every cmdlet of this module for the rest of the session, through the global $PSDefaultParameterValues
+    /// (MigrationDefaults.cs), so an explicit parameter still wins and AWS.Tools' cmdlets are untouched. -Clear removes
+    /// the module's keys only. No default workspace: PowerShell binds a default before pipeline input, so it would
+    /// outrank the WorkspacePath piped objects carry, and a check, undo or cleanup would act on another migration.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "MigrationDefault", DefaultParameterSetName = SetSet, HelpUri = HelpLinks.Defaults)]
     [OutputType(typeof(MigrationDefault))]
@@ -31,11 +32,6 @@ namespace S3Migration.Cmdlets
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string? ProfileName { get; set; }
 
-        [Parameter(ParameterSetName = SetSet)]
-        [ValidateNotNullOrEmpty]
-        [ValidateWorkspaceFolder] [ArgumentCompleter(typeof(WorkspaceFolderCompleter))]
-        public string? WorkspacePath { get; set; }
-
         [Parameter(ParameterSetName = ClearSet, Mandatory = true)]
         public SwitchParameter Clear { get; set; }
 
@@ -54,13 +50,11 @@ namespace S3Migration.Cmdlets
             var given = new Dictionary<string, string?>
             {
                 ["EndpointUrl"] = EndpointUrl, ["Region"] = Region, ["ProfileName"] = ProfileName,
-                // Resolved now: a relative workspace would otherwise follow every later cd.
-                ["WorkspacePath"] = ResolvePathOrNull(WorkspacePath),
             }.Where(p => p.Value != null).ToList();
             if (given.Count == 0)
             {
                 TerminateInvalidArgument(new System.ArgumentException(
-                    "Give at least one of -EndpointUrl, -Region, -ProfileName and -WorkspacePath, or -Clear to remove the module's defaults."),
+                    "Give at least one of -EndpointUrl, -Region and -ProfileName, or -Clear to remove the module's defaults."),
                     "NoDefaultGiven", null);
                 return;
             }
