@@ -54,6 +54,10 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
         $archive = Compress-MigrationWorkspace -WorkspacePath $pws -DestinationPath (Join-Path $TestDrive 'phases.zip') -WarningAction SilentlyContinue
         $archiveCheck = Test-MigrationArchive -Path $archive.Path
         $archiveEntries = @(Test-MigrationArchive -Path $archive.Path -Detailed)
+        # The watch (a function: a PSCustomObject named S3Migration.WatchResult) and the session defaults.
+        $watch = Invoke-MigrationWatch -Kind Daily -WorkspacePath $ws @connection -ErrorAction SilentlyContinue
+        $defaults = @(Set-MigrationDefault -Region eu-west-1 -PassThru)
+        Set-MigrationDefault -Clear
 
         $outputs = [ordered]@{
             MigrationItem = $items; MigrationResult = $results; IntegrityResult = $checks; IntegritySummary = @($summary)
@@ -61,6 +65,7 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
             CsvBackupInfo = @($csvBackup); BackupResult = $backups; CsvUrlChange = $changes; UrlCheckResult = $urlChecks
             RollbackResult = $rollback; CsvRestoreResult = @($restore); RemovalResult = $removals; FinalReport = @($finalReport)
             ArchiveResult = @($archive); ArchiveVerification = @($archiveCheck); ArchiveEntryCheck = $archiveEntries
+            WatchResult = @($watch); MigrationDefault = $defaults
         }
     }
 
@@ -72,7 +77,9 @@ Describe 'Objects that script well and views that identify the row' -Tag 'Accept
         It 'has every output type to test' {
             foreach ($name in $outputs.Keys) {
                 @($outputs[$name]).Count | Should -BeGreaterThan 0 -Because $name
-                @($outputs[$name])[0].GetType().Name | Should -Be $name
+                # The .NET type, or for the watch's PSCustomObject the type name it declares (S3Migration.WatchResult).
+                $first = @($outputs[$name])[0]
+                @($first.GetType().Name, ($first.PSObject.TypeNames[0] -split '\.')[-1]) | Should -Contain $name
             }
         }
 
