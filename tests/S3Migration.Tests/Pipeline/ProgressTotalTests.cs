@@ -31,6 +31,16 @@ public class ProgressTotalTests
     private static List<ProgressRecord> Bars(PipelineRun run, string activity) =>
         run.Progress.Where(p => p.Activity == activity && p.RecordType == ProgressRecordType.Processing).ToList();
 
+    /// <summary>The copy's bar counted every record against <paramref name="total"/>: "N of total items", a percentage, a time left mid-run.</summary>
+    private static void AssertCopyBarsCountAgainst(PipelineRun run, int total)
+    {
+        var bars = Bars(run, "Copy-PersonFiles");
+        Assert.NotEmpty(bars);
+        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {total} items \(", p.StatusDescription));
+        Assert.All(bars, p => Assert.InRange(p.PercentComplete, 0, 100));
+        Assert.Contains(bars, p => p.PercentComplete is > 0 and < 100 && p.SecondsRemaining > 0);
+    }
+
     [Fact]
     public void Copy_progress_counts_against_the_planned_files_of_the_workspace_inventory()
     {
@@ -43,12 +53,8 @@ public class ProgressTotalTests
             """, ("bucket", b.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
         Assert.Null(run.Terminating);
         Assert.Equal(Planned, run.Objects<MigrationResult>().Count(r => r.Status == MigrationResultStatus.Verified));
-        var bars = Bars(run, "Copy-PersonFiles");
-        Assert.NotEmpty(bars);
         // Every record counts against the 60 planned files, never against the items received so far.
-        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {Planned} items \(", p.StatusDescription));
-        Assert.All(bars, p => Assert.InRange(p.PercentComplete, 0, 100));
-        Assert.Contains(bars, p => p.PercentComplete < 100 && p.SecondsRemaining > 0);
+        AssertCopyBarsCountAgainst(run, Planned);
         Assert.All(run.Progress, p => Assert.DoesNotContain(dir.Path, p.Activity));
         var summary = CopyRun.Summary(dir.Path);
         Assert.Equal((Planned, 0), (summary.GetProperty("total_files_to_migrate").GetInt32(), summary.GetProperty("files_remaining").GetInt32()));
@@ -85,11 +91,7 @@ public class ProgressTotalTests
         Assert.Null(run.Terminating);
         Assert.Equal(Planned, run.Objects<MigrationResult>().Count(r => r.Status == MigrationResultStatus.Verified));
         Assert.Single(run.Objects<MigrationResult>(), r => r.Status == MigrationResultStatus.NotPlanned); // the orphan, not counted
-        var bars = Bars(run, "Copy-PersonFiles");
-        Assert.NotEmpty(bars);
-        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {Planned} items \(", p.StatusDescription));
-        Assert.All(bars, p => Assert.InRange(p.PercentComplete, 0, 100));
-        Assert.Contains(bars, p => p.PercentComplete < 100 && p.SecondsRemaining > 0);
+        AssertCopyBarsCountAgainst(run, Planned);
         var summary = CopyRun.Summary(dir.Path);
         Assert.Equal((Planned, 0), (summary.GetProperty("total_files_to_migrate").GetInt32(), summary.GetProperty("files_remaining").GetInt32()));
     }
@@ -106,11 +108,8 @@ public class ProgressTotalTests
             """, ("bucket", b.Name), ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
         Assert.Null(run.Terminating);
         Assert.Equal(FilesEach, run.Objects<MigrationResult>().Count(r => r.Status == MigrationResultStatus.Verified));
-        var bars = Bars(run, "Copy-PersonFiles");
-        Assert.NotEmpty(bars);
         // 20 items given, not the inventory's 60 planned files: the bar reaches 100 % when the array is done.
-        Assert.All(bars, p => Assert.Matches($@"^[\d,]+ of {FilesEach} items \(", p.StatusDescription));
-        Assert.Contains(bars, p => p.PercentComplete is > 0 and < 100);
+        AssertCopyBarsCountAgainst(run, FilesEach);
     }
 
     [Fact]
