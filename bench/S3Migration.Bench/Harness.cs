@@ -94,3 +94,13 @@ static class Calibration
         return string.Create(CultureInfo.InvariantCulture, $"\nCalibration: one HEAD request through AWSSDK.S3 4.x from the benchmark process (no proxy) costs {ms:0.00} ms of client CPU ({n} sequential requests, {clock.Elapsed.TotalSeconds / n * 1000:0.0} ms wall each).\n");
     }
 }
+
+/// <summary>The 1-minute load average (/proc/loadavg), beside each run: on a shared machine it says how far to trust the wall time.</summary>
+static class LoadAverage
+{
+    public static double OneMinute()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture); }
+        catch (IOException) { return double.NaN; }
+    }
+}

@@ -35,7 +35,7 @@ sealed class Result
     public string Key = "", Tool = "", Note = "", Verified = "", DestinationBucket = "";
     public int N, Objects;
     public bool ByTarget;
-    public double Wall, CpuSeconds, PeakRssMb, PipelineCpuSeconds = double.NaN, PipelineWall = double.NaN;
+    public double Wall, CpuSeconds, LoadAverage = double.NaN, PeakRssMb, PipelineCpuSeconds = double.NaN, PipelineWall = double.NaN;
     public long Requests, CopyRequests = -1;
     public Dictionary<string, int> ByKind = new();
 }

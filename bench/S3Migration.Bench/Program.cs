@@ -37,7 +37,7 @@ foreach (var n in opt.Objects)
             "aws" => Tools.RunAws(s3, proxy.EndpointUrl, source, opt, versions),
             _ => throw new ArgumentException($"unknown tool {tool}"),
         };
-        result.Key = tool; result.N = n;
+        result.Key = tool; result.N = n; result.LoadAverage = LoadAverage.OneMinute();
         result.Requests = proxy.Requests;
         result.ByKind = proxy.ByKind.ToDictionary(k => k.Key, k => k.Value);
         result.Verified = Seeding.Verify(s3, source, result);

@@ -36,12 +36,12 @@ static class Report
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine(string.Create(inv, $"Data for each N: N objects of {opt.Size} B in 200 person folders and {opt.Multipart} multipart object(s) of {Options.MultipartBytes / 1048576} MiB (2 parts each), so N + {opt.Multipart} objects; concurrency {opt.Throttle} for every tool; one moto server on loopback for the whole run, a fresh source bucket per tool and N. "
-            + $"Figures are whole processes, startup included. Dollars at S3 list prices: HEAD and GET ${CheapPer1000} per 1,000, PUT, COPY, POST and LIST ${DearPer1000} per 1,000, DELETE free."));
+            + $"Figures are whole processes, startup included; the last column is the machine's 1-minute load average when the tool ended (above the core count, other work competed for the cores and the wall time says little). Dollars at S3 list prices: HEAD and GET ${CheapPer1000} per 1,000, PUT, COPY, POST and LIST ${DearPer1000} per 1,000, DELETE free."));
         sb.AppendLine();
-        sb.AppendLine("| N | tool | requests/object | by kind, per object | CPU s per 1,000 objects | peak RSS MB | wall s | objects/s | $ per million objects | destination matches source |");
-        sb.AppendLine("|---:|---|---:|---|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| N | tool | requests/object | by kind, per object | CPU s per 1,000 objects | peak RSS MB | wall s | objects/s | $ per million objects | destination matches source | load average after |");
+        sb.AppendLine("|---:|---|---:|---|---:|---:|---:|---:|---:|---|---:|");
         foreach (var r in rows)
-            sb.AppendLine(string.Create(inv, $"| {r.N} | {Cell(r.Tool)} | {r.Requests / (double)r.Objects:0.00} | {KindsPerObject(r)} | {r.CpuSeconds * 1000 / r.Objects:0.00} | {r.PeakRssMb:0} | {r.Wall:0.0} | {r.Objects / r.Wall:0} | {DollarsPerMillion(r):0.00} | {r.Verified} |"));
+            sb.AppendLine(string.Create(inv, $"| {r.N} | {Cell(r.Tool)} | {r.Requests / (double)r.Objects:0.00} | {KindsPerObject(r)} | {r.CpuSeconds * 1000 / r.Objects:0.00} | {r.PeakRssMb:0} | {r.Wall:0.0} | {r.Objects / r.Wall:0} | {DollarsPerMillion(r):0.00} | {r.Verified} | {r.LoadAverage:0.0} |"));
         sb.AppendLine();
         var others = rows.Where(r => r.Key != "s3migration").Select(r => r.Key).Distinct().ToList();
         if (rows.Any(r => r.Key == "s3migration") && others.Count > 0)
