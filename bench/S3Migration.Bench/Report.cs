@@ -20,7 +20,9 @@ static class Report
 
     public static string KindsPerObject(Result r) =>
         string.Join(", ", r.ByKind.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal)
-            .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value / (double)r.Objects:0.00}")));
+            .Select(k => k.Value * 200 >= r.Objects
+                ? string.Create(CultureInfo.InvariantCulture, $"{k.Key} {k.Value / (double)r.Objects:0.00}")
+                : $"{k.Key} {k.Value} in all")); // under 0.005 per object, "0.00" would hide that it happened
 
     /// <summary>Text for a table cell: a bare '|' would end the cell.</summary>
     private static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal);
