@@ -80,7 +80,7 @@ static class CsvBench
                 : $"failed (exit {r.ExitCode})";
             Console.WriteLine($"  {rows} rows: {result}, {r.Wall:0.0} s wall, {r.MaxRssMb:0} MB peak");
             return (string.Create(CultureInfo.InvariantCulture,
-                $"| {rows} | {mb:0} | {(rewritten < 0 ? "-" : rewritten.ToString(CultureInfo.InvariantCulture))} | {(double.IsNaN(seconds) ? "-" : seconds.ToString("0.0", CultureInfo.InvariantCulture))} | {r.Wall:0.0} | {r.Cpu:0.0} | {r.MaxRssMb:0} | {result} |"), result == "ok");
+                $"| {rows} | {mb:0.#} | {(rewritten < 0 ? "-" : rewritten.ToString(CultureInfo.InvariantCulture))} | {(double.IsNaN(seconds) ? "-" : seconds.ToString("0.0", CultureInfo.InvariantCulture))} | {r.Wall:0.0} | {r.Cpu:0.0} | {r.MaxRssMb:0} | {result} |"), result == "ok");
         }
         finally { Directory.Delete(dir, true); }
     }

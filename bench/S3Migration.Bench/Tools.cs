@@ -41,7 +41,7 @@ static class Tools
             PipelineCpuSeconds = child.GetProperty("pipeline_cpu").GetDouble(), PipelineWall = child.GetProperty("pipeline_wall").GetDouble(),
             CopyRequests = summary.GetProperty("requests").GetInt64(), DestinationBucket = src.Bucket, ByTarget = true,
             Note = $"verified {summary.GetProperty("files_verified").GetInt32()}, failed {summary.GetProperty("files_failed").GetInt32()}; "
-                   + "every copy checked by the default verification (source HEAD, copy, destination HEAD), metadata and migration tags kept, journal written",
+                   + "every copy checked by the default verification, metadata and migration tags kept, journal written",
         };
     }
 
