@@ -5,6 +5,8 @@ using System.Text.Json;
 using S3Migration.Workspace;
 using S3Migration.Tests.Infrastructure;
 
+namespace S3Migration.Bench;
+
 /// <summary>
 /// The CSV benchmark (issue: "a 100,000-row CSV updated"): generates a people CSV of N rows, three URLs each plus
 /// quoted text columns, and a journal with a verified copy behind every URL, then runs Update-OutputCsv in the
@@ -15,38 +17,72 @@ static class CsvBench
 {
     public static int Main(string[] args)
     {
-        var rows = 100_000;
-        string? outPath = null;
+        int[] rowCounts = { 100_000, 1_000_000 };
+        var heapLimitMb = 4096;
+        string? outPath = null, docPath = null;
         for (var i = 1; i + 1 < args.Length; i += 2)
             switch (args[i])
             {
-                case "--rows": rows = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--rows": rowCounts = args[i + 1].Split(',').Select(s => int.Parse(s.Replace("_", ""), CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--heap-limit-mb": heapLimitMb = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--out": outPath = args[i + 1]; break;
+                case "--update-doc": docPath = args[i + 1]; break;
                 default: throw new ArgumentException("unknown option " + args[i]);
             }
+        var md = new StringBuilder();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.MachineName} ({Environment.ProcessorCount} cores), with"));
+        md.AppendLine();
+        md.AppendLine("```bash");
+        md.AppendLine("dotnet run -c Release --no-build --project bench/S3Migration.Bench -- " + string.Join(' ', args));
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Each row: a CSV of that many rows, 3 URLs a row, all rewritten, and a journal of 3 verified copies a row. The child's managed heap is capped at {heapLimitMb} MB (DOTNET_GCHeapHardLimit) so that a run whose memory grows with the CSV fails instead of taking the machine."));
+        md.AppendLine();
+        md.AppendLine("| rows | CSV MB | URLs rewritten | Update-OutputCsv s | process wall s | process CPU s | peak RSS MB | result |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
+        var ok = true;
+        foreach (var rows in rowCounts)
+        {
+            var (line, good) = RunOne(rows, heapLimitMb);
+            md.AppendLine(line);
+            ok &= good;
+        }
+        Console.WriteLine();
+        Console.WriteLine(md);
+        if (outPath != null) File.WriteAllText(outPath, md.ToString());
+        if (docPath != null) DocSection.Replace(docPath, "csv-bench", md.ToString());
+        return ok ? 0 : 1;
+    }
+
+    /// <summary>One CSV size: generate, update in a child under getrusage, and the table row.</summary>
+    private static (string Line, bool Ok) RunOne(int rows, int heapLimitMb)
+    {
         var dir = Path.Combine(Path.GetTempPath(), "s3mig-csvbench-" + Guid.NewGuid().ToString("N")[..8]);
         var ws = Path.Combine(dir, "migration");
         Directory.CreateDirectory(ws);
         var csv = Path.Combine(dir, "outputs", "output.csv");
         Directory.CreateDirectory(Path.GetDirectoryName(csv)!);
-        var generate = Stopwatch.StartNew();
-        Generate(csv, ws, rows);
-        Console.WriteLine($"Generated {rows} rows ({new FileInfo(csv).Length / 1048576.0:0.0} MB) and a journal of {3 * rows} copies in {generate.Elapsed.TotalSeconds:0.0} s.");
-
-        var self = typeof(CsvBench).Assembly.Location;
-        var r = Rusage.Run("dotnet", new[] { self, "csv-child", csv, ws }, null);
-        var child = JsonDocument.Parse(r.Stdout.Trim().Split('\n').Last()).RootElement;
-        var md = new StringBuilder();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Data: {rows} rows, {new FileInfo(Path.Combine(dir, "outputs", "backups", "output_pre_url_update.csv")).Length / 1048576.0:0.0} MB, 3 URLs per row, all rewritten; a journal of {3 * rows} verified copies."));
-        md.AppendLine();
-        md.AppendLine("| rows | URLs rewritten | Update-OutputCsv s | process wall s | process CPU s | peak RSS MB |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {rows} | {child.GetProperty("rewritten").GetInt32()} | {child.GetProperty("seconds").GetDouble():0.0} | {r.Wall:0.0} | {r.Cpu:0.0} | {r.MaxRssMb:0} |"));
-        Console.WriteLine();
-        Console.WriteLine(md);
-        if (outPath != null) File.WriteAllText(outPath, md.ToString());
-        Directory.Delete(dir, true);
-        return child.GetProperty("rewritten").GetInt32() == 3 * rows ? 0 : 1;
+        try
+        {
+            var generate = Stopwatch.StartNew();
+            Generate(csv, ws, rows);
+            var mb = new FileInfo(csv).Length / 1048576.0;
+            Console.WriteLine($"Generated {rows} rows ({mb:0.0} MB) and a journal of {3 * rows} copies in {generate.Elapsed.TotalSeconds:0.0} s.");
+            var self = typeof(CsvBench).Assembly.Location;
+            var env = new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x" + ((long)heapLimitMb * 1048576).ToString("X", CultureInfo.InvariantCulture) };
+            var r = Rusage.Run("dotnet", new[] { self, "csv-child", csv, ws }, env, throwOnFailure: false);
+            var last = r.Stdout.Trim().Split('\n').LastOrDefault(l => l.StartsWith('{'));
+            var child = last == null ? (JsonElement?)null : JsonDocument.Parse(last).RootElement;
+            var rewritten = child?.GetProperty("rewritten").GetInt32() ?? -1;
+            var seconds = child?.GetProperty("seconds").GetDouble() ?? double.NaN;
+            var result = r.ExitCode == 0 && rewritten == 3 * rows ? "ok"
+                : r.Stderr.Contains("OutOfMemory", StringComparison.Ordinal) ? $"did not finish: out of memory at the {heapLimitMb} MB heap limit"
+                : $"failed (exit {r.ExitCode})";
+            Console.WriteLine($"  {rows} rows: {result}, {r.Wall:0.0} s wall, {r.MaxRssMb:0} MB peak");
+            return (string.Create(CultureInfo.InvariantCulture,
+                $"| {rows} | {mb:0.#} | {(rewritten < 0 ? "-" : rewritten.ToString(CultureInfo.InvariantCulture))} | {(double.IsNaN(seconds) ? "-" : seconds.ToString("0.0", CultureInfo.InvariantCulture))} | {r.Wall:0.0} | {r.Cpu:0.0} | {r.MaxRssMb:0} | {result} |"), result == "ok");
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     private static void Generate(string csv, string ws, int rows)
