@@ -4,6 +4,7 @@ namespace S3Migration.Model
     /// How a copy is proven right after it is written (Copy-PersonFiles -Verify). docs/BENCHMARKS.md, "What each
     /// verification mode proves", says what each one proves and costs.
     /// </summary>
+    [Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))]
     public enum CopyVerifyMode
     {
         /// <summary>

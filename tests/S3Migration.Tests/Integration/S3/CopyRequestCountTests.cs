@@ -1,3 +1,4 @@
+using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
 using S3Migration.Tests.Infrastructure;
@@ -105,5 +106,60 @@ public class CopyRequestCountTests
         Assert.Empty(Others(p, "HEAD", "PUT copy"));
         var tagged = CopyRun.Journal(ws.Path).Single(r => r.OldPath.EndsWith($"/f{Untagged}.mp3", StringComparison.Ordinal)).Target();
         Assert.Equal("media", CopyRun.Tags(_s3, tagged.Bucket, tagged.Key)["team"]);
+    }
+
+    /// <summary>
+    /// S3 as a caller without s3:GetObjectTagging sees it (HEADs without x-amz-tagging-count, GET ?tagging refused), or
+    /// an S3-compatible server that never sends that header (<see cref="DenyTagRead"/> false).
+    /// </summary>
+    private sealed class HiddenTagsProxy : LoopbackListener
+    {
+        public HiddenTagsProxy(string target) : base(target) { }
+        public bool DenyTagRead { get; init; }
+
+        protected override async Task HandleAsync(HttpListenerContext ctx, string kind)
+        {
+            if (DenyTagRead && kind == "GET tagging") { await AnswerErrorAsync(ctx, 403, "AccessDenied", "Access Denied"); return; }
+            var body = await ReadBodyAsync(ctx.Request);
+            using var response = await SendUpstreamAsync(ctx.Request, body);
+            response.Headers.Remove("x-amz-tagging-count");
+            await RelayAsync(ctx, response);
+        }
+    }
+
+    private PipelineRun CopyThrough(LoopbackListener proxy, TestBucket b, TempDir ws) =>
+        CopyRun.Pipe(_moto, "$items = @(Get-MigrationInventory -Bucket $bucket -EndpointUrl $endpoint); $items | Copy-PersonFiles -WorkspacePath $ws -EndpointUrl $proxy",
+            ("bucket", b.Name), ("ws", ws.Path), ("proxy", proxy.EndpointUrl));
+
+    [Fact]
+    public void A_caller_who_may_not_read_tags_gets_failed_copies_not_copies_without_the_source_s_tags()
+    {
+        var (b, ws) = Seed();
+        using var _ = ws;
+        using var proxy = new HiddenTagsProxy(_moto.EndpointUrl) { DenyTagRead = true };
+        var run = CopyThrough(proxy, b, ws);
+        Assert.Null(run.Terminating);
+        // No HEAD says "tags" and the one read that would prove "none" is refused: every object is asked, and refused.
+        var results = run.Objects<MigrationResult>().ToList();
+        Assert.Equal(Untagged + Tagged, results.Count);
+        Assert.All(results, r => Assert.Equal(MigrationResultStatus.Failed, r.Status));
+        Assert.Contains("Access Denied", results[0].Notes);
+    }
+
+    [Fact]
+    public void On_a_server_that_never_says_how_many_tags_an_object_has_every_source_s_tags_are_read_and_kept()
+    {
+        var (b, ws) = Seed();
+        using var _ = ws;
+        // The first object without the header is read to prove "absent means none": make that one a tagged one.
+        foreach (var key in CopyRun.Keys(_s3, b.Name))
+            _s3.PutObjectTaggingAsync(new PutObjectTaggingRequest { BucketName = b.Name, Key = key, Tagging = new Tagging { TagSet = new List<Tag> { new() { Key = "team", Value = "media" } } } }).GetAwaiter().GetResult();
+        using var proxy = new HiddenTagsProxy(_moto.EndpointUrl);
+        var run = CopyThrough(proxy, b, ws);
+        Assert.Null(run.Terminating);
+        Assert.Empty(run.Errors);
+        Assert.True(proxy.ByKind.GetValueOrDefault("GET tagging") >= Untagged + Tagged, "every source's tags read");
+        foreach (var row in CopyRun.Journal(ws.Path))
+            Assert.Equal("media", CopyRun.Tags(_s3, row.TargetBucket, row.TargetKey)["team"]);
     }
 }
