@@ -186,11 +186,18 @@ namespace S3Migration.Phases.Copy
                 if (decided == true) return;
                 overwrite = decided == false; // null: gone again since the listing, so the copy still must not overwrite
             }
-            // -Force replaces other content: the copy, once verified, is one the undo must keep (the earlier content is gone).
-            var replacesOther = overwrite;
+            // 5. Copy, verify, copy once more on a mismatch. -Force replaces other content: the copy, once verified, is one
+            //    the undo must keep (the earlier content is gone).
+            var (tags, probe) = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+            try { await CopyAndProveAsync(item, src, r, retries, written, tags, probe, overwrite, ct).ConfigureAwait(false); }
+            finally { if (probe) _sourceTags.Release(item.SourceBucket); }
+        }
 
-            // 5. Copy, verify, copy once more on a mismatch.
-            var tags = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+        /// <summary>Step 5: copy, verify, copy once more on a mismatch.</summary>
+        private async Task CopyAndProveAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, OwnWrite written,
+            IList<KeyValuePair<string, string>>? tags, bool probe, bool overwrite, CancellationToken ct)
+        {
+            var replacesOther = overwrite;
             // The journal keeps what the one rule needs to be asked again after the source is gone.
             r.HeadersDigest = CopyProof.HeadersDigestOf(src);
             r.TagCount = tags != null ? tags.Count : src.TagCount;
@@ -223,9 +230,11 @@ namespace S3Migration.Phases.Copy
                     ? VerificationRule.CompareCopyResponse(proof, receipt)
                     : new VerificationOutcome(Verdict.Unproven, "", "");
                 ObjectFacts? dst = null;
+                bool? tagHeader = null; // whether the HEAD of the copy said how many tags it has (the verification may count them itself)
                 if (outcome.Verdict == Verdict.Unproven)
                 {
                     dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
+                    tagHeader = dst?.TagCount != null;
                     outcome = dst == null
                         ? new VerificationOutcome(Verdict.Mismatch, "", "the destination is missing after the copy")
                         : await _existing.VerifyAsync(proof, dst, item, retries, ct).ConfigureAwait(false);
@@ -240,6 +249,7 @@ namespace S3Migration.Phases.Copy
                     r.DestinationETag = dst?.ETag ?? receipt.ETag;
                     if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5; // read to verify: journaled for checks after the cleanup
                     await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst?.Size ?? src.Size, r.DestinationETag, ct).ConfigureAwait(false);
+                    if (probe) await _sourceTags.ProveAsync(item.SourceBucket, item.Target(), tagHeader, tags?.Count ?? 0, ct).ConfigureAwait(false);
                     return;
                 }
                 r.AddNote($"copy {attempt} did not verify: {outcome.Why}");
@@ -275,15 +285,16 @@ namespace S3Migration.Phases.Copy
         /// The copy's tags: the source's merged with the migration tags, or null to let CopyObject copy the source's
         /// as they are. The multipart path copies no tags by itself, so it always gets an explicit list.
         /// </summary>
-        private async Task<IList<KeyValuePair<string, string>>?> TagsAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, CancellationToken ct)
+        /// <returns>the tags, and whether this item is its source bucket's tag probe (<see cref="SourceTags"/>)</returns>
+        private async Task<(IList<KeyValuePair<string, string>>? Tags, bool Probe)> TagsAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, CancellationToken ct)
         {
-            if (!_settings.AddMigrationTags && !_copier.UsesMultipart(src)) return null;
-            // Read only where the HEAD says there are tags, once it is known that this caller would be told (SourceTags).
-            var sourceTags = await _sourceTags.ReadAsync(item.Source(), src, retries, ct).ConfigureAwait(false);
-            if (!_settings.AddMigrationTags) return sourceTags;
+            if (!_settings.AddMigrationTags && !_copier.UsesMultipart(src)) return (null, false);
+            // Read only where the HEAD says there are tags, once an absent header is shown to mean none (SourceTags).
+            var (sourceTags, probe) = await _sourceTags.ReadAsync(item.Source(), src, retries, ct).ConfigureAwait(false);
+            if (!_settings.AddMigrationTags) return (sourceTags, probe);
             var (tags, note) = MigrationTags.Merge(sourceTags, _settings.MigrationDate, item.SourceKey, _settings.MigrationId);
             if (note.Length > 0) r.AddNote(note);
-            return tags;
+            return (tags, probe);
         }
     }
 }
