@@ -51,6 +51,11 @@ namespace S3Migration.Cmdlets
         [Parameter, ValidateSet("private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control")]
         public string? CannedAcl { get; set; }
         [Parameter] public SwitchParameter NoMigrationTags { get; set; }
+        /// <summary>
+        /// How each copy is proven: CopyResponse (the copy's own answer where it proves the content, else a HEAD) or Head
+        /// (a HEAD of every destination, one request more per object). Journaled in verified_by.
+        /// </summary>
+        [Parameter, ValidateSet(nameof(CopyVerifyMode.CopyResponse), nameof(CopyVerifyMode.Head))] public string Verify { get; set; } = nameof(CopyVerifyMode.CopyResponse);
         [Parameter] public SwitchParameter Force { get; set; }
         [Parameter, ValidateRange(1L, S3Limits.SingleRequestLimit)] public long MultipartThreshold { get; set; } = S3Limits.SingleRequestLimit;
         [Parameter, ValidateRange(S3Limits.MinPartSize, S3Limits.SingleRequestLimit)] public long PartSize { get; set; } = 256L * 1024 * 1024;
@@ -172,6 +177,7 @@ namespace S3Migration.Cmdlets
             {
                 ServerSideEncryption = ServerSideEncryption, KmsKeyId = KmsKeyId, StorageClass = StorageClass, CannedAcl = CannedAcl,
                 AddMigrationTags = !NoMigrationTags, Force = Force, MultipartThreshold = MultipartThreshold, PartSize = PartSize,
+                Verify = Enum.Parse<CopyVerifyMode>(Verify, ignoreCase: true),
             };
             RunAsync(ct => _run!.StartAsync(_s3!, Where, settings, MaxRetries, ThrottleLimit, ct));
             WriteMessages();

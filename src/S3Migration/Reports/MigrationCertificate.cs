@@ -140,6 +140,7 @@ namespace S3Migration.Reports
             "md5" => "destination MD5 equals the source's",
             "checksum" => "equal S3 full-object checksums",
             "content" => "both contents read and hashed",
+            VerificationRule.ByCopyResponse => "the copy's answer: S3's MD5 of the stored copy equals the source's (headers and tags set by the same request, not read back)",
             _ => by,
         };
 

@@ -20,9 +20,40 @@ namespace S3Migration.Rules
     ///   3. equal S3 full-object checksums of the same algorithm, or
     ///   4. the ETag the copy verified (when the copy itself proved the content), unless the caller wants content read.
     /// Otherwise the content is Unproven, and the caller hashes both sides (<see cref="CompareContent"/>) before deciding.
+    /// Right after a copy, the copy's own answer may stand in for a HEAD of the destination (<see cref="CompareCopyResponse"/>).
+    /// How a copy was proven is journaled (verified_by): "etag", "md5", "checksum" and "content" were read back from the
+    /// destination (HEAD, or both contents hashed); <see cref="ByCopyResponse"/> was not.
     /// </summary>
     public static class VerificationRule
     {
+        /// <summary>
+        /// verified_by of a copy proven by its CopyObject answer alone (Copy-PersonFiles -Verify CopyResponse): the ETag S3
+        /// computed over the stored copy equals the source's MD5, so the content (and with it the size) is the source's.
+        /// Content-Type, the other headers and user metadata were copied by S3 in that same request (MetadataDirective=COPY),
+        /// and the tags were the ones that request set (TaggingDirective): S3 stores all of it or none, but nobody read them
+        /// back. -Verify Head, Test-MigrationIntegrity and the cleanup's own checks read them.
+        /// </summary>
+        public const string ByCopyResponse = "copy-response";
+
+        /// <summary>
+        /// The copy's answer as proof, right after the copy (<see cref="CopyVerifyMode.CopyResponse"/>). Verified when its
+        /// ETag is an MD5 S3 computed over the stored copy (single-part, not SSE-KMS) and equals the source's known MD5;
+        /// Mismatch when such an ETag differs; Unproven when the answer cannot prove the content (multipart, SSE-KMS, an
+        /// ETag that is no MD5, no known MD5 of the source): then the caller HEADs the destination and asks <see cref="Compare(CopyProof, ObjectFacts, bool)"/>.
+        /// </summary>
+        public static VerificationOutcome CompareCopyResponse(CopyProof expected, CopyReceipt copy)
+        {
+            var etag = ETag.Clean(copy.ETag);
+            // A multipart ETag is the MD5 of the parts' MD5s; under SSE-KMS (or DSSE-KMS) an ETag is no MD5 at all.
+            if (copy.Multipart || copy.Encryption.StartsWith("aws:kms", StringComparison.Ordinal) || !ETag.LooksLikeMd5(etag))
+                return new VerificationOutcome(Verdict.Unproven, "", "the copy's ETag is no MD5 of its content (multipart or SSE-KMS)");
+            var md5 = expected.SourceETagIsMd5 ? ETag.Clean(expected.SourceETag) : ETag.Clean(expected.Md5);
+            if (!ETag.LooksLikeMd5(md5))
+                return new VerificationOutcome(Verdict.Unproven, "", "the source's MD5 is not known");
+            return etag == md5
+                ? new VerificationOutcome(Verdict.Verified, ByCopyResponse, "")
+                : new VerificationOutcome(Verdict.Mismatch, "", $"the copy's MD5 {etag}, source {md5}");
+        }
         /// <summary>
         /// The source's MD5 as far as it can be trusted once the source's HEAD is known. The inventory takes the ETag for
         /// the MD5 when the bucket's default encryption is not SSE-KMS, but one object may still be encrypted with

@@ -19,6 +19,11 @@ namespace S3Migration.S3
         /// identical content and this id was made by this migration (a run killed before journaling it), not found there.
         /// </summary>
         public string MigrationId { get; set; } = "";
+        /// <summary>
+        /// How each copy is proven once written. Head (the stricter) unless the caller chooses otherwise: the backup keeps
+        /// it; Copy-PersonFiles passes its -Verify, CopyResponse by default.
+        /// </summary>
+        public CopyVerifyMode Verify { get; set; } = CopyVerifyMode.Head;
         /// <summary>Overwrite a destination that holds different content.</summary>
         public bool Force { get; set; }
         /// <summary>Objects larger than this use multipart UploadPartCopy; S3 allows CopyObject up to 5 GiB.</summary>

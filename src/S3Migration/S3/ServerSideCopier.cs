@@ -29,14 +29,14 @@ namespace S3Migration.S3
 
         /// <param name="tags">the tags the copy gets, or null to copy the source's tags unchanged</param>
         /// <param name="onlyIfAbsent">send If-None-Match: * so S3 refuses to overwrite an object that appeared meanwhile</param>
-        /// <returns>the destination's ETag as the copy reported it</returns>
-        public Task<string> CopyAsync(S3Location from, ObjectFacts source, S3Location to,
+        /// <returns>the destination's ETag and encryption as the copy reported them</returns>
+        public Task<CopyReceipt> CopyAsync(S3Location from, ObjectFacts source, S3Location to,
             IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct) =>
             UsesMultipart(source)
                 ? MultipartAsync(from.Bucket, from.Key, source, to.Bucket, to.Key, tags, onlyIfAbsent, retries, ct)
                 : SingleAsync(from.Bucket, from.Key, source, to.Bucket, to.Key, tags, onlyIfAbsent, retries, ct);
 
-        private async Task<string> SingleAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
+        private async Task<CopyReceipt> SingleAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
             IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct)
         {
             var req = new CopyObjectRequest
@@ -52,10 +52,10 @@ namespace S3Migration.S3
             var (method, kmsKey) = Encryption(src);
             if (method != null) { req.ServerSideEncryptionMethod = method; req.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey; }
             var r = await _calls.Run(() => _s3.CopyObjectAsync(req, ct), retries, ct).ConfigureAwait(false);
-            return ETag.Clean(r.ETag);
+            return new CopyReceipt(ETag.Clean(r.ETag), r.ServerSideEncryptionMethod?.Value ?? "", Multipart: false);
         }
 
-        private async Task<string> MultipartAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
+        private async Task<CopyReceipt> MultipartAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
             IList<KeyValuePair<string, string>>? tags, bool onlyIfAbsent, RetryCount retries, CancellationToken ct)
         {
             var ranges = await PartRangesAsync(sb, sk, src, retries, ct).ConfigureAwait(false);
@@ -102,7 +102,7 @@ namespace S3Migration.S3
                 if (onlyIfAbsent) complete.IfNoneMatch = "*";
                 var done = await _calls.Run(() => _s3.CompleteMultipartUploadAsync(complete, ct), retries, ct).ConfigureAwait(false);
                 _settings.Uploads?.Settled(target, upload.UploadId);
-                return ETag.Clean(done.ETag);
+                return new CopyReceipt(ETag.Clean(done.ETag), done.ServerSideEncryptionMethod?.Value ?? "", Multipart: true);
             }
             catch
             {

@@ -22,8 +22,9 @@ namespace S3Migration.Phases.Copy
     /// 2. HEAD the source: it must exist, be unchanged since the inventory and be readable (not archived);
     /// 3. skip what an earlier run's journal verified, when the source is still that one and the destination unchanged;
     /// 4. a destination that already exists is compared: identical is Skipped, different is a Conflict unless -Force;
-    /// 5. copy server-side, HEAD the destination and verify; a mismatch is copied once more, then Failed,
-    ///    and an unverified copy this run wrote is deleted so it never looks like a good one.
+    /// 5. copy server-side and verify: by the copy's answer where it proves the content (CopySettings.Verify), else by a
+    ///    HEAD of the destination; a mismatch is copied once more, then Failed, and an unverified copy this run wrote is
+    ///    deleted so it never looks like a good one.
     /// Per-object failures come back as results, typed (<see cref="CopyFailure"/>); a failure of the whole destination bucket is thrown.
     /// </summary>
     public sealed class CopyEngine
@@ -35,6 +36,7 @@ namespace S3Migration.Phases.Copy
         private readonly IReadOnlyDictionary<string, JournalRow> _verified;
         private readonly ServerSideCopier _copier;
         private readonly ExistingDestination _existing;
+        private readonly SourceTags _sourceTags;
         private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _sourceBuckets = new ConcurrentDictionary<string, Lazy<Task<bool>>>(StringComparer.Ordinal);
 
         /// <summary>Sources the workspace's cleanup deleted (deletion_log.csv): gone on purpose, not failed.</summary>
@@ -49,6 +51,7 @@ namespace S3Migration.Phases.Copy
             _deletedByCleanup = deletedByCleanup ?? new HashSet<S3Location>();
             _copier = new ServerSideCopier(s3, settings, calls);
             _existing = new ExistingDestination(s3, settings, calls, catalog, new ContentHasher(s3));
+            _sourceTags = new SourceTags(s3, calls);
         }
 
         public async Task<MigrationResult> CopyAsync(CopyItem item, CancellationToken ct) => (await RunAsync(item, ct).ConfigureAwait(false)).Copy;
@@ -183,22 +186,31 @@ namespace S3Migration.Phases.Copy
                 if (decided == true) return;
                 overwrite = decided == false; // null: gone again since the listing, so the copy still must not overwrite
             }
-            // -Force replaces other content: the copy, once verified, is one the undo must keep (the earlier content is gone).
-            var replacesOther = overwrite;
+            // 5. Copy, verify, copy once more on a mismatch. -Force replaces other content: the copy, once verified, is one
+            //    the undo must keep (the earlier content is gone).
+            var (tags, probe) = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+            try { await CopyAndProveAsync(item, src, r, retries, written, tags, probe, overwrite, ct).ConfigureAwait(false); }
+            finally { if (probe) _sourceTags.Release(item.SourceBucket); }
+        }
 
-            // 5. Copy, verify, copy once more on a mismatch.
-            var tags = await TagsAsync(item, src, r, retries, ct).ConfigureAwait(false);
+        /// <summary>Step 5: copy, verify, copy once more on a mismatch.</summary>
+        private async Task CopyAndProveAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, OwnWrite written,
+            IList<KeyValuePair<string, string>>? tags, bool probe, bool overwrite, CancellationToken ct)
+        {
+            var replacesOther = overwrite;
             // The journal keeps what the one rule needs to be asked again after the source is gone.
             r.HeadersDigest = CopyProof.HeadersDigestOf(src);
             r.TagCount = tags != null ? tags.Count : src.TagCount;
             r.TagsDigest = tags != null ? CopyProof.TagsDigestOf(tags) : "";
             var proof = CopyProof.FromSource(src, r.Md5, r.TagCount);
+            CopyReceipt receipt;
             for (var attempt = 1; attempt <= 2; attempt++)
             {
                 r.Attempts = attempt;
                 try
                 {
-                    written.ETag = await _copier.CopyAsync(item.Source(), src, item.Target(), tags, onlyIfAbsent: !overwrite, retries, ct).ConfigureAwait(false);
+                    receipt = await _copier.CopyAsync(item.Source(), src, item.Target(), tags, onlyIfAbsent: !overwrite, retries, ct).ConfigureAwait(false);
+                    written.ETag = receipt.ETag;
                 }
                 catch (AmazonS3Exception ex) when (!overwrite && (ex.StatusCode == System.Net.HttpStatusCode.PreconditionFailed || ex.ErrorCode == "ConditionalRequestConflict"))
                 {
@@ -212,19 +224,32 @@ namespace S3Migration.Phases.Copy
                     attempt--;
                     continue;
                 }
-                var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
-                var outcome = dst == null
-                    ? new VerificationOutcome(Verdict.Mismatch, "", "the destination is missing after the copy")
-                    : await _existing.VerifyAsync(proof, dst, item, retries, ct).ConfigureAwait(false);
+                // The copy's answer proves a single-part, non-KMS copy (VerificationRule.CompareCopyResponse); the rest,
+                // and every copy under -Verify Head, is read back with a HEAD.
+                var outcome = _settings.Verify == CopyVerifyMode.CopyResponse
+                    ? VerificationRule.CompareCopyResponse(proof, receipt)
+                    : new VerificationOutcome(Verdict.Unproven, "", "");
+                ObjectFacts? dst = null;
+                bool? tagHeader = null; // whether the HEAD of the copy said how many tags it has (the verification may count them itself)
+                if (outcome.Verdict == Verdict.Unproven)
+                {
+                    dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, item.TargetBucket, item.TargetKey, ct), retries, ct).ConfigureAwait(false);
+                    tagHeader = dst?.TagCount != null;
+                    outcome = dst == null
+                        ? new VerificationOutcome(Verdict.Mismatch, "", "the destination is missing after the copy")
+                        : await _existing.VerifyAsync(proof, dst, item, retries, ct).ConfigureAwait(false);
+                }
                 if (outcome.Verdict == Verdict.Verified)
                 {
                     written.ETag = null;
                     r.Status = MigrationResultStatus.Verified;
                     r.Origin = replacesOther ? CopyOrigin.Overwrote : CopyOrigin.Copied;
                     r.VerifiedBy = outcome.How;
-                    r.DestinationETag = dst!.ETag;
+                    // Proven by the answer: the same content, so the source's size, under the ETag S3 gave the copy.
+                    r.DestinationETag = dst?.ETag ?? receipt.ETag;
                     if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5; // read to verify: journaled for checks after the cleanup
-                    await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst.Size, dst.ETag, ct).ConfigureAwait(false);
+                    await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst?.Size ?? src.Size, r.DestinationETag, ct).ConfigureAwait(false);
+                    if (probe) await _sourceTags.ProveAsync(item.SourceBucket, item.Target(), tagHeader, tags?.Count ?? 0, ct).ConfigureAwait(false);
                     return;
                 }
                 r.AddNote($"copy {attempt} did not verify: {outcome.Why}");
@@ -260,17 +285,16 @@ namespace S3Migration.Phases.Copy
         /// The copy's tags: the source's merged with the migration tags, or null to let CopyObject copy the source's
         /// as they are. The multipart path copies no tags by itself, so it always gets an explicit list.
         /// </summary>
-        private async Task<IList<KeyValuePair<string, string>>?> TagsAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, CancellationToken ct)
+        /// <returns>the tags, and whether this item is its source bucket's tag probe (<see cref="SourceTags"/>)</returns>
+        private async Task<(IList<KeyValuePair<string, string>>? Tags, bool Probe)> TagsAsync(CopyItem item, ObjectFacts src, MigrationResult r, RetryCount retries, CancellationToken ct)
         {
-            if (!_settings.AddMigrationTags && !_copier.UsesMultipart(src)) return null;
-            var sourceTags = new List<KeyValuePair<string, string>>();
-            // S3 sends x-amz-tagging-count only to callers who may read tags: without it, ask, so no tag is dropped.
-            if (src.TagCount != 0)
-                sourceTags.AddRange(await ObjectTags.ReadAsync(_s3, _calls, item.Source(), retries, ct).ConfigureAwait(false));
-            if (!_settings.AddMigrationTags) return sourceTags;
+            if (!_settings.AddMigrationTags && !_copier.UsesMultipart(src)) return (null, false);
+            // Read only where the HEAD says there are tags, once an absent header is shown to mean none (SourceTags).
+            var (sourceTags, probe) = await _sourceTags.ReadAsync(item.Source(), src, retries, ct).ConfigureAwait(false);
+            if (!_settings.AddMigrationTags) return (sourceTags, probe);
             var (tags, note) = MigrationTags.Merge(sourceTags, _settings.MigrationDate, item.SourceKey, _settings.MigrationId);
             if (note.Length > 0) r.AddNote(note);
-            return tags;
+            return (tags, probe);
         }
     }
 }

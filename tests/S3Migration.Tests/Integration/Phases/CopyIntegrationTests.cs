@@ -56,7 +56,7 @@ public class CopyIntegrationTests
         Assert.Null(run.Terminating);
         Assert.Empty(run.Errors);
         var r = Assert.Single(run.Objects<MigrationResult>());
-        Assert.Equal((MigrationResultStatus.Verified, 1, "etag"), (r.Status, r.Attempts, r.VerifiedBy));
+        Assert.Equal((MigrationResultStatus.Verified, 1, "copy-response"), (r.Status, r.Attempts, r.VerifiedBy));
 
         var head = CopyRun.Head(_s3, b.Name, "audio/1_Ann_talk.mp3");
         Assert.Equal("audio/mpeg", head.Headers.ContentType);
