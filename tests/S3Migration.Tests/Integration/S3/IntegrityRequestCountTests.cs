@@ -1,4 +1,5 @@
 using Amazon.S3;
+using Amazon.S3.Model;
 using S3Migration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -89,6 +90,35 @@ public class IntegrityRequestCountTests
             Assert.Equal(297, summary.Verified);
             // The changed ones were written after their copy was journaled: those two are HEADed, no other.
             Assert.InRange(proxy.ByKind.GetValueOrDefault("HEAD"), 0, 2);
+        }
+    }
+
+    [Fact]
+    public void Headers_rewritten_in_place_a_second_after_the_copy_show_in_the_listing_and_that_copy_is_HEADed()
+    {
+        var (b, dir) = Migrated("ihdr");
+        using var _ = dir;
+        // S3 gives LastModified to the second: a rewrite a second after the last journaled copy is later than every copy.
+        var last = CopyRun.Journal(dir.Path).Max(r => r.Timestamp).ToUniversalTime();
+        var wait = last.AddSeconds(1.2) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+        const string key = "audio/4_P4_f3.mp3";
+        var before = CopyRun.Head(_s3, b.Name, key).ETag;
+        _s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = b.Name, SourceKey = key, DestinationBucket = b.Name, DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/plain", TaggingDirective = TaggingDirective.COPY,
+        }).GetAwaiter().GetResult();
+        Assert.Equal(before, CopyRun.Head(_s3, b.Name, key).ETag); // same bytes, same ETag: size and ETag alone would call it unchanged
+
+        var (proxy, summary, results) = Count(dir.Path);
+        using (proxy)
+        {
+            var rewritten = Assert.Single(results, r => r.TargetKey == key);
+            Assert.Equal((IntegrityStatus.Mismatch, (bool?)false), (rewritten.Status, rewritten.ContentTypeMatch));
+            Assert.Contains("Content-Type", rewritten.Reason);
+            Assert.Equal(299, summary.Verified);
+            Assert.Equal(1, proxy.ByKind.GetValueOrDefault("HEAD"));
         }
     }
 }
