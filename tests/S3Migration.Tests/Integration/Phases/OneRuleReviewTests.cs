@@ -241,7 +241,7 @@ public class OneRuleReviewTests
         }).GetAwaiter().GetResult();
         Assert.Equal(5, CopyRun.Tags(_s3, b.Name, "audio/1_Ann_a.mp3").Count);
 
-        // Their number is unchanged, so the daily check's HEAD cannot see it; -Deep reads the tags, as the cleanup does.
+        // Their number is unchanged, so neither the daily check's listing nor a HEAD can see it; -Deep reads the tags, as the cleanup does.
         Assert.Equal(IntegrityStatus.Verified, Integrity(dir.Path).Single(r => r.SourceKey == "1_Ann/a.mp3").Status);
         var check = Integrity(dir.Path, "-Deep");
         Assert.Equal(IntegrityStatus.Verified, check.Single(r => r.SourceKey == "2_Bo/b.mp3").Status);
