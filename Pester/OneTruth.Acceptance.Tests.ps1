@@ -46,6 +46,10 @@ Describe 'One migration, one truth: the plan end to end' -Tag 'Acceptance' {
         $journal = @(Import-Csv (Join-Path $ws 'migration_log.csv'))
 
         # During the watch: an application bug rewrites the user metadata of one copy in place (same bytes, same ETag).
+        # Later than the copy, as in life: the daily check sees it in the listing's LastModified (to the second), and HEADs it.
+        $copiedAt = ($journal | ForEach-Object { [datetime]::Parse($_.copy_timestamp, [cultureinfo]::InvariantCulture, 'RoundtripKind').ToUniversalTime() } | Measure-Object -Maximum).Maximum
+        $wait = $copiedAt.AddSeconds(1.2) - [datetime]::UtcNow
+        if ($wait -gt [timespan]::Zero) { Start-Sleep -Milliseconds ([int]$wait.TotalMilliseconds) }
         $tamperedSource = '103_Grace_Hopper/keynote.mp3'
         $tamperedKey = ($journal | Where-Object old_s3_path -eq "s3://$bucket/$tamperedSource").new_s3_path -replace "^s3://$bucket/", ''
         $copy = [Amazon.S3.Model.CopyObjectRequest]@{

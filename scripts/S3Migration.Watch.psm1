@@ -15,7 +15,8 @@ function Invoke-MigrationWatch {
 
     .DESCRIPTION
     Test-MigrationIntegrity on the migration recorded in -WorkspacePath (every copy's destination against the journal:
-    size and ETag or checksum; its source against the copy), with -Deep the contents hashed where an ETag proves
+    size and ETag from the type folders' listing, a HEAD of what the listing cannot prove; its source against the
+    copy), with -Deep every destination HEADed (headers, metadata, tags) and the contents hashed where an ETag proves
     nothing, and with -CheckCsvUrls every URL of the people CSV requested (Test-OutputCsvUrl). Writes dated reports into
     <workspace>/reports/ (Kind_YYYYMMDD_HHMMSS_verification.csv and Kind_YYYYMMDD_HHMMSS.txt; a second run in the same
     second gets a suffix) and never touches the migration's own verification_report.csv and rollback_plan.json.

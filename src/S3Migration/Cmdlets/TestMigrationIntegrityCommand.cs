@@ -63,6 +63,11 @@ namespace S3Migration.Cmdlets
         [Parameter] [ValidateNotNullOrEmpty] public string? RowIdColumn { get; set; }
         [Parameter] public Hashtable? FileTypeMap { get; set; }
         [Parameter] public SwitchParameter Deep { get; set; }
+        /// <summary>
+        /// Listing (default): decide each copy from the type folders' listing (size and the ETag the copy verified), HEAD
+        /// only what a listing cannot prove. Head: HEAD every destination and check its headers, metadata and tag count too.
+        /// </summary>
+        [Parameter] [ValidateSet("Listing", "Head")] public string Verify { get; set; } = "Listing";
         [Parameter] public SwitchParameter SkipSourceCheck { get; set; }
         [Parameter] public SwitchParameter Summary { get; set; }
         [Parameter] [ValidateRange(1, 256)] public int ThrottleLimit { get; set; } = 16;
@@ -150,7 +155,9 @@ namespace S3Migration.Cmdlets
                         $"'{reportPath}' already exists; a report is never overwritten. Give -ReportPath a new file name, such as one with the date and time.", target: reportPath));
             }
 
-            var options = new IntegrityOptions { Deep = Deep, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries };
+            // -Deep reads tags and content, so it HEADs every copy as well.
+            var headEveryCopy = Deep || string.Equals(Verify, "Head", StringComparison.OrdinalIgnoreCase);
+            var options = new IntegrityOptions { Deep = Deep, HeadEveryCopy = headEveryCopy, SkipSourceCheck = SkipSourceCheck, WatchOldLayout = true, ThrottleLimit = ThrottleLimit, MaxRetries = MaxRetries };
             try
             {
                 options.Types = Rules.FileTypeMap.Create(FileTypeMap);
@@ -182,7 +189,8 @@ namespace S3Migration.Cmdlets
                 foreach (var r in results) r.WorkspacePath = _workspace ?? "";
                 WriteProgress(new ProgressRecord(3, "Test-MigrationIntegrity", "Done") { RecordType = ProgressRecordType.Completed });
                 summary.ReportPath = IntegrityReports.Write(_workspace, reportPath, results, journaled ?? expected) ?? summary.ReportPath;
-                WriteVerbose($"{summary} ({checker.Requests} S3 requests).");
+                WriteVerbose($"{summary} ({checker.Requests} S3 requests; {Plural.Of(checker.Headed, "destination")} HEADed"
+                             + (headEveryCopy ? ")." : ", the others decided from the listing: use -Verify Head to read every copy's headers and tags)."));
                 if (!summary.AllVerified) WriteWarning(summary.ToString());
                 if (Summary) WriteObject(summary);
                 else foreach (var r in results) WriteObject(r);

@@ -45,7 +45,7 @@ namespace S3Migration.Model
     {
         public VerificationOutcome(Verdict verdict, string how, string why, string sourceMd5 = "") { Verdict = verdict; How = how; Why = why; SourceMd5 = sourceMd5; }
         public Verdict Verdict { get; }
-        /// <summary>For Verified: etag, md5 or checksum.</summary>
+        /// <summary>For Verified: etag, md5, checksum, content, or listing (size and ETag as a listing shows them; no headers read).</summary>
         public string How { get; }
         /// <summary>For Mismatch and Unproven: what differs or what is missing.</summary>
         public string Why { get; }

@@ -76,13 +76,9 @@ namespace S3Migration.Rules
         /// </param>
         public static VerificationOutcome Compare(CopyProof expected, ObjectFacts destination, bool readContent)
         {
-            if (destination.Size != expected.Size)
-                return new VerificationOutcome(Verdict.Mismatch, "", $"size {destination.Size}, source {expected.Size}");
-            // A rewrite changes the ETag: said first, since new headers or tags would only be its consequence.
+            if (SizeOrETagDiffer(expected, destination.Size, destination.ETag) is { } differs) return differs;
             var dstEtag = ETag.Clean(destination.ETag);
             var recorded = ETag.Clean(expected.DestinationETag);
-            if (recorded.Length > 0 && dstEtag != recorded)
-                return new VerificationOutcome(Verdict.Mismatch, "", $"ETag {dstEtag}, the copy verified {recorded}: the object was rewritten");
             var headers = DifferentHeaders(expected, destination);
             if (headers.Count > 0)
                 return new VerificationOutcome(Verdict.Mismatch, "", "not preserved: " + string.Join(", ", headers));
@@ -119,6 +115,34 @@ namespace S3Migration.Rules
             return new VerificationOutcome(Verdict.Unproven, "", recorded.Length > 0
                 ? "its ETag proves only that it is unchanged since the copy; hashing both contents"
                 : "no ETag or checksum proves the content (encryption or part layout)");
+        }
+
+        /// <summary>
+        /// The rule as far as a listing shows a destination (size and ETag, no headers or tags): Verified ("listing") when
+        /// it still has the size and the ETag the copy verified. Any write of other bytes gives an object another ETag
+        /// (an MD5 ETag changes with the content, a multipart or SSE-KMS ETag with every upload), so this proves the content
+        /// is the one verified at the copy. It does not see headers, user metadata or tags rewritten in place with the same
+        /// bytes: the caller HEADs for those (Test-MigrationIntegrity -Verify Head, -Deep, the cleanup). Unproven when the
+        /// copy recorded no destination ETag: only a HEAD tells whether an ETag is an MD5 (SSE-KMS is not in a listing).
+        /// </summary>
+        public static VerificationOutcome CompareListed(CopyProof expected, long size, string etag)
+        {
+            if (SizeOrETagDiffer(expected, size, etag) is { } differs) return differs;
+            return ETag.Clean(expected.DestinationETag).Length > 0
+                ? new VerificationOutcome(Verdict.Verified, "listing", "")
+                : new VerificationOutcome(Verdict.Unproven, "", "no recorded destination ETag: a listing cannot prove the content");
+        }
+
+        private static VerificationOutcome? SizeOrETagDiffer(CopyProof expected, long size, string etag)
+        {
+            if (size != expected.Size)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"size {size}, source {expected.Size}");
+            // A rewrite changes the ETag: said first, since new headers or tags would only be its consequence.
+            var dstEtag = ETag.Clean(etag);
+            var recorded = ETag.Clean(expected.DestinationETag);
+            if (recorded.Length > 0 && dstEtag != recorded)
+                return new VerificationOutcome(Verdict.Mismatch, "", $"ETag {dstEtag}, the copy verified {recorded}: the object was rewritten");
+            return null;
         }
 
         /// <summary>

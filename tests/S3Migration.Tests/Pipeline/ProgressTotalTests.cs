@@ -156,7 +156,7 @@ public class ProgressTotalTests
             ("bucket", b.Name), ("ws", dir.Path));
         Assert.Null(copy.Terminating);
         using var proxy = new LoopbackProxy(_moto.EndpointUrl, delayMs: 20);
-        var run = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 2 -Summary", ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
+        var run = CopyRun.Pipe(_moto, "Test-MigrationIntegrity -WorkspacePath $ws -EndpointUrl $proxy -ThrottleLimit 2 -Summary -Verify Head", ("ws", dir.Path), ("proxy", proxy.EndpointUrl));
         Assert.Null(run.Terminating);
         var bars = Bars(run, "Test-MigrationIntegrity");
         var counted = bars.Select(p => Regex.Match(p.StatusDescription, @"^(\d+) of (\d+) copies checked$")).Where(m => m.Success).ToList();

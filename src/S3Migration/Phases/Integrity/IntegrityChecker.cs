@@ -12,8 +12,9 @@ namespace S3Migration.Phases.Integrity
 {
     /// <summary>
     /// Test-MigrationIntegrity's work: is every file where it should be, byte for byte? It lists the destination type
-    /// folders and the old person folders once (one request per 1,000 objects), HEADs each migrated destination
-    /// (headers and ETag), and with -Deep hashes content that ETags cannot prove. It never writes to S3.
+    /// folders and the old person folders once (one request per 1,000 objects), decides from the listing (size and the
+    /// ETag the copy verified) or HEADs each migrated destination (headers and ETag: IntegrityOptions.HeadEveryCopy), and
+    /// with -Deep hashes content that ETags cannot prove. It never writes to S3.
     /// </summary>
     public sealed class IntegrityChecker
     {
@@ -39,7 +40,9 @@ namespace S3Migration.Phases.Integrity
         public int ToCheck => Volatile.Read(ref _toCheck);
         /// <summary>How many of them are checked so far: the progress of a long check, read from the pipeline thread.</summary>
         public int Checked => Volatile.Read(ref _checked);
-        private int _toCheck, _checked;
+        /// <summary>How many destinations were HEADed (all, unless the listing decided: see IntegrityOptions.HeadEveryCopy).</summary>
+        public int Headed => Volatile.Read(ref _headed);
+        private int _toCheck, _checked, _headed;
 
         /// <param name="expected">the copies to check</param>
         /// <param name="known">
@@ -82,18 +85,28 @@ namespace S3Migration.Phases.Integrity
             var retries = new RetryCount();
             try
             {
-                if (!destinations.ContainsKey(e.Target()))
+                if (!destinations.TryGetValue(e.Target(), out var listed))
                     return Set(r, IntegrityStatus.Missing, "the destination is missing");
-                var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, e.TargetBucket, e.TargetKey, ct), retries, ct).ConfigureAwait(false);
-                if (dst == null) return Set(r, IntegrityStatus.Missing, "the destination is missing");
-                r.DestinationSize = dst.Size; r.DestinationETag = dst.ETag; r.ContentType = dst.ContentType;
-                r.ContentTypeMatch = e.ContentType.Length == 0 ? (bool?)null : dst.ContentType == e.ContentType;
+                var outcome = _o.HeadEveryCopy || WrittenAfterTheCopy(listed, e) ? null : VerificationRule.CompareListed(e.Proof, listed.Size, listed.ETag);
+                if (outcome != null && outcome.Verdict != Verdict.Unproven)
+                {
+                    // Decided from the listing: no HEAD, so no headers to report (ContentType stays empty, its match unknown).
+                    r.DestinationSize = listed.Size; r.DestinationETag = ETag.Clean(listed.ETag);
+                }
+                else
+                {
+                    var dst = await _calls.Run(() => ObjectHead.GetAsync(_s3, e.TargetBucket, e.TargetKey, ct), retries, ct).ConfigureAwait(false);
+                    if (dst == null) return Set(r, IntegrityStatus.Missing, "the destination is missing");
+                    Interlocked.Increment(ref _headed);
+                    r.DestinationSize = dst.Size; r.DestinationETag = dst.ETag; r.ContentType = dst.ContentType;
+                    r.ContentTypeMatch = e.ContentType.Length == 0 ? (bool?)null : dst.ContentType == e.ContentType;
 
-                // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
-                // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
+                    // The one rule, against what the copy recorded (the source may be gone): size, headers and metadata, tags,
+                    // the ETag the copy verified, and the content; -Deep reads both contents where no ETag proves them.
+                    outcome = await CopyVerification.VerifyAsync(_s3, _calls, _hasher, e.Proof, dst, e.Source(), e.Target(), _o.Deep, retries, ct,
+                        readTags: _o.Deep || _o.ReadTags).ConfigureAwait(false);
+                }
                 var problems = new List<string>();
-                var outcome = await CopyVerification.VerifyAsync(_s3, _calls, _hasher, e.Proof, dst, e.Source(), e.Target(), _o.Deep, retries, ct,
-                    readTags: _o.Deep || _o.ReadTags).ConfigureAwait(false);
                 if (outcome.Verdict == Verdict.Mismatch) problems.Add(outcome.Why);
                 else if (outcome.Verdict == Verdict.Unproven) problems.Add("no recorded ETag or MD5 to compare; use -Deep");
                 r.CheckedBy = outcome.How;
@@ -118,6 +131,15 @@ namespace S3Migration.Phases.Integrity
                 return Set(r, IntegrityStatus.Mismatch, "could not be checked: " + (ex is AmazonS3Exception s3 ? $"{(int)s3.StatusCode} {s3.ErrorCode}" : ex.GetBaseException().Message));
             }
         }
+
+        /// <summary>
+        /// Whether the listing shows the destination written after its copy was journaled: a rewrite in place (new headers
+        /// or metadata on the same bytes keep an MD5 ETag) still sets LastModified, so such a copy is HEADed. S3 gives
+        /// LastModified to the second, and the copy itself finished before its journal time, so a rewrite a second or more
+        /// later shows; an earlier one, or one hidden by the client's clock running ahead of S3's, does not (-Verify Head).
+        /// </summary>
+        private static bool WrittenAfterTheCopy(SourceObject listed, ExpectedCopy e) =>
+            e.Timestamp == default || !listed.LastModified.HasValue || listed.LastModified.Value.ToUniversalTime() > e.Timestamp.ToUniversalTime();
 
         private static IntegrityResult Result(ExpectedCopy e, IntegrityStatus status, string reason)
         {

@@ -31,11 +31,7 @@ namespace S3Migration.Phases.Integrity
                 folders.Add((e.TargetBucket, folder));
                 foreach (var t in _o.Types.Folders) folders.Add((e.TargetBucket, prefix + t + "/"));
             }
-            var index = new Dictionary<S3Location, SourceObject>();
-            foreach (var (bucket, folder) in folders)
-                await foreach (var o in _lister.ListObjectsAsync(bucket, folder, ct).ConfigureAwait(false))
-                    if (o.Key.IndexOf('/', folder.Length) < 0) index[new S3Location(bucket, o.Key)] = o;
-            return index;
+            return await ListAsync(folders, (folder, key) => key.IndexOf('/', folder.Length) < 0, ct).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -55,10 +51,29 @@ namespace S3Migration.Phases.Integrity
             foreach (var e in expected) Add(e.SourceBucket, e.SourceKey, e.RowId);
             if (_o.Planned != null)
                 foreach (var p in _o.Planned) Add(p.Key.Bucket, p.Key.Key, p.Value.RowId);
+            return await ListAsync(folders, (_, _) => true, ct).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Lists the folders side by side, up to ThrottleLimit at a time: a migration of small person folders has one
+        /// listing per person, and one after the other they would cost a round trip each. The requests are the same.
+        /// </summary>
+        private async Task<Dictionary<S3Location, SourceObject>> ListAsync(HashSet<(string Bucket, string Folder)> folders, Func<string, string, bool> keep, CancellationToken ct)
+        {
+            var byFolder = folders.ToList();
+            var found = new List<(string Bucket, SourceObject Object)>[byFolder.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, byFolder.Count), new ParallelOptions { MaxDegreeOfParallelism = _o.ThrottleLimit, CancellationToken = ct },
+                async (i, token) =>
+                {
+                    var (bucket, folder) = byFolder[i];
+                    var these = new List<(string, SourceObject)>();
+                    await foreach (var o in _lister.ListObjectsAsync(bucket, folder, token).ConfigureAwait(false))
+                        if (keep(folder, o.Key)) these.Add((bucket, o));
+                    found[i] = these;
+                }).ConfigureAwait(false);
             var index = new Dictionary<S3Location, SourceObject>();
-            foreach (var (bucket, folder) in folders)
-                await foreach (var o in _lister.ListObjectsAsync(bucket, folder, ct).ConfigureAwait(false))
-                    index[new S3Location(bucket, o.Key)] = o;
+            foreach (var these in found)
+                foreach (var (bucket, o) in these) index[new S3Location(bucket, o.Key)] = o;
             return index;
         }
 

@@ -9,6 +9,14 @@ namespace S3Migration.Phases.Integrity
     {
         /// <summary>Hash both sides' content where ETags cannot prove equality (multipart or SSE-KMS copies).</summary>
         public bool Deep { get; set; }
+        /// <summary>
+        /// HEAD every migrated destination and apply the whole rule (headers, user metadata, tag count), as the cleanup
+        /// must before it deletes a source; true by default. False (Test-MigrationIntegrity without -Verify Head or -Deep):
+        /// decide from the type folders' listing (size and the ETag the copy verified) and HEAD only the copies a listing
+        /// cannot prove: no recorded destination ETag, or written after the copy was journaled (LastModified), which is
+        /// how headers rewritten in place show in a listing.
+        /// </summary>
+        public bool HeadEveryCopy { get; set; } = true;
         /// <summary>After cleanup the sources are gone on purpose: do not check them.</summary>
         public bool SkipSourceCheck { get; set; }
         /// <summary>
