@@ -104,7 +104,7 @@ namespace S3Migration.Cmdlets
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
                     Planned = planned,
                 };
-                var journal = CopyJournal.LastWordPerSource(workspace!);
+                var journal = CsvJournal.LastWordPerSource(workspace!);
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
                 if (piped) options.Only = ArrivedVerified(journal);
                 if (!System.IO.File.Exists(path)) throw CsvText.NotAFile(path, "-Path");

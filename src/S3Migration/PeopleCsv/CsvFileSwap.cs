@@ -166,7 +166,11 @@ namespace S3Migration.PeopleCsv
             {
                 using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
-                    written = write(s);
+                    try { written = write(s); }
+                    catch (InvalidDataException ex)
+                    {
+                        throw new MigrationException("CsvVerifyFailed", MigrationErrorKind.WriteError, $"The new CSV did not prove right as it was written ({ex.Message}); '{path}' was left as it is.", ex, path);
+                    }
                     s.Flush(true);
                 }
                 var problem = verify(temp, written);

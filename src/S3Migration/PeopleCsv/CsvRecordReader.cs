@@ -17,8 +17,8 @@ namespace S3Migration.PeopleCsv
     public sealed class CsvRecordReader : IDisposable
     {
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
-        private readonly HashingStream _hashed;
-        private readonly StreamReader _reader;
+        private readonly HashingStream? _hashed;
+        private readonly TextReader _reader;
         private readonly string _path;
         private int _line = 1;
         private int _index;
@@ -40,13 +40,26 @@ namespace S3Migration.PeopleCsv
             _reader = new StreamReader(new ConcatStream(rest, _hashed), Encoding, false, 1 << 16);
         }
 
+        /// <summary>A reader of text already decoded (one rendered record, say); it has no MD5.</summary>
+        private CsvRecordReader(TextReader text, string path)
+        {
+            _path = path; _reader = text; Encoding = StrictUtf8; Preamble = Array.Empty<byte>();
+        }
+
+        /// <summary>The one record <paramref name="text"/> holds (its line ending included), parsed as the file's would be.</summary>
+        internal static (CsvRecord? First, bool More) ParseOne(string text, string path)
+        {
+            using var r = new CsvRecordReader(new StringReader(text), path);
+            return (r.Next(), r.Next() != null);
+        }
+
         public static CsvRecordReader Open(Func<Stream> open, string path) => new CsvRecordReader(open(), path);
 
         public Encoding Encoding { get; }
         public byte[] Preamble { get; }
 
         /// <summary>The MD5 of every byte read (lower-case hex); call after <see cref="Next"/> returned null.</summary>
-        public string Md5 => _hashed.Md5;
+        public string Md5 => _hashed?.Md5 ?? "";
 
         /// <summary>The next record (blank lines included), or null at the end of the file.</summary>
         public CsvRecord? Next()
@@ -136,7 +149,7 @@ namespace S3Migration.PeopleCsv
             while ((r = Next()) != null) yield return r;
         }
 
-        public void Dispose() { _reader.Dispose(); _hashed.Dispose(); }
+        public void Dispose() { _reader.Dispose(); _hashed?.Dispose(); }
 
         /// <summary>A read-only stream that hashes (MD5) what passes through it.</summary>
         internal sealed class HashingStream : Stream

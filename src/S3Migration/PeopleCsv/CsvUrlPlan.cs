@@ -102,9 +102,14 @@ namespace S3Migration.PeopleCsv
                 encoding = probe.Encoding;
                 Put(probe.Preamble, probe.Preamble.Length);
             }
+            _written = 0;
             ForEachRow((ri, rec, row) =>
             {
                 var s = Render(rec, row, ri);
+                // The record is proven as it is written: parsed back, it must be the plan, every other cell unchanged to
+                // the byte. The file read back is then proven to be these bytes (Verify).
+                if (CheckRendered(rec, row, ri, s) is { } problem) throw new InvalidDataException(problem);
+                _written++;
                 var n = encoding.GetMaxByteCount(s.Length);
                 if (n > buffer.Length) buffer = new byte[Math.Max(n, buffer.Length * 2)];
                 Put(buffer, encoding.GetBytes(s, 0, s.Length, buffer, 0));
@@ -124,39 +129,50 @@ namespace S3Migration.PeopleCsv
             NewText = sb.ToString();
         }
 
+        private long _written;
+
+        /// <summary>Null when the rendered record <paramref name="text"/> is what the plan makes of <paramref name="o"/>, else what is wrong.</summary>
+        private string? CheckRendered(CsvRecord o, CsvRowPlan? row, int ri, string text)
+        {
+            CsvRecord? w;
+            try
+            {
+                var (first, more) = CsvRecordReader.ParseOne(text, Path);
+                if (more) return $"line {o.Line} became more than one record";
+                w = first;
+            }
+            catch (MigrationException ex) { return "the new file does not parse: " + ex.Message; }
+            if (w == null) return $"line {o.Line} went missing";
+            var appended = ri == 0 ? _planner.Added.ToArray() : row?.Appended;
+            if (Compare(o, w, row, appended) is { } problem) return problem;
+            if (row == null) return null;
+            foreach (var cell in row.Targets)
+            {
+                var value = w.Fields[cell.Key].Value;
+                foreach (var key in cell.Value)
+                    if (!value.Contains(key) && !value.Contains(S3Url.Encode(key))) return $"line {o.Line} does not name '{key}'";
+            }
+            return null;
+        }
+
         /// <summary>
-        /// Proves the new file at <paramref name="written"/>, read back from disk: the bytes that were written
-        /// (<paramref name="writtenMd5"/>), the same records as the original, every cell not planned unchanged to the byte,
-        /// every planned cell its new value, every rewritten URL naming its copy. Null when it is, else what is wrong.
-        /// Both files are read one record at a time, side by side.
+        /// Proves the new file at <paramref name="written"/>, read back from disk, one record at a time: it parses, it has
+        /// the records that were written (each proven against the plan as it was written, <see cref="WriteTo"/>), and its
+        /// bytes are the bytes written (<paramref name="writtenMd5"/>). Null when it is, else what is wrong.
         /// </summary>
         internal string? Verify(string written, string writtenMd5)
         {
-            using var back = new CsvRecordReader(new FileStream(written, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Path);
-            string? problem = null;
+            long records = 0;
+            string md5;
             try
             {
-                var header = 0;
-                ForEachRow((ri, o, row) =>
-                {
-                    if (problem != null) return;
-                    var w = back.Next();
-                    if (w == null) { problem = $"it ends at record {ri} instead of going on to line {o.Line}"; return; }
-                    problem = Compare(o, w, row, ri == 0 ? _planner.Added.ToArray() : row?.Appended);
-                    if (ri == 0) header = o.Fields.Count;
-                    if (problem != null || row == null) return;
-                    foreach (var cell in row.Targets)
-                    {
-                        var value = cell.Key < w.Fields.Count ? w.Fields[cell.Key].Value : row.Appended![cell.Key - header];
-                        foreach (var key in cell.Value)
-                            if (!value.Contains(key) && !value.Contains(S3Url.Encode(key))) { problem = $"line {o.Line} does not name '{key}'"; return; }
-                    }
-                });
-                if (problem == null && back.Next() != null) problem = "it has more records than the original";
+                using var back = new CsvRecordReader(new FileStream(written, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), Path);
+                while (back.Next() != null) records++;
+                md5 = back.Md5;
             }
-            catch (MigrationException ex) when (ex.ErrorId != "CsvChanged") { return "the new file does not parse: " + ex.Message; }
-            if (problem != null) return problem;
-            if (back.Md5 != writtenMd5) return "the file read back differs from what was written";
+            catch (MigrationException ex) { return "the new file does not parse: " + ex.Message; }
+            if (md5 != writtenMd5) return "the file read back differs from what was written";
+            if (records != _written) return $"it has {records} records instead of {_written}";
             return null;
         }
 
