@@ -94,6 +94,7 @@ namespace S3Migration.PeopleCsv
             plan.Comparison.Rows = plan.Comparison.RowsAfter = tally.Rows;
             plan.Comparison.ByType = tally.Counts.Values.ToList();
             plan.HasChanges = changed;
+            planner.Proven = plan.Problems.Count == 0;
 
             if (tally.AnyUrl && !tally.MatchedAny)
                 throw new MigrationException("JournalMismatch", MigrationErrorKind.InvalidData,
