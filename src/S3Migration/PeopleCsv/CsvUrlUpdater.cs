@@ -37,7 +37,7 @@ namespace S3Migration.PeopleCsv
 
             // Pass 1: every record parsed and checked; the header's checks come first, as the whole file is read.
             MigrationException? headerError = null, idError = null;
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            var seen = new RowIds();
             var peopleTypes = new HashSet<string>(StringComparer.Ordinal);
             S3Url? model = null;
             string md5;
@@ -59,8 +59,8 @@ namespace S3Migration.PeopleCsv
                         var (rowId, norm, _) = planner.Identify(rec);
                         if (rowId.Length == 0) throw CsvText.Malformed(path, rec.Line, $"the '{o.RowIdColumn}' cell is empty");
                         if (!rowId.All(c => c >= '0' && c <= '9')) throw CsvText.Malformed(path, rec.Line, $"row_id '{rowId}' is not a number");
-                        if (seen.TryGetValue(norm, out var line)) throw CsvText.Malformed(path, rec.Line, $"row_id {rowId} is already on line {line}; row ids must be unique");
-                        seen[norm] = rec.Line;
+                        if (seen.FirstLine(norm) is { } line) throw CsvText.Malformed(path, rec.Line, $"row_id {rowId} is already on line {line}; row ids must be unique");
+                        seen.Add(norm, rec.Line);
                         if (planner.CopiesOf(norm) is { } copies) foreach (var c in copies) peopleTypes.Add(c.FileType);
                         model ??= planner.ModelUrl(rec);
                     }
@@ -80,7 +80,7 @@ namespace S3Migration.PeopleCsv
             if (idError != null) throw idError;
 
             var plan = new CsvUrlPlan(path, open, md5, planner);
-            foreach (var person in planner.People.Where(p => !seen.ContainsKey(p.Key)))
+            foreach (var person in planner.People.Where(p => seen.FirstLine(p.Key) == null))
                 plan.Warnings.Add($"The journal has {person.Value.Count} verified files of row_id {person.Value[0].RowId} ({person.Value[0].PersonName}), who has no row in the CSV.");
             planner.Settle(peopleTypes, model);
 
@@ -100,6 +100,24 @@ namespace S3Migration.PeopleCsv
                 throw new MigrationException("JournalMismatch", MigrationErrorKind.InvalidData,
                     $"None of the URLs in '{path}' names a file that the journal copied (the CSV's URLs name bucket {string.Join(", ", tally.UrlBuckets)}; the journal's buckets: {string.Join(", ", planner.Buckets.OrderBy(b => b))}). Is it the journal of this CSV's migration? The CSV was left as it is.", target: path);
             return plan;
+        }
+
+        /// <summary>
+        /// The row ids seen, with their lines: the one thing the update keeps per row, as a number where it fits (about 30
+        /// bytes a row, not a string each).
+        /// </summary>
+        private sealed class RowIds
+        {
+            private readonly Dictionary<long, int> _numbers = new Dictionary<long, int>();
+            private readonly Dictionary<string, int> _others = new Dictionary<string, int>(StringComparer.Ordinal);
+            private static bool Number(string norm, out long n)
+            {
+                n = 0;
+                return norm.Length <= 18 && long.TryParse(norm, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n) && n.ToString(System.Globalization.CultureInfo.InvariantCulture) == norm;
+            }
+            public int? FirstLine(string norm) =>
+                Number(norm, out var n) ? (_numbers.TryGetValue(n, out var l) ? l : null) : _others.TryGetValue(norm, out var o) ? o : null;
+            public void Add(string norm, int line) { if (Number(norm, out var n)) _numbers[n] = line; else _others[norm] = line; }
         }
 
         /// <summary>The URLs of one cell: split at the delimiter, or the whole cell when there is none.</summary>
