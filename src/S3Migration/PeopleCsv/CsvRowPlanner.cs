@@ -43,7 +43,9 @@ namespace S3Migration.PeopleCsv
             _byTarget = Index(migrated, e => new S3Location(e.TargetBucket, e.TargetKey));
             Buckets = new HashSet<string>(migrated.SelectMany(e => new[] { e.SourceBucket, e.TargetBucket }), StringComparer.Ordinal);
             _byPerson = rewritable.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.OrderBy(e => e.SourceKey, StringComparer.Ordinal).ToList());
-            _verifiedByPerson = migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.ToList());
+            // Without pipeline input every verified copy is rewritable: the same lists (only counted here, so their order does
+            // not matter), not a second index of a million people.
+            _verifiedByPerson = o.Only == null ? _byPerson : migrated.GroupBy(e => PersonPattern.NormalizeRowId(e.RowId)).ToDictionary(g => g.Key, g => g.ToList());
             _unfinished = new HashSet<string>(journal.Where(e => !_bySource.ContainsKey(SourceOf(e))).Select(e => PersonPattern.NormalizeRowId(e.RowId)));
             if (o.Planned != null)
                 foreach (var p in o.Planned.Where(p => !_bySource.ContainsKey(p.Key))) _unfinished.Add(PersonPattern.NormalizeRowId(p.Value.RowId));
