@@ -68,19 +68,20 @@ namespace S3Migration.PeopleCsv
             return info;
         }
 
+        /// <summary>Copies the CSV into <paramref name="s"/>; CsvChanged unless the bytes copied have <paramref name="md5"/>.</summary>
         private static void CopyProven(string sourcePath, Stream s, string md5)
         {
-                using var md5Of = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                CsvText.Locked(sourcePath, source =>
-                {
-                    var buffer = new byte[1 << 16];
-                    int n;
-                    while ((n = source.Read(buffer, 0, buffer.Length)) > 0) { s.Write(buffer, 0, n); md5Of.AppendData(buffer, 0, n); }
-                    return 0;
-                });
-                if (Hex.Lower(md5Of.GetHashAndReset()) != md5)
-                    throw new MigrationException("CsvChanged", MigrationErrorKind.InvalidData,
-                        $"'{sourcePath}' changed while it was being updated (another program wrote to it). It was left as that program wrote it; run the command again.", target: sourcePath);
+            using var md5Of = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            // Opened under the shared lock (its errors are the CSV's); a failure to write the backup stays a write error.
+            using (var source = CsvText.OpenLocked(sourcePath))
+            {
+                var buffer = new byte[1 << 16];
+                int n;
+                while ((n = source.Read(buffer, 0, buffer.Length)) > 0) { s.Write(buffer, 0, n); md5Of.AppendData(buffer, 0, n); }
+            }
+            if (Hex.Lower(md5Of.GetHashAndReset()) != md5)
+                throw new MigrationException("CsvChanged", MigrationErrorKind.InvalidData,
+                    $"'{sourcePath}' changed while it was being updated (another program wrote to it). It was left as that program wrote it; run the command again.", target: sourcePath);
         }
 
         /// <summary>
