@@ -104,13 +104,14 @@ namespace S3Migration.Cmdlets
                     RowIdColumn = RowIdColumn ?? PeopleCsvReader.DefaultRowIdColumn, Types = Rules.FileTypeMap.Create(FileTypeMap),
                     Planned = planned,
                 };
-                var journal = CopyJournal.LastWordPerSource(workspace!);
+                var journal = CsvJournal.LastWordPerSource(workspace!);
                 WriteVerbose($"The journal in {workspace} records {journal.Count(e => e.Migrated)} verified copies.");
                 if (piped) options.Only = ArrivedVerified(journal);
-                var bytes = CsvText.ReadLocked(path);
+                if (!System.IO.File.Exists(path)) throw CsvText.NotAFile(path, "-Path");
                 // A workspace serves one CSV: another one is refused before anything is planned or written.
                 if (Workspace.MigrationState.Load(workspace!).CsvPath != null) Workspace.MigrationState.RecordCsv(workspace!, path);
-                var plan = CsvUrlUpdater.Plan(path, bytes, journal, options);
+                // Read as a stream, a record at a time, by every pass: memory does not grow with the CSV (issue 13).
+                var plan = CsvUrlUpdater.Plan(path, () => CsvText.OpenLocked(path), journal, options);
                 foreach (var w in plan.Warnings) WriteWarning(w);
                 if (plan.Problems.Count > 0)
                 {
@@ -132,7 +133,7 @@ namespace S3Migration.Cmdlets
                 if (!ShouldProcess(path, what))
                 {
                     plan.Comparison.WhatIf = true;
-                    foreach (var c in plan.Changes) WriteObject(c);
+                    foreach (var c in plan.EachChange()) WriteObject(c);
                     WriteObject(plan.Comparison);
                     return;
                 }
@@ -141,7 +142,7 @@ namespace S3Migration.Cmdlets
                 if (cmp.RemovedTempFiles.Count > 0)
                     WriteVerbose($"Removed {cmp.RemovedTempFiles.Count} temporary files a killed run left beside '{path}': {string.Join(", ", cmp.RemovedTempFiles)}.");
                 WriteVerbose($"Replaced '{path}' (md5 {cmp.UpdatedMd5}); the original is in '{cmp.BackupPath}' (md5 {cmp.BackupMd5}).");
-                foreach (var c in plan.Changes) WriteObject(c);
+                foreach (var c in plan.EachChange()) WriteObject(c);
                 WriteObject(cmp);
             }
             catch (MigrationException ex) { Terminate(ex); }

@@ -39,6 +39,51 @@ namespace S3Migration.PeopleCsv
             return Hex.Lower(MD5.HashData(s));
         }
 
+        /// <summary>The MD5 of the CSV read under a shared lock (<see cref="CsvText.Locked"/>), streamed.</summary>
+        public static string Md5OfLockedFile(string path) => CsvText.Locked(path, s => Hex.Lower(MD5.HashData(s)));
+
+        /// <summary>
+        /// The backup of the CSV at <paramref name="sourcePath"/>, copied as a stream (never whole in memory) with its ".md5",
+        /// provided the bytes copied have <paramref name="md5"/> (the content a plan was made from): else CsvChanged and no backup.
+        /// </summary>
+        public static CsvBackupInfo WriteFromFile(string sourcePath, string md5, string backupPath)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(backupPath)!);
+            var info = new CsvBackupInfo { SourcePath = sourcePath, Path = backupPath, Md5Path = backupPath + ".md5", Md5 = md5, CreatedAt = DateTime.UtcNow };
+            foreach (var p in new[] { info.Path, info.Md5Path })
+                if (File.Exists(p))
+                    throw new MigrationException("BackupExists", MigrationErrorKind.WriteError, $"The backup '{p}' already exists; it is never overwritten. Wait a second or move it away.", target: p);
+            try
+            {
+                AtomicFile.Write(info.Path, s => CopyProven(sourcePath, s, md5));
+            }
+            catch
+            {
+                try { File.Delete(AtomicFile.PartialPath(info.Path)); } catch (IOException) { }
+                throw;
+            }
+            info.Size = new FileInfo(info.Path).Length;
+            AtomicFile.Write(info.Md5Path, s => { var line = System.Text.Encoding.ASCII.GetBytes($"{md5}  {System.IO.Path.GetFileName(backupPath)}\n"); s.Write(line, 0, line.Length); });
+            Check(info);
+            return info;
+        }
+
+        /// <summary>Copies the CSV into <paramref name="s"/>; CsvChanged unless the bytes copied have <paramref name="md5"/>.</summary>
+        private static void CopyProven(string sourcePath, Stream s, string md5)
+        {
+            using var md5Of = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            // Opened under the shared lock (its errors are the CSV's); a failure to write the backup stays a write error.
+            using (var source = CsvText.OpenLocked(sourcePath))
+            {
+                var buffer = new byte[1 << 16];
+                int n;
+                while ((n = source.Read(buffer, 0, buffer.Length)) > 0) { s.Write(buffer, 0, n); md5Of.AppendData(buffer, 0, n); }
+            }
+            if (Hex.Lower(md5Of.GetHashAndReset()) != md5)
+                throw new MigrationException("CsvChanged", MigrationErrorKind.InvalidData,
+                    $"'{sourcePath}' changed while it was being updated (another program wrote to it). It was left as that program wrote it; run the command again.", target: sourcePath);
+        }
+
         /// <summary>
         /// Writes <paramref name="bytes"/> (the CSV as read) to <paramref name="backupPath"/> with a ".md5" beside it, and a
         /// ".gz" when asked. Refuses to replace an existing file of that name. Each file is read back and checked.

@@ -74,27 +74,36 @@ namespace S3Migration.PeopleCsv
             return new SwapLock(held, removed);
         }
 
+        /// <summary>
+        /// Applies the plan: under the swap lock, backs the CSV up (streamed, and proven to be the bytes the plan was made
+        /// from), writes the new file beside it one record at a time, proves it read back, and swaps it in. Nothing is
+        /// held whole, so memory does not grow with the CSV (issue 13). Afterwards the plan lists its changes from the
+        /// backup (<see cref="CsvUrlPlan.EachChange"/>).
+        /// </summary>
         public static CsvUpdateComparison Apply(CsvUrlPlan plan, string? workspace)
         {
-            var path = plan.Original.Path;
+            var path = plan.Path;
             var cmp = plan.Comparison;
-            var bytes = plan.Original.Encode(plan.NewText);
             using var held = Lock(path);
             cmp.RemovedTempFiles.AddRange(held.RemovedTempFiles);
-            var backup = PreUpdateBackup(path, plan.OriginalBytes, plan.OriginalMd5);
+            var backup = PreUpdateBackup(path, plan.OriginalMd5);
             cmp.BackupPath = backup.Path;
             cmp.BackupMd5 = backup.Md5;
-            var updatedMd5 = CsvBackup.Md5Hex(bytes);
-            // Recorded before the rename, not after: a kill between the two must never leave a CSV rewritten that the
-            // workspace does not know of (Restore-OutputCsv -WorkspacePath would find nothing to restore). A record whose
-            // rename never happened is harmless: the CSV is then still its backup, which a restore finds already in place.
             List<CsvUpdateRecord>? before = null;
-            if (workspace != null)
+            string? updatedMd5 = null;
+            try
             {
-                before = CsvUpdateLog.Read(workspace);
-                CsvUpdateLog.Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = updatedMd5, UpdatedAt = DateTime.UtcNow });
+                ReplaceHeld(path, plan.WriteTo, plan.OriginalMd5, plan.Verify, md5 =>
+                {
+                    updatedMd5 = md5;
+                    // Recorded before the rename, not after: a kill between the two must never leave a CSV rewritten that the
+                    // workspace does not know of (Restore-OutputCsv -WorkspacePath would find nothing to restore). A record whose
+                    // rename never happened is harmless: the CSV is then still its backup, which a restore finds already in place.
+                    if (workspace == null) return;
+                    before = CsvUpdateLog.Read(workspace);
+                    CsvUpdateLog.Append(workspace, new CsvUpdateRecord { CsvPath = path, BackupPath = backup.Path, BackupMd5 = backup.Md5, UpdatedMd5 = md5, UpdatedAt = DateTime.UtcNow });
+                });
             }
-            try { ReplaceHeld(path, bytes, plan.OriginalMd5, plan.Verify); }
             catch (MigrationException) when (before != null && CsvBackup.Md5OfFile(path) == plan.OriginalMd5)
             {
                 // Nothing was replaced: the record goes.
@@ -103,6 +112,7 @@ namespace S3Migration.PeopleCsv
             }
             cmp.Replaced = true;
             cmp.UpdatedMd5 = updatedMd5;
+            plan.RereadFrom(backup.Path);
             return cmp;
         }
 
@@ -110,16 +120,16 @@ namespace S3Migration.PeopleCsv
         /// The plan's "output_pre_url_update.csv" in the backups folder beside the CSV, with its .md5. An earlier one
         /// with other content is kept: this one then gets a timestamped name.
         /// </summary>
-        private static CsvBackupInfo PreUpdateBackup(string csvPath, byte[] bytes, string md5)
+        private static CsvBackupInfo PreUpdateBackup(string csvPath, string md5)
         {
             var folder = CsvBackupNames.DefaultFolder(csvPath);
             var stem = Path.GetFileNameWithoutExtension(csvPath) + CsvBackupNames.PreUrlUpdate;
             var ext = Path.GetExtension(csvPath);
             var plain = Path.Combine(folder, stem + ext);
             if (File.Exists(plain) && File.Exists(plain + ".md5") && CsvBackup.ReadMd5File(plain + ".md5") == md5 && CsvBackup.Md5OfFile(plain) == md5)
-                return new CsvBackupInfo { SourcePath = csvPath, Path = plain, Md5Path = plain + ".md5", Md5 = md5, Size = bytes.Length, CreatedAt = File.GetLastWriteTimeUtc(plain) };
+                return new CsvBackupInfo { SourcePath = csvPath, Path = plain, Md5Path = plain + ".md5", Md5 = md5, Size = new FileInfo(plain).Length, CreatedAt = File.GetLastWriteTimeUtc(plain) };
             var target = File.Exists(plain) || File.Exists(plain + ".md5") ? CsvBackupNames.FreeTimestampedPath(folder, stem, ext, DateTime.UtcNow) : plain;
-            return CsvBackup.Write(csvPath, bytes, target, gzip: false);
+            return CsvBackup.WriteFromFile(csvPath, md5, target);
         }
 
         /// <summary>
@@ -136,27 +146,39 @@ namespace S3Migration.PeopleCsv
             {
                 throw new MigrationException("CsvWriteFailed", MigrationErrorKind.PermissionDenied, $"Writing beside '{path}' was denied: {ex.Message}. The original was left as it is.", ex, path);
             }
-            using (held) ReplaceHeld(path, bytes, expectedMd5, verify);
+            using (held)
+                ReplaceHeld(path, s => { s.Write(bytes, 0, bytes.Length); return CsvBackup.Md5Hex(bytes); }, expectedMd5,
+                    (temp, md5) => verify(File.ReadAllBytes(temp)), null);
             return held.RemovedTempFiles;
         }
 
-        /// <summary>Replace, with the swap lock already held by the caller.</summary>
-        private static void ReplaceHeld(string path, byte[] bytes, string expectedMd5, Func<byte[], string?> verify)
+        /// <summary>
+        /// Replace, with the swap lock already held by the caller: <paramref name="write"/> writes the new file and returns
+        /// the MD5 of what it wrote; <paramref name="verify"/> proves the temporary file (its path, that MD5);
+        /// <paramref name="proven"/> runs once it is proven, before the original's check and the rename.
+        /// </summary>
+        private static void ReplaceHeld(string path, Func<Stream, string> write, string expectedMd5, Func<string, string, string?> verify, Action<string>? proven)
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid().ToString("N").Substring(0, 8)}.tmp");
+            string written;
             try
             {
-                using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                using (var s = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 {
-                    s.Write(bytes, 0, bytes.Length);
+                    try { written = write(s); }
+                    catch (InvalidDataException ex)
+                    {
+                        throw new MigrationException("CsvVerifyFailed", MigrationErrorKind.WriteError, $"The new CSV did not prove right as it was written ({ex.Message}); '{path}' was left as it is.", ex, path);
+                    }
                     s.Flush(true);
                 }
-                var problem = verify(File.ReadAllBytes(temp));
+                var problem = verify(temp, written);
                 if (problem != null)
                     throw new MigrationException("CsvVerifyFailed", MigrationErrorKind.WriteError, $"The new CSV was written but did not prove right ({problem}); '{path}' was left as it is.", target: path);
+                proven?.Invoke(written);
                 BeforeSwap?.Invoke(temp);
-                if (CsvBackup.Md5Hex(CsvText.ReadLocked(path)) != expectedMd5)
+                if (CsvBackup.Md5OfLockedFile(path) != expectedMd5)
                     throw new MigrationException("CsvChanged", MigrationErrorKind.InvalidData,
                         $"'{path}' changed while it was being updated (another program wrote to it). It was left as that program wrote it; run the command again.", target: path);
                 AtomicFile.Commit(temp, path);
@@ -173,7 +195,7 @@ namespace S3Migration.PeopleCsv
             {
                 try { if (File.Exists(temp)) File.Delete(temp); } catch (IOException) { }
             }
-            if (CsvBackup.Md5OfFile(path) != CsvBackup.Md5Hex(bytes))
+            if (CsvBackup.Md5OfFile(path) != written)
                 throw new MigrationException("CsvVerifyFailed", MigrationErrorKind.WriteError, $"'{path}' does not hold the new content after the swap; restore it with Restore-OutputCsv.", target: path);
         }
     }

@@ -24,6 +24,8 @@ namespace S3Migration.PeopleCsv
         /// <summary>Where the record's text ends, before its line ending.</summary>
         public int End { get; set; }
         public string Terminator { get; set; } = "";
+        /// <summary>The record's own raw text when read by <see cref="CsvRecordReader"/> (its offsets count from it); null in a whole <see cref="CsvText"/>.</summary>
+        public string? Text { get; set; }
         /// <summary>The line the record starts on, counting from 1.</summary>
         public int Line { get; set; }
         /// <summary>An empty line: kept as it is, but not a row.</summary>
@@ -169,25 +171,39 @@ namespace S3Migration.PeopleCsv
         }
 
         /// <summary>The file's bytes, read while holding a shared lock, so a writer that locks the file is noticed.</summary>
-        public static byte[] ReadLocked(string path)
+        public static byte[] ReadLocked(string path) => Locked(path, s =>
+        {
+            var bytes = new byte[s.Length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = s.Read(bytes, read, bytes.Length - read);
+                if (n == 0) break;
+                read += n;
+            }
+            return read == bytes.Length ? bytes : bytes.Take(read).ToArray();
+        });
+
+        /// <summary>The file opened for reading under a shared lock (as <see cref="ReadLocked"/>), to be read as a stream.</summary>
+        public static Stream OpenLocked(string path) => Locked(path, s => (Stream)s, dispose: false);
+
+        /// <summary>
+        /// Runs <paramref name="use"/> on the file opened under a shared lock, with the errors of a locked or unreadable CSV.
+        /// </summary>
+        public static T Locked<T>(string path, Func<FileStream, T> use, bool dispose = true)
         {
             if (!File.Exists(path))
                 throw NotAFile(path, "-Path");
+            FileStream? stream = null;
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-                var bytes = new byte[stream.Length];
-                var read = 0;
-                while (read < bytes.Length)
-                {
-                    var n = stream.Read(bytes, read, bytes.Length - read);
-                    if (n == 0) break;
-                    read += n;
-                }
-                return read == bytes.Length ? bytes : bytes.Take(read).ToArray();
+                stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                return use(stream);
             }
             catch (IOException ex)
             {
+                stream?.Dispose();
+                stream = null;
                 throw new MigrationException("CsvLocked", MigrationErrorKind.ResourceUnavailable,
                     $"The people CSV '{path}' could not be opened ({ex.Message}); another program may hold it open for writing. Close it and try again. It was left as it is.", ex, path);
             }
@@ -195,6 +211,7 @@ namespace S3Migration.PeopleCsv
             {
                 throw new MigrationException("CsvUnreadable", MigrationErrorKind.PermissionDenied, $"The people CSV '{path}' could not be read: {ex.Message}", ex, path);
             }
+            finally { if (dispose) stream?.Dispose(); }
         }
 
         internal static MigrationException Malformed(string path, int line, string why) =>
