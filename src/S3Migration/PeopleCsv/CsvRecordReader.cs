@@ -151,8 +151,22 @@ namespace S3Migration.PeopleCsv
 
         public void Dispose() { _reader.Dispose(); _hashed?.Dispose(); }
 
+        /// <summary>A stream read once from start to end: what the reader's two wrappers share.</summary>
+        internal abstract class ForwardReadStream : Stream
+        {
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
+
         /// <summary>A read-only stream that hashes (MD5) what passes through it.</summary>
-        internal sealed class HashingStream : Stream
+        internal sealed class HashingStream : ForwardReadStream
         {
             private readonly Stream _inner;
             private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -165,20 +179,11 @@ namespace S3Migration.PeopleCsv
                 _md5.AppendData(buffer, offset, n);
                 return n;
             }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
             protected override void Dispose(bool disposing) { if (disposing) { _inner.Dispose(); _md5.Dispose(); } base.Dispose(disposing); }
         }
 
         /// <summary>Two streams read one after the other.</summary>
-        private sealed class ConcatStream : Stream
+        private sealed class ConcatStream : ForwardReadStream
         {
             private readonly Stream _first, _second;
             private bool _firstDone;
@@ -188,15 +193,6 @@ namespace S3Migration.PeopleCsv
                 if (!_firstDone) { var n = _first.Read(buffer, offset, count); if (n > 0) return n; _firstDone = true; }
                 return _second.Read(buffer, offset, count);
             }
-            public override bool CanRead => true;
-            public override bool CanSeek => false;
-            public override bool CanWrite => false;
-            public override long Length => throw new NotSupportedException();
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-            public override void Flush() { }
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-            public override void SetLength(long value) => throw new NotSupportedException();
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         }
     }
 }
