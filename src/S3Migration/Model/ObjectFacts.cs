@@ -7,6 +7,8 @@ namespace S3Migration.Model
     public sealed class ObjectFacts
     {
         public long Size { get; set; }
+        /// <summary>S3's time of the object's last write (HEAD's Last-Modified, to the second); null when not known.</summary>
+        public DateTime? LastModified { get; set; }
         public string ETag { get; set; } = "";
         public string ContentType { get; set; } = "";
         public string CacheControl { get; set; } = "";

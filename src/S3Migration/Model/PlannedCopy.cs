@@ -45,6 +45,12 @@ namespace S3Migration.Model
         public int? TagCount { get; set; }
         /// <summary>A digest of the tags the copy set (CopyProof.TagsDigestOf); "" when it left the source's tags as they were, or unknown.</summary>
         public string TagsDigest { get; set; } = "";
+        /// <summary>
+        /// S3's own time of the destination the copy verified (from the copy's answer or its HEAD), in UTC; null when not
+        /// known (journals written before the column, multipart copies proven without a HEAD). The integrity check compares
+        /// the listing's LastModified with it: server time against server time, so no client clock can hide a later write.
+        /// </summary>
+        public System.DateTime? DestinationLastModified { get; set; }
 
         /// <summary>Carries the plan and the record over: the one field-by-field copy of a recorded copy.</summary>
         public void TakeRecord(RecordedCopy from)
@@ -52,6 +58,7 @@ namespace S3Migration.Model
             TakePlan(from);
             Size = from.Size; Md5 = from.Md5; SourceETag = from.SourceETag; DestinationETag = from.DestinationETag;
             ContentType = from.ContentType; HeadersDigest = from.HeadersDigest; TagCount = from.TagCount; TagsDigest = from.TagsDigest;
+            DestinationLastModified = from.DestinationLastModified;
         }
     }
 }

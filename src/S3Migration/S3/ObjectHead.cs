@@ -56,6 +56,7 @@ namespace S3Migration.S3
             return new ObjectFacts
             {
                 Size = r.ContentLength,
+                LastModified = r.LastModified?.ToUniversalTime(),
                 ETag = ETag.Clean(r.ETag),
                 ContentType = r.Headers?.ContentType ?? "",
                 CacheControl = r.Headers?.CacheControl ?? "",

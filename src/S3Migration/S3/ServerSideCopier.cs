@@ -52,7 +52,7 @@ namespace S3Migration.S3
             var (method, kmsKey) = Encryption(src);
             if (method != null) { req.ServerSideEncryptionMethod = method; req.ServerSideEncryptionKeyManagementServiceKeyId = kmsKey; }
             var r = await _calls.Run(() => _s3.CopyObjectAsync(req, ct), retries, ct).ConfigureAwait(false);
-            return new CopyReceipt(ETag.Clean(r.ETag), r.ServerSideEncryptionMethod?.Value ?? "", Multipart: false);
+            return new CopyReceipt(ETag.Clean(r.ETag), r.ServerSideEncryptionMethod?.Value ?? "", Multipart: false, S3Time(r.LastModified));
         }
 
         private async Task<CopyReceipt> MultipartAsync(string sb, string sk, ObjectFacts src, string tb, string tk,
@@ -160,5 +160,10 @@ namespace S3Migration.S3
         private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
         private static string Quote(string etag) => "\"" + ETag.Clean(etag) + "\"";
         private static List<Tag> ToTags(IEnumerable<KeyValuePair<string, string>> tags) => tags.Select(t => new Tag { Key = t.Key, Value = t.Value }).ToList();
+
+        /// <summary>CopyObject's LastModified, which the SDK hands over as S3's ISO 8601 text; null when absent or unreadable.</summary>
+        private static DateTime? S3Time(string? text) =>
+            DateTime.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTime?)null;
     }
 }

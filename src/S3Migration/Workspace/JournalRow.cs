@@ -19,6 +19,7 @@ namespace S3Migration.Workspace
             "source_etag", "destination_etag", "content_type", "verified_by", "attempts", "retries", "duration_ms", "result",
             "headers_digest", "tag_count", "tags_digest",
             "reason", "error_code", "origin",
+            "destination_last_modified",
         };
 
         /// <summary>
@@ -34,8 +35,15 @@ namespace S3Migration.Workspace
         /// </summary>
         public const int DigestVersionColumns = 21;
 
-        /// <summary>The shapes a journal may have: the first version's, the digest version's, the current one.</summary>
-        public static readonly int[] Widths = { FirstVersionColumns, DigestVersionColumns, Columns.Length };
+        /// <summary>
+        /// The columns of journals written before destination_last_modified: still read, and appended to in their own
+        /// shape. Their rows give the integrity check only the client's copy_timestamp to compare the listing's
+        /// LastModified with, so a client clock ahead of S3's can hide a rewrite made soon after the copy.
+        /// </summary>
+        public const int OriginVersionColumns = 24;
+
+        /// <summary>The shapes a journal may have: the first version's, the digest version's, the origin version's, the current one.</summary>
+        public static readonly int[] Widths = { FirstVersionColumns, DigestVersionColumns, OriginVersionColumns, Columns.Length };
 
         public const string Verified = "verified";
         public const string Failed = "failed";
@@ -106,6 +114,7 @@ namespace S3Migration.Workspace
             Retries.ToString(CultureInfo.InvariantCulture), DurationMs.ToString(CultureInfo.InvariantCulture), Result,
             HeadersDigest, TagCount?.ToString(CultureInfo.InvariantCulture) ?? "", TagsDigest,
             Reason?.ToString() ?? "", ErrorCode, Origin.ToString(),
+            DestinationLastModified?.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture) ?? "",
         };
 
         public static JournalRow FromFields(string[] f)
@@ -124,6 +133,8 @@ namespace S3Migration.Workspace
                 ErrorCode = f.Length > 22 ? f[22] : "",
                 Origin = f.Length > 23 && Enum.TryParse<CopyOrigin>(f[23], ignoreCase: false, out var origin) ? origin
                     : f.Length <= 23 ? LegacyOriginOf(f[9]) : CopyOrigin.None,
+                DestinationLastModified = f.Length > 24 && DateTime.TryParse(f[24], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var lm)
+                    ? lm.ToUniversalTime() : (DateTime?)null,
             };
         }
 

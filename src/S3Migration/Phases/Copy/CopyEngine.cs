@@ -247,6 +247,7 @@ namespace S3Migration.Phases.Copy
                     r.VerifiedBy = outcome.How;
                     // Proven by the answer: the same content, so the source's size, under the ETag S3 gave the copy.
                     r.DestinationETag = dst?.ETag ?? receipt.ETag;
+                    r.DestinationLastModified = dst?.LastModified ?? receipt.LastModified;
                     if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5; // read to verify: journaled for checks after the cleanup
                     await _catalog.RecordAsync(item.TargetBucket, item.TargetKey, dst?.Size ?? src.Size, r.DestinationETag, ct).ConfigureAwait(false);
                     if (probe) await _sourceTags.ProveAsync(item.SourceBucket, item.Target(), tagHeader, tags?.Count ?? 0, ct).ConfigureAwait(false);

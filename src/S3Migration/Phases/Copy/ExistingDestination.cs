@@ -44,7 +44,7 @@ namespace S3Migration.Phases.Copy
             if (outcome.Verdict == Verdict.Verified)
             {
                 r.VerifiedBy = outcome.How;
-                r.DestinationETag = dst.ETag;
+                r.DestinationETag = dst.ETag; r.DestinationLastModified = dst.LastModified;
                 if (r.Md5.Length == 0) r.Md5 = outcome.SourceMd5;
                 r.HeadersDigest = CopyProof.HeadersDigestOf(src);
                 r.TagCount = dst.TagCount ?? 0;

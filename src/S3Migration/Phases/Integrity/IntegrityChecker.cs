@@ -133,13 +133,23 @@ namespace S3Migration.Phases.Integrity
         }
 
         /// <summary>
-        /// Whether the listing shows the destination written after its copy was journaled: a rewrite in place (new headers
-        /// or metadata on the same bytes keep an MD5 ETag) still sets LastModified, so such a copy is HEADed. S3 gives
-        /// LastModified to the second, and the copy itself finished before its journal time, so a rewrite a second or more
-        /// later shows; an earlier one, or one hidden by the client's clock running ahead of S3's, does not (-Verify Head).
+        /// Whether the listing shows the destination written since its copy: a rewrite in place (new headers or metadata on
+        /// the same bytes keep an MD5 ETag) still sets LastModified, so such a copy is HEADed.
+        /// A row that journaled S3's own time of the copy (destination_last_modified) is compared with it, server time with
+        /// server time: any other second than the copy's means another write (S3 gives LastModified to the second, so only a
+        /// rewrite within the copy's own second goes unseen; -Verify Head sees that too).
+        /// An older row has only the client's journal time: the copy finished before it, so a rewrite a second or more later
+        /// shows, unless the client's clock ran ahead of S3's by more than that.
         /// </summary>
-        private static bool WrittenAfterTheCopy(SourceObject listed, ExpectedCopy e) =>
-            e.Timestamp == default || !listed.LastModified.HasValue || listed.LastModified.Value.ToUniversalTime() > e.Timestamp.ToUniversalTime();
+        private static bool WrittenAfterTheCopy(SourceObject listed, ExpectedCopy e)
+        {
+            if (!listed.LastModified.HasValue) return true;
+            var now = listed.LastModified.Value.ToUniversalTime();
+            if (e.DestinationLastModified is { } copied) return WholeSecond(now) != WholeSecond(copied.ToUniversalTime());
+            return e.Timestamp == default || now > e.Timestamp.ToUniversalTime();
+        }
+
+        private static DateTime WholeSecond(DateTime t) => t.AddTicks(-(t.Ticks % TimeSpan.TicksPerSecond));
 
         private static IntegrityResult Result(ExpectedCopy e, IntegrityStatus status, string reason)
         {

@@ -1,5 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using System.Text;
+using S3Migration.Workspace;
 using S3Migration.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -121,4 +123,41 @@ public class IntegrityRequestCountTests
             Assert.Equal(1, proxy.ByKind.GetValueOrDefault("HEAD"));
         }
     }
+
+    [Fact]
+    public void A_client_clock_ahead_of_S3s_does_not_hide_a_rewrite_in_place_made_soon_after_the_copy()
+    {
+        var (b, dir) = Migrated("iskw");
+        using var _ = dir;
+        // Every copy journaled S3's own time of the new object, which is what the listing is compared with.
+        var rows = CopyRun.Journal(dir.Path);
+        Assert.All(rows, r => Assert.NotNull(r.DestinationLastModified));
+        // The client's clock an hour ahead of S3's: its copy_timestamp is later than any rewrite S3 will date.
+        var journal = Path.Combine(dir.Path, MigrationJournal.FileName);
+        foreach (var r in rows) r.Timestamp = r.Timestamp.AddHours(1);
+        File.WriteAllText(journal, string.Join("\n", new[] { Line(JournalRow.Columns) }.Concat(rows.Select(r => Line(r.ToFields())))) + "\n", new UTF8Encoding(false));
+
+        // A second after the last copy (S3's second), the headers of one copy rewritten in place: same bytes, same ETag.
+        var last = rows.Max(r => r.DestinationLastModified!.Value);
+        var wait = last.AddSeconds(1.2) - DateTime.UtcNow;
+        if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+        const string key = "documents/5_P5_f4.pdf";
+        _s3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = b.Name, SourceKey = key, DestinationBucket = b.Name, DestinationKey = key,
+            MetadataDirective = S3MetadataDirective.REPLACE, ContentType = "text/plain", TaggingDirective = TaggingDirective.COPY,
+        }).GetAwaiter().GetResult();
+
+        var (proxy, summary, results) = Count(dir.Path);
+        using (proxy)
+        {
+            var rewritten = Assert.Single(results, r => r.TargetKey == key);
+            Assert.Equal((IntegrityStatus.Mismatch, (bool?)false), (rewritten.Status, rewritten.ContentTypeMatch));
+            Assert.Equal(299, summary.Verified);
+            Assert.Equal(1, proxy.ByKind.GetValueOrDefault("HEAD"));
+        }
+    }
+
+    private static string Line(IEnumerable<string> fields) =>
+        string.Join(",", fields.Select(f => f.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 ? "\"" + f.Replace("\"", "\"\"") + "\"" : f));
 }

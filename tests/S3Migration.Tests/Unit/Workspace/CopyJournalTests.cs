@@ -35,7 +35,7 @@ public class CopyJournalTests
     [Fact]
     public void Reason_error_code_and_origin_are_journaled_in_their_own_columns_after_tags_digest()
     {
-        Assert.Equal(new[] { "tags_digest", "reason", "error_code", "origin" }, JournalRow.Columns.Skip(20));
+        Assert.Equal(new[] { "tags_digest", "reason", "error_code", "origin" }, JournalRow.Columns.Skip(20).Take(4));
         var rows = RoundTrip(
             Result("1_Ann/a.mp3", MigrationResultStatus.Failed, FailureReason.S3Error, "AccessDenied", notes: "S3 answered 403 AccessDenied"),
             Result("1_Ann/b.mp3", MigrationResultStatus.Failed, FailureReason.SourceArchived, notes: "the source is archived in GLACIER"),
@@ -90,6 +90,33 @@ public class CopyJournalTests
         Assert.Equal(LessonsLearned.ArchivedSource, LessonsLearned.Categorize(rows[2]));  // the legacy words, for old rows only
         Assert.True(rows[3].Overwrote);   // the old journal's -Force overwrite is still kept by the undo
         Assert.Equal(CopyOrigin.None, rows[4].Origin);
+    }
+
+    [Fact]
+    public void S3s_time_of_the_copy_is_journaled_last_and_a_24_column_journal_keeps_its_shape_without_it()
+    {
+        Assert.Equal("destination_last_modified", JournalRow.Columns.Last());
+        var copied = Result("1_Ann/a.mp3", MigrationResultStatus.Verified);
+        copied.DestinationLastModified = new DateTime(2025, 3, 1, 9, 59, 58, DateTimeKind.Utc);
+        var row = Assert.Single(RoundTrip(copied));
+        Assert.Equal(copied.DestinationLastModified, row.DestinationLastModified);
+        Assert.Equal(DateTimeKind.Utc, row.DestinationLastModified!.Value.Kind);
+        Assert.Equal(copied.DestinationLastModified, row.ToExpectedCopy().DestinationLastModified);   // what the integrity check compares
+
+        using var dir = new TempDir();
+        var path = dir.File(MigrationJournal.FileName);
+        static string Line(IEnumerable<string> fields) => string.Join(",", fields.Select(f => f.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + f.Replace("\"", "\"\"") + "\"" : f));
+        File.WriteAllText(path, Line(JournalRow.Columns.Take(JournalRow.OriginVersionColumns)) + "\n"
+            + Line(JournalRow.From(Result("1_Ann/b.mp3", MigrationResultStatus.Verified)).ToFields().Take(JournalRow.OriginVersionColumns)) + "\n", new UTF8Encoding(false));
+        using (var j = MigrationJournal.Open(dir.Path)) j.Append(JournalRow.From(copied));
+        Assert.Equal(string.Join(",", JournalRow.Columns.Take(24)), File.ReadAllLines(path)[0]);
+        using var stream = File.OpenRead(path);
+        var rows = new List<JournalRow>();
+        JournalReader.Read(stream, rows.Add, out var width);
+        Assert.Equal(24, width);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Null(r.DestinationLastModified));   // the old shape has no such column: the check falls back to copy_timestamp
+        Assert.Equal(CopyOrigin.Copied, rows[1].Origin);
     }
 
     [Fact]
