@@ -1,4 +1,5 @@
 using System.Text;
+using Xunit.Abstractions;
 using Amazon.Runtime;
 using Amazon.S3;
 using S3Migration.S3;
