@@ -1,7 +1,6 @@
 using System;
-using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace S3Migration.Model
 {
@@ -15,17 +14,10 @@ namespace S3Migration.Model
     {
         public static Digest Of(string text)
         {
-            var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-            var rented = max > 512 ? ArrayPool<byte>.Shared.Rent(max) : null;
-            Span<byte> bytes = rented ?? stackalloc byte[512];
-            try
-            {
-                var n = Encoding.UTF8.GetBytes(text, bytes);
-                Span<byte> hash = stackalloc byte[32];
-                SHA256.HashData(bytes.Slice(0, n), hash);
-                return new Digest(BitConverter.ToUInt64(hash.Slice(0, 8)), BitConverter.ToUInt64(hash.Slice(8, 8)));
-            }
-            finally { if (rented != null) ArrayPool<byte>.Shared.Return(rented); }
+            // The UTF-16 code units as they are: no encoding step that could map two texts (lone surrogates) to one.
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(MemoryMarshal.AsBytes(text.AsSpan()), hash);
+            return new Digest(BitConverter.ToUInt64(hash.Slice(0, 8)), BitConverter.ToUInt64(hash.Slice(8, 8)));
         }
 
         /// <summary>An object's address: bucket and key, so one index may hold several buckets.</summary>
