@@ -12,10 +12,13 @@ using S3Migration.Tests.Infrastructure;
 //        dotnet run -c Release --project bench/S3Migration.Bench -- csv [--rows 100000,1000000] [--heap-limit-mb 4096]
 //        [--out /tmp/csv.md] [--update-doc docs/BENCHMARKS.md]
 // The csv mode times Update-OutputCsv on a generated people CSV and journal (CsvBench.cs); it needs no S3 server.
+//        dotnet run -c Release --project bench/S3Migration.Bench -- flat [--keys 1000000] [--out /tmp/flat.md]
+// The flat mode measures the memory per key of what the inventory and the copy hold per key (FlatBench.cs); no S3 server.
 
 if (args.Length > 0 && args[0] == "copy-child") return CopyChild.Run(args);
 if (args.Length > 0 && args[0] == "csv-child") return CsvBench.Child(args);
 if (args.Length > 0 && args[0] == "csv") return CsvBench.Main(args);
+if (args.Length > 0 && args[0] == "flat") return FlatBench.Main(args);
 
 var opt = Options.Parse(args);
 Console.WriteLine($"S3Migration copy benchmark: N = {string.Join(", ", opt.Objects)} objects of {opt.Size} B + {opt.Multipart} multipart of {Options.MultipartBytes / 1048576.0:0.#} MiB, concurrency {opt.Throttle}, tools {string.Join(", ", opt.Tools)}");

@@ -29,7 +29,10 @@ namespace S3Migration.Workspace
         public static long Read(Stream stream, Action<JournalRow> onRow) => Read(stream, onRow, out _);
 
         /// <param name="width">the journal's column count: one of <see cref="JournalRow.Widths"/> (0 for an empty file)</param>
-        public static long Read(Stream stream, Action<JournalRow> onRow, out int width)
+        public static long Read(Stream stream, Action<JournalRow> onRow, out int width) => Read(stream, (row, _) => onRow(row), out width);
+
+        /// <param name="onRow">each row with the byte offset it starts at, for <see cref="ReadRowAt"/></param>
+        public static long Read(Stream stream, Action<JournalRow, long> onRow, out int width)
         {
             width = 0;
             stream.Seek(0, SeekOrigin.Begin);
@@ -70,7 +73,7 @@ namespace S3Migration.Workspace
                         stream.Seek(0, SeekOrigin.End);
                         return good;
                     }
-                    onRow(JournalRow.FromFields(fields));
+                    onRow(JournalRow.FromFields(fields), good);
                     good = position + 1;
                 }
             }
@@ -87,6 +90,36 @@ namespace S3Migration.Workspace
 
         private static InvalidDataException NotAJournal() =>
             new InvalidDataException($"{MigrationJournal.FileName} does not start with the journal's header; is this a migration workspace? It was left as it is.");
+
+        /// <summary>
+        /// The complete row that starts at <paramref name="offset"/> (an offset <see cref="Read(Stream, Action{JournalRow, long}, out int)"/>
+        /// gave), or null when none does: the file's end, or a record of another width. Positional reads: callers on several
+        /// threads may share one handle.
+        /// </summary>
+        public static JournalRow? ReadRowAt(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, int width)
+        {
+            var record = new MemoryStream();
+            var buffer = new byte[4096];
+            var inQuotes = false;
+            int n;
+            while ((n = RandomAccess.Read(file, buffer, offset)) > 0)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    var b = buffer[i];
+                    if (b == (byte)'"') inQuotes = !inQuotes;
+                    else if (b == (byte)'\n' && !inQuotes)
+                    {
+                        record.Write(buffer, 0, i + 1);
+                        var fields = ParseRecord(Encoding.UTF8.GetString(record.GetBuffer(), 0, (int)record.Length));
+                        return fields != null && fields.Length == width ? JournalRow.FromFields(fields) : null;
+                    }
+                }
+                record.Write(buffer, 0, n);
+                offset += n;
+            }
+            return null;
+        }
 
         /// <summary>
         /// The fields of one complete record (RFC 4180: quoted fields with doubled quotes may hold commas and newlines).

@@ -20,18 +20,20 @@ namespace S3Migration.Workspace
         /// <summary>Fields per row: an older journal is appended to in its own shape, so every row matches its header.</summary>
         private readonly int _width;
 
-        private MigrationJournal(string path, AppendOnlyCsvLog log, Dictionary<string, JournalRow> verified, int rows, int width)
+        private MigrationJournal(string path, AppendOnlyCsvLog log, VerifiedRows verified, int rows, int width)
         {
             _width = width == 0 ? JournalRow.Columns.Length : width;
             Path = path;
-            Verified = verified;
+            _verified = verified;
             EarlierRows = rows;
             _log = log;
         }
 
         public string Path { get; }
         /// <summary>What earlier runs verified, by source path (s3://bucket/key): the resume's meaning (<see cref="CopyJournal.TakeForResume"/>).</summary>
-        public IReadOnlyDictionary<string, JournalRow> Verified { get; }
+        /// <remarks>A digest and a file offset per source; a lookup reads its row back (issue 13: flat memory on a re-run).</remarks>
+        public IReadOnlyDictionary<string, JournalRow> Verified => _verified;
+        private readonly VerifiedRows _verified;
         /// <summary>How many rows earlier runs wrote.</summary>
         public int EarlierRows { get; }
         /// <summary>Bytes of a torn last row that were cut off when the journal was opened.</summary>
@@ -48,20 +50,27 @@ namespace S3Migration.Workspace
             // One writer per journal: an exclusive lock file, held until Dispose, so a second run fails here instead of
             // interleaving rows. Readers of the journal itself are not blocked.
             var lockName = fileName == FileName ? LockFileName : System.IO.Path.ChangeExtension(fileName, ".lock");
-            var verified = new Dictionary<string, JournalRow>(StringComparer.Ordinal);
+            var verified = VerifiedRows.Filling(path);
             int rows = 0, width = 0;
             var log = AppendOnlyCsvLog.Open(path, JournalRow.Columns, FileShare.ReadWrite, System.IO.Path.Combine(workspace, lockName),
-                complete: stream => JournalReader.Read(stream, row =>
+                complete: stream => JournalReader.Read(stream, (row, at) =>
                 {
                     rows++;
                     // A later failed or conflicting attempt (say, the source changed) withdraws an earlier verification.
-                    CopyJournal.TakeForResume(verified, row, r => r);
+                    verified.Take(row, at);
                 }, out width));
+            verified.Width = width;
+            try { verified.Attach(); }
+            catch { log.Dispose(); throw; }
             return new MigrationJournal(path, log, verified, rows, width);
         }
 
         public void Append(JournalRow row) => _log.Append(row.ToFields().Take(_width));
 
-        public void Dispose() => _log.Dispose();
+        public void Dispose()
+        {
+            _verified.Dispose();
+            _log.Dispose();
+        }
     }
 }

@@ -107,12 +107,13 @@ namespace S3Migration.Phases.Inventory
             if (existing.Count > 0) Log.Add($"The destination type folders already hold {Plural.Of(existing.Count, "object")}.");
 
             string? workspace = _o.WorkspacePath != null ? AtomicFile.EnsureFolder(_o.WorkspacePath) : null;
+            using var journal = existing.Count > 0 && workspace != null ? JournalVerified(workspace) : null;
             var planner = new MigrationPlanner(new PlanSettings
             {
                 SourceBucket = _o.Bucket, SourcePrefix = sourcePrefix, TargetBucket = run.DestinationBucket,
                 Targets = Targets, Persons = Persons, CsvRows = CsvRows, Existing = existing,
                 EtagsAreMd5 = !await BucketEncryptsWithKmsAsync(ct).ConfigureAwait(false),
-                Verified = existing.Count > 0 && workspace != null ? JournalVerified(workspace) : null,
+                Verified = journal?.Select(row => (row.NewPath, row.Size, row.DestinationETag, row.SourceETag)),
             });
             var report = new InventoryReport();
             using var checksums = workspace != null ? new InventoryChecksumsWriter(Path.Combine(workspace, InventoryChecksumsWriter.FileName)) : null;
@@ -162,11 +163,16 @@ namespace S3Migration.Phases.Inventory
         private bool NeedsHash(MigrationItem item) =>
             _o.ComputeMd5 && item.Md5Source == Md5Source.None && item.TargetKey.Length > 0;
 
-        /// <summary>What a re-run skips (the journal's resume meaning), by source path: the four facts the planner compares.</summary>
-        private IReadOnlyDictionary<string, (string, long, string, string)>? JournalVerified(string workspace)
+        /// <summary>
+        /// What a re-run skips (the journal's resume meaning), by source path: a digest and a file offset per source, the
+        /// row read back on a lookup (issue 13: the rows themselves cost over a kilobyte each). Null without a journal.
+        /// </summary>
+        private VerifiedRows? JournalVerified(string workspace)
         {
-            var verified = CopyJournal.VerifiedBySource(workspace, row => (row.NewPath, row.Size, row.DestinationETag, row.SourceETag));
-            if (verified != null) Log.Add($"Read {verified.Count} verified copies from {CopyJournal.PathIn(workspace)}.");
+            var path = CopyJournal.PathIn(workspace);
+            if (!File.Exists(path)) return null;
+            var verified = VerifiedRows.Read(path);
+            Log.Add($"Read {verified.Count} verified copies from {path}.");
             return verified;
         }
 
