@@ -90,26 +90,23 @@ namespace S3Migration.Workspace
 
         /// <summary>
         /// The resume's meaning, one row at a time (in journal order): a verified row records its source as done; a later
-        /// failed or conflicting attempt (say, the source changed) withdraws that.
+        /// failed or conflicting attempt (say, the source changed) withdraws that. <paramref name="source"/> names the row's
+        /// source in the table's own terms (its path, or <see cref="VerifiedRows"/>' digest of it).
         /// </summary>
-        public static void TakeForResume<T>(IDictionary<string, T> verified, JournalRow row, Func<JournalRow, T> keep)
+        public static void TakeForResume<TKey, T>(IDictionary<TKey, T> verified, TKey source, JournalRow row, Func<JournalRow, T> keep)
         {
-            if (row.VerificationStatus == JournalRow.Verified) verified[row.OldPath] = keep(row);
-            else verified.Remove(row.OldPath);
+            if (row.VerificationStatus == JournalRow.Verified) verified[source] = keep(row);
+            else verified.Remove(source);
         }
 
         /// <summary>
-        /// The resume's meaning of the workspace's journal (<see cref="TakeForResume"/>), by source path, keeping of each row
-        /// only what <paramref name="keep"/> takes (the planner keeps four facts per source); null when there is no journal.
+        /// The resume's meaning of the workspace's journal (<see cref="TakeForResume"/>), by source path, without holding the
+        /// rows (<see cref="VerifiedRows"/>: a digest and a file offset per source); null when there is no journal.
         /// </summary>
-        public static Dictionary<string, T>? VerifiedBySource<T>(string workspace, Func<JournalRow, T> keep)
+        public static VerifiedRows? VerifiedBySource(string workspace)
         {
             var path = PathIn(workspace);
-            if (!File.Exists(path)) return null;
-            var verified = new Dictionary<string, T>(StringComparer.Ordinal);
-            using var s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            JournalReader.Read(s, row => TakeForResume(verified, row, keep));
-            return verified;
+            return File.Exists(path) ? VerifiedRows.Read(path) : null;
         }
 
         /// <summary>Every source any run of the workspace journaled, whatever became of it; empty without a journal.</summary>

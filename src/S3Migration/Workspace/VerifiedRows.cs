@@ -43,12 +43,7 @@ namespace S3Migration.Workspace
         internal int Width { set => _width = value; }
 
         /// <summary>One row, in journal order, with the offset it starts at: a verified row records its source as done; a later other row withdraws it.</summary>
-        internal void Take(JournalRow row, long offset)
-        {
-            var id = KeyDigest.Of(row.OldPath).High;
-            if (row.VerificationStatus == JournalRow.Verified) _at[id] = offset;
-            else _at.Remove(id);
-        }
+        internal void Take(JournalRow row, long offset) => CopyJournal.TakeForResume(_at, KeyDigest.Of(row.OldPath).High, row, _ => offset);
 
         /// <summary>Opens the file for the lookups once the rows are taken.</summary>
         internal void Attach()

@@ -169,10 +169,8 @@ namespace S3Migration.Phases.Inventory
         /// </summary>
         private VerifiedRows? JournalVerified(string workspace)
         {
-            var path = CopyJournal.PathIn(workspace);
-            if (!File.Exists(path)) return null;
-            var verified = VerifiedRows.Read(path);
-            Log.Add($"Read {verified.Count} verified copies from {path}.");
+            var verified = CopyJournal.VerifiedBySource(workspace);
+            if (verified != null) Log.Add($"Read {verified.Count} verified copies from {CopyJournal.PathIn(workspace)}.");
             return verified;
         }
 

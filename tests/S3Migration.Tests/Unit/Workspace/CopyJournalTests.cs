@@ -159,7 +159,7 @@ public class CopyJournalTests
 
         // What a re-run skips: a later failed attempt withdraws the verification.
         var resume = new Dictionary<string, JournalRow>();
-        foreach (var r in rows) CopyJournal.TakeForResume(resume, r, x => x);
+        foreach (var r in rows) CopyJournal.TakeForResume(resume, r.OldPath, r, x => x);
         Assert.DoesNotContain("s3://src/1_Ann/a.mp3", resume.Keys);
         Assert.Contains("s3://src/1_Ann/c.mp3", resume.Keys);
         Assert.Equal(T0.AddMinutes(1), CopyJournal.LastVerifiedPerSource(rows)["s3://src/1_Ann/a.mp3"].Timestamp);
@@ -169,7 +169,7 @@ public class CopyJournalTests
     public void The_workspace_meanings_read_the_file_and_say_when_there_is_none()
     {
         using var dir = new TempDir();
-        Assert.Null(CopyJournal.VerifiedBySource(dir.Path, r => r.Size));
+        Assert.Null(CopyJournal.VerifiedBySource(dir.Path));
         Assert.Empty(CopyJournal.JournaledSources(dir.Path));
         Assert.Equal("JournalNotFound", Assert.Throws<MigrationException>(() => CopyJournal.Attempts(dir.Path)).ErrorId);
         using (var j = MigrationJournal.Open(dir.Path))
@@ -179,7 +179,11 @@ public class CopyJournalTests
         }
         Assert.Equal(2, CopyJournal.Attempts(dir.Path).Count);
         Assert.Equal(new[] { new S3Location("src", "1_Ann/a.mp3"), new S3Location("src", "1_Ann/b.mp3") }, CopyJournal.JournaledSources(dir.Path).OrderBy(l => l.Key));
-        Assert.Equal(new[] { "s3://src/1_Ann/a.mp3" }, CopyJournal.VerifiedBySource(dir.Path, r => r.Size)!.Keys);
+        using (var verified = CopyJournal.VerifiedBySource(dir.Path)!)
+        {
+            Assert.Equal(new[] { "s3://src/1_Ann/a.mp3" }, verified.Keys);
+            Assert.Equal(5, verified["s3://src/1_Ann/a.mp3"].Size);   // the row itself, read back from the file
+        }
         Assert.Equal(2, CopyJournal.LastWordPerSource(dir.Path).Count);
     }
 }
