@@ -28,8 +28,7 @@ namespace S3Migration.S3
         /// <param name="sdkRetries">false for callers that retry (and count retries) themselves, such as the copy</param>
         public static IAmazonS3 Create(S3ConnectionOptions options, bool sdkRetries = true)
         {
-            // The endpoint rules run once per bucket, not once per request (CachedEndpointProvider).
-            var config = new AmazonS3Config { EndpointProvider = new CachedEndpointProvider() };
+            var config = new AmazonS3Config();
             if (!sdkRetries) config.MaxErrorRetry = 0;
             var endpoint = Endpoint(options);
             if (!string.IsNullOrWhiteSpace(endpoint))
