@@ -104,3 +104,55 @@ static class LoadAverage
         catch (IOException) { return double.NaN; }
     }
 }
+
+/// <summary>
+/// The floor of any client built on AWSSDK.S3: a bare .NET program (no PowerShell, no module) that lists the source and,
+/// 16 at a time, HEADs each object and copies it server-side: the requests rclone sends. Whatever CPU this costs, a module
+/// on the same SDK cannot spend less, so the row tells the SDK's share of S3Migration's CPU from the module's and the host's.
+/// </summary>
+static class SdkFloorChild
+{
+    public static int Run(string[] a)
+    {
+        var (endpoint, bucket, dst, throttle) = (a[1], a[2], a[3], int.Parse(a[4], CultureInfo.InvariantCulture));
+        var config = new AmazonS3Config
+        {
+            ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        using var s3 = new AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(MotoServer.AccessKey, MotoServer.SecretKey), config);
+        var failed = 0;
+        async IAsyncEnumerable<string> Keys()
+        {
+            var req = new ListObjectsV2Request { BucketName = bucket };
+            do
+            {
+                var page = await s3.ListObjectsV2Async(req);
+                foreach (var o in page.S3Objects ?? new()) yield return o.Key;
+                req.ContinuationToken = page.NextContinuationToken;
+            } while (req.ContinuationToken != null);
+        }
+        Parallel.ForEachAsync(Keys(), new ParallelOptions { MaxDegreeOfParallelism = throttle }, async (key, ct) =>
+        {
+            var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, ct);
+            var copy = await s3.CopyObjectAsync(new CopyObjectRequest
+            {
+                SourceBucket = bucket, SourceKey = key, DestinationBucket = dst, DestinationKey = key, ETagToMatch = head.ETag,
+                MetadataDirective = S3MetadataDirective.COPY,
+            }, ct);
+            if (copy.ETag != head.ETag && !head.ETag.Contains('-')) Interlocked.Increment(ref failed);
+        }).GetAwaiter().GetResult();
+        return failed == 0 ? 0 : 1;
+    }
+}
+
+/// <summary>The fixed start of S3Migration: a process that hosts PowerShell, imports the module and ends.</summary>
+static class StartChild
+{
+    public static int Run()
+    {
+        using var ps = Engine.WithModule();
+        return ps.HadErrors ? 1 : 0;
+    }
+}

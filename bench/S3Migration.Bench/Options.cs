@@ -7,7 +7,7 @@ sealed class Options
     public const int MultipartBytes = 6 * 1024 * 1024;
     public int[] Objects = { 500, 2000, 8000 };
     public int Size = 1024, Multipart = 3, Throttle = 16;
-    public string[] Tools = { "s3migration", "rclone", "aws" };
+    public string[] Tools = { "s3migration", "rclone", "aws", "sdk" };
     public string? Out, UpdateDoc;
 
     public static Options Parse(string[] a)

@@ -16,6 +16,8 @@ using S3Migration.Tests.Infrastructure;
 // The flat mode measures the memory per key of what the inventory and the copy hold per key (FlatBench.cs); no S3 server.
 
 if (args.Length > 0 && args[0] == "copy-child") return CopyChild.Run(args);
+if (args.Length > 0 && args[0] == "sdk-child") return SdkFloorChild.Run(args);
+if (args.Length > 0 && args[0] == "start-child") return StartChild.Run();
 if (args.Length > 0 && args[0] == "csv-child") return CsvBench.Child(args);
 if (args.Length > 0 && args[0] == "csv") return CsvBench.Main(args);
 if (args.Length > 0 && args[0] == "flat") return FlatBench.Main(args);
@@ -38,6 +40,7 @@ foreach (var n in opt.Objects)
             "s3migration" => Tools.RunOurs(proxy.EndpointUrl, source, opt),
             "rclone" => Tools.RunRclone(s3, proxy.EndpointUrl, source, opt, versions),
             "aws" => Tools.RunAws(s3, proxy.EndpointUrl, source, opt, versions),
+            "sdk" => Tools.RunSdkFloor(s3, proxy.EndpointUrl, source, opt),
             _ => throw new ArgumentException($"unknown tool {tool}"),
         };
         result.Key = tool; result.N = n; result.LoadAverage = LoadAverage.OneMinute();
@@ -51,7 +54,7 @@ foreach (var n in opt.Objects)
     // Written after every N, so a long run that fails later still leaves the sizes it measured.
     if (opt.Out != null) File.WriteAllText(opt.Out, Report.Markdown(rows, opt, versions, args));
 }
-var md = Report.Markdown(rows, opt, versions, args) + Calibration.Run(s3, rows.FirstOrDefault()?.DestinationBucket);
+var md = Report.Markdown(rows, opt, versions, args) + Tools.FixedStart(opt) + Calibration.Run(s3, rows.FirstOrDefault()?.DestinationBucket);
 Console.WriteLine();
 Console.WriteLine(md);
 if (opt.Out != null) File.WriteAllText(opt.Out, md);

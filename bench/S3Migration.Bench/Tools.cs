@@ -75,6 +75,26 @@ static class Tools
             Note = "same keys in another bucket; no verification after the copy" };
     }
 
+    /// <summary>The floor of a client on AWSSDK.S3 (<see cref="SdkFloorChild"/>): HEAD and CopyObject per object, no PowerShell, no module.</summary>
+    public static Result RunSdkFloor(IAmazonS3 s3, string endpoint, (string Bucket, List<(string, string, string)> Objects) src, Options opt)
+    {
+        var dst = src.Bucket.Replace("bench-sdk", "dst-sdk");
+        s3.PutBucketAsync(dst).GetAwaiter().GetResult();
+        var r = Rusage.Run("dotnet", new[] { typeof(Options).Assembly.Location, "sdk-child", endpoint, src.Bucket, dst, opt.Throttle.ToString(CultureInfo.InvariantCulture) }, null);
+        return new Result { Tool = "bare AWSSDK.S3 4.x program (HEAD + CopyObject, no PowerShell)", Objects = src.Objects.Count, Wall = r.Wall, CpuSeconds = r.Cpu, PeakRssMb = r.MaxRssMb, DestinationBucket = dst,
+            Note = "the floor of any client on this SDK: .NET start, a listing, and per object the HEAD and conditional CopyObject rclone also sends, with nothing else (no journal, no verification beyond the copy's ETag, no PowerShell)" };
+    }
+
+    /// <summary>What S3Migration costs before any work: a process that hosts PowerShell, imports the module and ends (three runs, the least).</summary>
+    public static string FixedStart(Options opt)
+    {
+        if (!opt.Tools.Contains("s3migration")) return "";
+        var runs = Enumerable.Range(0, 3).Select(_ => Rusage.Run("dotnet", new[] { typeof(Options).Assembly.Location, "start-child" }, null)).ToList();
+        var best = runs.MinBy(r => r.Cpu)!;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"\nFixed start of S3Migration: hosting PowerShell and importing the module, with no work, costs {best.Cpu:0.00} s of CPU and {best.MaxRssMb:0} MB (the least of 3 runs); that alone is {best.Cpu * 1000 / 500:0.00} s per 1,000 objects at N = 500.\n");
+    }
+
     /// <summary>The first word-pair of a tool's version line ("rclone v1.60.1-DEV", "aws-cli/1.45.11"), or null when it does not run.</summary>
     private static string? Version(string file, string arg)
     {
